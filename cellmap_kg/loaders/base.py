@@ -1,0 +1,195 @@
+"""What every loader returns: typed row batches for the store, plus a report of what was skipped and why.
+
+Loaders are pure: they read files and return rows; they never import ``cellmap_kg.store``. ``build.py`` validates
+the rows against the schema and hands them to the store.
+
+Row conventions:
+
+* ``NodeBatch.rows``: one dict per node with the label's key property and any declared properties.
+* ``RelationshipBatch.rows``: one dict per relationship with ``source`` and ``target`` (the key values of the end
+  nodes, whose labels the schema declares for the type) plus declared properties. ``dataset`` is filled in by
+  ``LoadResult.finalise`` if a loader does not set it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_EXAMPLES = 5
+
+
+class DataFormatError(ValueError):
+    """A source file does not have the expected format.
+
+    The message names the file, the 1-based line (header = line 1) and what was expected, e.g.
+    ``bioplex/BioPlex_293T_Network_10K_Dec_2019.tsv:3: column 'pInt': expected a number, found 'abc'``.
+    """
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class MissingDataError(FileNotFoundError):
+    """A file the loader needs is not in the data directory (run ``cellmap-kg fetch`` or set ``--data``)."""
+
+
+@dataclass
+class NodeBatch:
+    """Nodes of one label. ``extra_labels`` are added to every node of the batch (e.g. ``Bait``)."""
+
+    label: str
+    rows: list[dict]
+    extra_labels: tuple[str, ...] = ()
+
+
+@dataclass
+class RelationshipBatch:
+    """Relationships of one type; rows carry ``source``/``target`` key values and properties."""
+
+    type: str
+    rows: list[dict]
+
+
+@dataclass
+class LoadReport:
+    """Counts of rows read and of rows skipped by reason, with a few examples of each reason.
+
+    Nothing a loader drops is silent: every skipped row goes through ``skip``.
+    """
+
+    source: str
+    read: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def count_read(self, what: str, n: int = 1) -> None:
+        """Count ``n`` input rows of ``what`` (usually a file name)."""
+        self.read[what] += n
+
+    def skip(self, reason: str, example: str) -> None:
+        """Record one skipped item under ``reason`` (e.g. ``'unknown symbol'``), keeping the first examples."""
+        self.skipped[reason] += 1
+        if len(self.examples[reason]) < MAX_EXAMPLES:
+            self.examples[reason].append(example)
+
+    def merge(self, other: LoadReport) -> None:
+        """Add the counts and examples of ``other`` to this report."""
+        self.read.update(other.read)
+        self.skipped.update(other.skipped)
+        for reason, examples in other.examples.items():
+            room = MAX_EXAMPLES - len(self.examples[reason])
+            self.examples[reason].extend(examples[:room])
+
+    def summary(self) -> str:
+        """One human-readable paragraph: rows read and each skip reason with its count and examples."""
+        parts = [f"{self.source}: read " + ", ".join(f"{n:,} {w}" for w, n in sorted(self.read.items()))]
+        for reason, n in self.skipped.most_common():
+            parts.append(f"  skipped {n:,} ({reason}), e.g. {', '.join(self.examples[reason])}")
+        return "\n".join(parts)
+
+
+@dataclass
+class LoadResult:
+    """Everything one source contributes to the graph."""
+
+    source: str
+    nodes: list[NodeBatch] = field(default_factory=list)
+    relationships: list[RelationshipBatch] = field(default_factory=list)
+    report: LoadReport | None = None
+
+    def __post_init__(self) -> None:
+        if self.report is None:
+            self.report = LoadReport(self.source)
+
+    def add_nodes(self, label: str, rows: list[dict], extra_labels: tuple[str, ...] = ()) -> None:
+        """Append a node batch (ignored if ``rows`` is empty)."""
+        if rows:
+            self.nodes.append(NodeBatch(label, rows, tuple(extra_labels)))
+
+    def add_relationships(self, rel_type: str, rows: list[dict]) -> None:
+        """Append a relationship batch (ignored if ``rows`` is empty)."""
+        if rows:
+            self.relationships.append(RelationshipBatch(rel_type, rows))
+
+    def finalise(self, dataset_id: str) -> LoadResult:
+        """Stamp ``dataset = dataset_id`` on every relationship row that has none; returns ``self``."""
+        for batch in self.relationships:
+            for row in batch.rows:
+                row.setdefault("dataset", dataset_id)
+        return self
+
+    def element_count(self) -> int:
+        """Total node rows + relationship rows."""
+        return sum(len(b.rows) for b in self.nodes) + sum(len(b.rows) for b in self.relationships)
+
+
+def require(path: Path) -> Path:
+    """Return ``path`` if it exists, else raise ``MissingDataError`` naming it."""
+    if not path.exists():
+        raise MissingDataError(
+            f"{path}: file not found. Point --data (or CELLMAP_KG_DATA) at a data directory, "
+            "or run `cellmap-kg fetch --data DIR` to download the public files."
+        )
+    return path
+
+
+def read_table(path: Path, delimiter: str = "\t", required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line_number, row_dict)`` for each data row of a delimited file with a header line.
+
+    Raises ``DataFormatError`` (naming the file and line) if a required column is missing from the header or a
+    row has more fields than the header.
+    """
+    require(path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataFormatError(path, 1, "expected a header line, found an empty file") from None
+        header = [h.strip() for h in header]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise DataFormatError(path, 1, f"expected columns {missing} in the header, found {header}")
+        for row in reader:
+            line = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) > len(header) and any(x.strip() for x in row[len(header):]):
+                raise DataFormatError(path, line, f"expected {len(header)} fields, found {len(row)}")
+            yield line, dict(zip(header, row + [""] * (len(header) - len(row))))
+
+
+def parse_float(value: str, path: Path, line: int, column: str, allow_empty: bool = True) -> float | None:
+    """``float(value)``, ``None`` for empty/NA if ``allow_empty``; else ``DataFormatError`` naming file/line/column."""
+    value = (value or "").strip()
+    if value in ("", "NA", "NaN", "nan", "None") and allow_empty:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise DataFormatError(path, line, f"column {column!r}: expected a number, found {value!r}") from None
+
+
+def parse_int(value: str, path: Path, line: int, column: str, allow_empty: bool = True) -> int | None:
+    """Like ``parse_float`` for integers; accepts Excel-style ``12.0``."""
+    number = parse_float(value, path, line, column, allow_empty)
+    if number is None:
+        return None
+    if number != int(number):
+        raise DataFormatError(path, line, f"column {column!r}: expected an integer, found {value!r}")
+    return int(number)
+
+
+def excel_id(value: str) -> str:
+    """Undo Excel's float mangling of numeric identifiers: ``'4112512.0'`` -> ``'4112512'``; others unchanged."""
+    value = value.strip()
+    if value.endswith(".0") and value[:-2].isdigit():
+        return value[:-2]
+    return value

@@ -1,0 +1,184 @@
+"""The graph schema, read once from ``schema.yaml``.
+
+The declaration is the single source for backend DDL, ``docs/schema.md``, loader validation and the GNN
+export's node and edge types (the BioCypher pattern: schema as data, writers per backend).
+
+Example::
+
+    >>> from cellmap_kg.schema import SCHEMA
+    >>> SCHEMA.nodes["Protein"].key
+    'symbol'
+    >>> SCHEMA.relationships["MEMBER_OF"].target
+    'Assembly'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
+
+PROPERTY_TYPES = {
+    "string": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+    "list[string]": (list,),
+    "list[int]": (list,),
+    "list[float]": (list,),
+}
+
+
+class SchemaError(ValueError):
+    """A schema declaration, or a row checked against it, is invalid."""
+
+
+@dataclass(frozen=True)
+class Property:
+    """One declared property: its Cypher-side ``type`` (see ``PROPERTY_TYPES``), unit and meaning."""
+
+    name: str
+    type: str
+    unit: str | None = None
+    description: str = ""
+    computed: bool = False
+
+    def accepts(self, value: object) -> bool:
+        """True if ``value`` (``None`` allowed: absent) fits the declared type."""
+        if value is None:
+            return True
+        if self.type == "int" and isinstance(value, bool):
+            return False
+        if self.type == "float" and isinstance(value, bool):
+            return False
+        return isinstance(value, PROPERTY_TYPES[self.type])
+
+
+@dataclass(frozen=True)
+class NodeType:
+    """A node label with its key property (unique) and declared properties."""
+
+    label: str
+    key: str
+    description: str
+    properties: dict[str, Property]
+    extra_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    """A relationship type with its source and target labels and declared properties."""
+
+    type: str
+    source: str
+    target: str
+    description: str
+    properties: dict[str, Property]
+    computed: bool = False
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The whole declaration: ``nodes`` by label, ``relationships`` by type."""
+
+    nodes: dict[str, NodeType] = field(default_factory=dict)
+    relationships: dict[str, RelationshipType] = field(default_factory=dict)
+
+    def key_of(self, label: str) -> str:
+        """Key property of ``label``. Raises ``SchemaError`` for an undeclared label."""
+        try:
+            return self.nodes[label].key
+        except KeyError:
+            raise SchemaError(f"label {label!r} is not declared in {SCHEMA_FILE.name}") from None
+
+    def check_node_row(self, label: str, row: dict, where: str = "") -> None:
+        """Raise ``SchemaError`` unless ``row`` has the key of ``label`` and only declared, well-typed properties."""
+        node = self.nodes.get(label)
+        if node is None:
+            raise SchemaError(f"{where}: label {label!r} is not declared")
+        if row.get(node.key) in (None, ""):
+            raise SchemaError(f"{where}: {label} row has no key {node.key!r}: {row}")
+        _check_properties(node.properties, row, f"{where}: {label}")
+
+    def check_relationship_row(self, rel_type: str, row: dict, where: str = "") -> None:
+        """Raise ``SchemaError`` unless ``row`` has ``source``/``target`` and only declared, well-typed properties."""
+        rel = self.relationships.get(rel_type)
+        if rel is None:
+            raise SchemaError(f"{where}: relationship type {rel_type!r} is not declared")
+        for end in ("source", "target"):
+            if row.get(end) in (None, ""):
+                raise SchemaError(f"{where}: {rel_type} row has no {end}: {row}")
+        props = {k: v for k, v in row.items() if k not in ("source", "target")}
+        _check_properties(rel.properties, props, f"{where}: {rel_type}")
+
+
+def _check_properties(declared: dict[str, Property], row: dict, where: str) -> None:
+    for name, value in row.items():
+        prop = declared.get(name)
+        if prop is None:
+            raise SchemaError(f"{where} has undeclared property {name!r}")
+        if not prop.accepts(value):
+            raise SchemaError(f"{where}.{name} = {value!r} is not of declared type {prop.type}")
+
+
+def _properties(raw: dict | None) -> dict[str, Property]:
+    out = {}
+    for name, spec in (raw or {}).items():
+        spec = spec or {}
+        if spec.get("type", "string") not in PROPERTY_TYPES:
+            raise SchemaError(f"property {name!r}: unknown type {spec.get('type')!r}")
+        out[name] = Property(
+            name=name,
+            type=spec.get("type", "string"),
+            unit=spec.get("unit"),
+            description=spec.get("description", ""),
+            computed=bool(spec.get("computed", False)),
+        )
+    return out
+
+
+def parse_schema(data: dict) -> Schema:
+    """Build a ``Schema`` from the parsed YAML mapping. Raises ``SchemaError`` on an inconsistent declaration."""
+    nodes = {
+        label: NodeType(
+            label=label,
+            key=spec["key"],
+            description=spec.get("description", ""),
+            properties=_properties(spec.get("properties")),
+            extra_labels=tuple(spec.get("extraLabels", ())),
+        )
+        for label, spec in data.get("nodes", {}).items()
+    }
+    for node in nodes.values():
+        if node.key not in node.properties:
+            raise SchemaError(f"{node.label}: key {node.key!r} is not among its properties")
+    rels = {}
+    for rel_type, spec in data.get("relationships", {}).items():
+        for end in ("source", "target"):
+            if spec[end] not in nodes:
+                raise SchemaError(f"{rel_type}: {end} label {spec[end]!r} is not declared")
+        rels[rel_type] = RelationshipType(
+            type=rel_type,
+            source=spec["source"],
+            target=spec["target"],
+            description=spec.get("description", ""),
+            properties=_properties(spec.get("properties")),
+            computed=bool(spec.get("computed", False)),
+        )
+    return Schema(nodes=nodes, relationships=rels)
+
+
+@cache
+def load_schema(path: Path = SCHEMA_FILE) -> Schema:
+    """Read and validate the schema declaration at ``path``."""
+    with open(path, encoding="utf-8") as fh:
+        return parse_schema(yaml.safe_load(fh))
+
+
+SCHEMA = load_schema()
+
+__all__ = ["SCHEMA", "Schema", "NodeType", "RelationshipType", "Property", "SchemaError", "load_schema"]

@@ -1,0 +1,158 @@
+"""The one small interface every graph backend implements.
+
+Nothing above ``cellmap_kg.store`` knows which backend it runs on: results come back as plain Python values
+(``list[dict]`` of str/int/float/bool/None/list/dict), writes go through ``UNWIND $rows`` batches generated from
+the schema declaration, and DDL / full-text / vector search live in the adapters.
+
+Atomic builds: ``staging()`` returns a store bound to a fresh, empty graph; ``promote(staging)`` replaces the live
+graph with it in one step. A build that fails before ``promote`` leaves the live graph untouched.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+
+from ..schema import SCHEMA, Schema
+
+DEFAULT_BATCH_SIZE = 5000
+
+
+class StoreError(RuntimeError):
+    """The store could not be reached, started, or answered with an error (the message says which and why)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran longer than its timeout."""
+
+
+def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    """Successive slices of ``rows`` of at most ``size`` items."""
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+class GraphStore(ABC):
+    """A property-graph store (FalkorDB embedded or Neo4j 5).
+
+    Subclasses implement ``query``, ``_write``, ``apply_schema``, ``clear``, ``staging``, ``promote``,
+    ``fulltext_search``, ``vector_search`` and ``close``; node/relationship writing and ``counts`` are shared.
+    """
+
+    backend: str = "abstract"
+    schema: Schema = SCHEMA
+
+    # ---------------------------------------------------------------------------------------------- reading
+    @abstractmethod
+    def query(self, cypher: str, params: dict | None = None, *, timeout_ms: int | None = None,
+              read_only: bool = False) -> list[dict]:
+        """Run ``cypher`` with ``$parameters`` and return one dict per record (column name -> plain value).
+
+        ``read_only=True`` asks the backend to refuse writes (FalkorDB ``GRAPH.RO_QUERY``, Neo4j read access
+        mode). Raises ``StoreError`` on a syntax/runtime error and ``QueryTimeout`` past ``timeout_ms``.
+        """
+
+    def explain(self, cypher: str, params: dict | None = None) -> list[str]:
+        """The backend's execution plan for ``cypher`` as lines of text (no rows are read)."""
+        raise NotImplementedError
+
+    # ---------------------------------------------------------------------------------------------- writing
+    @abstractmethod
+    def _write(self, cypher: str, rows: list[dict]) -> int:
+        """Run ``cypher`` (which starts with ``UNWIND $rows AS row``) for one batch; return a count it RETURNs."""
+
+    def write_nodes(self, label: str, rows: list[dict], extra_labels: Iterable[str] = (),
+                    batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+        """MERGE nodes of ``label`` on the schema key and set the other properties of each row.
+
+        Rows are dicts of declared properties (``None`` values are not written). Returns the rows written.
+        """
+        key = self.schema.key_of(label)
+        labels = "".join(f" SET n:{x}" for x in extra_labels)
+        cypher = (f"UNWIND $rows AS row MERGE (n:{label} {{{key}: row.key}}) SET n += row.props{labels} "
+                  "RETURN count(n) AS n")
+        written = 0
+        for batch in batched(rows, batch_size):
+            payload = [{"key": r[key], "props": {k: v for k, v in r.items() if v is not None and k != key}}
+                       for r in batch]
+            written += self._write(cypher, payload)
+        return written
+
+    def write_relationships(self, rel_type: str, rows: list[dict], batch_size: int = DEFAULT_BATCH_SIZE,
+                            merge: bool = False) -> int:
+        """Create (or MERGE, with ``merge=True``) relationships of ``rel_type`` between existing nodes.
+
+        Rows: ``{"source": key, "target": key, **properties}``. Endpoints are matched on the schema keys of the
+        declared source/target labels. Returns the relationships written; the caller compares it with
+        ``len(rows)`` to detect missing endpoints.
+        """
+        rel = self.schema.relationships[rel_type]
+        skey, tkey = self.schema.key_of(rel.source), self.schema.key_of(rel.target)
+        verb = "MERGE" if merge else "CREATE"
+        cypher = (f"UNWIND $rows AS row MATCH (a:{rel.source} {{{skey}: row.source}}) "
+                  f"MATCH (b:{rel.target} {{{tkey}: row.target}}) "
+                  f"{verb} (a)-[r:{rel_type}]->(b) SET r += row.props RETURN count(r) AS n")
+        written = 0
+        for batch in batched(rows, batch_size):
+            payload = [{"source": r["source"], "target": r["target"],
+                        "props": {k: v for k, v in r.items() if v is not None and k not in ("source", "target")}}
+                       for r in batch]
+            written += self._write(cypher, payload)
+        return written
+
+    # ---------------------------------------------------------------------------------------------- schema
+    @abstractmethod
+    def apply_schema(self, schema: Schema | None = None) -> None:
+        """Create uniqueness constraints / indexes on every node key and the full-text index (backend DDL)."""
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """``{"nodes": {label: n}, "relationships": {type: n}}`` for every declared label and type present."""
+        nodes, rels = {}, {}
+        for label in list(self.schema.nodes) + sorted({x for n in self.schema.nodes.values()
+                                                        for x in n.extra_labels}):
+            n = self.query(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            if n:
+                nodes[label] = n
+        for rel_type in self.schema.relationships:
+            n = self.query(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")[0]["n"]
+            if n:
+                rels[rel_type] = n
+        return {"nodes": nodes, "relationships": rels}
+
+    # ---------------------------------------------------------------------------------------------- lifecycle
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship of this store's graph."""
+
+    @abstractmethod
+    def staging(self) -> GraphStore:
+        """A store on a fresh, empty staging graph of the same backend (for atomic rebuilds)."""
+
+    @abstractmethod
+    def promote(self, staging: GraphStore) -> None:
+        """Make ``staging``'s graph the live graph of this store, replacing the old one in one step."""
+
+    # ---------------------------------------------------------------------------------------------- search
+    @abstractmethod
+    def fulltext_search(self, label: str, text: str, limit: int = 20) -> list[dict]:
+        """Nodes of ``label`` whose full-text-indexed properties match ``text``: ``[{"key", "score"}]``, best
+        first. Falls back to case-insensitive ``CONTAINS`` where the backend has no full-text index."""
+
+    @abstractmethod
+    def set_vectors(self, label: str, prop: str, vectors: dict[str, list[float]]) -> None:
+        """Store ``vectors`` (node key -> float vector) on ``label.prop`` and (re)create its vector index."""
+
+    @abstractmethod
+    def vector_search(self, label: str, prop: str, vector: list[float], k: int = 10) -> list[dict]:
+        """The ``k`` nodes of ``label`` nearest to ``vector`` by cosine: ``[{"key", "score"}]``, nearest first
+        (score = cosine similarity)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections (the embedded FalkorDB server keeps running for reuse; see ``stop``)."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
