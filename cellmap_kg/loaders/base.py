@@ -14,10 +14,13 @@ Row conventions:
 from __future__ import annotations
 
 import csv
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 MAX_EXAMPLES = 5
 
@@ -163,7 +166,7 @@ def read_table(path: Path, delimiter: str = "\t", required: tuple[str, ...] = ()
                 continue
             if len(row) > len(header) and any(x.strip() for x in row[len(header):]):
                 raise DataFormatError(path, line, f"expected {len(header)} fields, found {len(row)}")
-            yield line, dict(zip(header, row + [""] * (len(header) - len(row))))
+            yield line, dict(zip(header, row + [""] * (len(header) - len(row)), strict=False))
 
 
 def parse_float(value: str, path: Path, line: int, column: str, allow_empty: bool = True) -> float | None:
@@ -193,3 +196,59 @@ def excel_id(value: str) -> str:
     if value.endswith(".0") and value[:-2].isdigit():
         return value[:-2]
     return value
+
+
+def read_frame(path: Path, delimiter: str = "\t", required: tuple[str, ...] = (),
+               names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Read a delimited file (no quoting) into a DataFrame of strings with a ``line`` column (1-based file line).
+
+    With ``names`` the file has no header and its fields are named ``names``; otherwise line 1 is the header and
+    must contain ``required``. Blank lines are dropped (after numbering). A missing trailing field reads as ``""``,
+    so callers validate values and name ``line`` in their errors. Faster than ``read_table`` for large files.
+
+    Raises ``MissingDataError`` for an absent file and ``DataFormatError`` (file and line) for an empty header, a
+    missing required column or a line with more fields than the header/``names``.
+    """
+    require(path)
+    if names is None:
+        with open(path, encoding="utf-8") as fh:
+            columns = [c.strip() for c in fh.readline().rstrip("\r\n").split(delimiter)]
+        if columns == [""]:
+            raise DataFormatError(path, 1, "expected a header line, found an empty line")
+        missing = [c for c in required if c not in columns]
+        if missing:
+            raise DataFormatError(path, 1, f"expected columns {missing} in the header, found {columns}")
+    else:
+        columns = list(names)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)  # pandas truncates long rows with only a warning
+        try:
+            frame = pd.read_csv(path, sep=delimiter, dtype=str, na_filter=False, quoting=csv.QUOTE_NONE,
+                                skip_blank_lines=False, index_col=False, header=None if names else 0, names=columns)
+        except (pd.errors.ParserError, pd.errors.ParserWarning):
+            line, found = _first_long_line(path, delimiter, len(columns))
+            raise DataFormatError(path, line, f"expected {len(columns)} fields {columns}, found {found}") from None
+    frame["line"] = frame.index + (1 if names else 2)
+    blank = (frame[columns] == "").all(axis=1)
+    return frame[~blank].reset_index(drop=True)
+
+
+def _first_long_line(path: Path, delimiter: str, n_fields: int) -> tuple[int | None, int | None]:
+    """``(line, fields)`` of the first line of ``path`` with more than ``n_fields`` fields, or ``(None, None)``."""
+    with open(path, encoding="utf-8") as fh:
+        for number, text in enumerate(fh, 1):
+            fields = text.rstrip("\r\n").count(delimiter) + 1
+            if fields > n_fields:
+                return number, fields
+    return None, None
+
+
+def check_column(frame: pd.DataFrame, path: Path, column: str, ok: pd.Series, expected: str) -> None:
+    """Raise ``DataFormatError`` at the first row of ``frame`` (from ``read_frame``) where ``ok`` is False.
+
+    The message names the file, the row's ``line``, ``column``, what was ``expected`` and the value found.
+    """
+    ok = ok.fillna(False).astype(bool)
+    if not ok.all():
+        row = frame.loc[~ok].iloc[0]
+        raise DataFormatError(path, int(row["line"]), f"column {column!r}: expected {expected}, found {row[column]!r}")

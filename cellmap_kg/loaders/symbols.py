@@ -81,6 +81,8 @@ class SymbolResolver:
         self.by_uniprot: dict[str, set[str]] = defaultdict(set)
         self.genes: dict[str, dict] = {}
         self.hgnc_id: dict[str, str] = {}
+        self.previous_of: dict[str, list[str]] = defaultdict(list)  # approved -> previous symbols (HGNC)
+        self.aliases_of: dict[str, list[str]] = defaultdict(list)  # approved -> alias symbols (HGNC)
 
     # ----------------------------------------------------------------------------------------------- construction
     @classmethod
@@ -98,10 +100,12 @@ class SymbolResolver:
             if not symbol:
                 continue
             self.approved.add(symbol)
-            for col, table in (("Previous symbols", self.previous), ("Alias symbols", self.alias)):
+            for col, table, of in (("Previous symbols", self.previous, self.previous_of),
+                                   ("Alias symbols", self.alias, self.aliases_of)):
                 for other in row[col].split(","):
                     if other.strip():
                         table[other.strip().upper()].add(symbol)
+                        of[symbol].append(other.strip())
         hgnc_ids = path.parent / "HGNCID_2_latestGeneSymbol_DF.txt"
         if hgnc_ids.exists():
             for _, row in read_table(hgnc_ids, required=("HGNCID", "geneSymbol")):
@@ -111,15 +115,17 @@ class SymbolResolver:
         cols = ("gene_id", "symbol", "name", "gene_type", "chromosome", "ensembl_gene_ids", "uniprot_ids",
                 "n_pubmed", "n_go_terms_direct")
         rows = []
-        for line, row in read_table(info, required=cols):
-            rows.append((line, row))
+        for _, row in read_table(info, required=cols):
+            rows.append(row)
             self.ncbi_symbol[row["symbol"].upper()].add(row["symbol"])
         ncbi_alias: dict[str, set[str]] = defaultdict(set)
         for _, row in read_table(alias, required=("gene_id", "symbol", "alias")):
             ncbi_alias[row["alias"].upper()].add(row["symbol"])
-        for line, row in rows:
-            resolved = self._by_symbol(row["symbol"], allow_ncbi=False)
-            symbol = resolved.symbol or row["symbol"]
+        official = {row["symbol"] for row in rows}
+        # Rows whose NCBI symbol is HGNC-approved come first, so an approved symbol keeps its own gene's record.
+        rows.sort(key=lambda r: r["symbol"] not in self.approved)
+        for row in rows:
+            symbol = self._ncbi_to_approved(row["symbol"], official)
             entrez = int(row["gene_id"])
             ensembl = [x for x in row["ensembl_gene_ids"].split(";") if x]
             uniprot = [x for x in row["uniprot_ids"].split(";") if x]
@@ -144,8 +150,20 @@ class SymbolResolver:
         for name, symbols in ncbi_alias.items():
             if name not in self.ncbi_symbol:
                 self.ncbi_symbol[name] |= symbols
-        self.ncbi_symbol = {k: {self._by_symbol(s, allow_ncbi=False).symbol or s for s in v}
-                            for k, v in self.ncbi_symbol.items()}
+        self.ncbi_symbol = {k: {self._ncbi_to_approved(s, official) for s in v} for k, v in self.ncbi_symbol.items()}
+
+    def _ncbi_to_approved(self, ncbi_symbol: str, official: set[str]) -> str:
+        """The approved symbol of an NCBI Gene record: its own symbol if approved, the approved symbol it was
+        renamed to (HGNC previous symbol) unless that name is another NCBI gene's, else the NCBI symbol itself.
+        Aliases are not followed here: an alias shared with another gene would merge two genes' records."""
+        if ncbi_symbol in self.approved:
+            return ncbi_symbol
+        renamed = self.previous.get(ncbi_symbol.upper(), set())
+        if len(renamed) == 1:
+            target = next(iter(renamed))
+            if target not in official:
+                return target
+        return ncbi_symbol
 
     # ----------------------------------------------------------------------------------------------- resolution
     def _by_symbol(self, symbol: str, allow_ncbi: bool = True) -> Resolution:
@@ -195,9 +213,14 @@ class SymbolResolver:
         return result
 
     def protein_row(self, symbol: str) -> dict:
-        """The ``Protein`` node row for an approved (or NCBI-only) symbol: key plus NCBI/HGNC properties."""
+        """The ``Protein`` node row for an approved (or NCBI-only) symbol: key plus NCBI/HGNC properties (including
+        the HGNC ``previousSymbols`` and ``aliases``, which let the graph resolve old names)."""
         row = {"symbol": symbol}
         if symbol in self.hgnc_id:
             row["hgncId"] = self.hgnc_id[symbol]
         row.update({k: v for k, v in self.genes.get(symbol, {}).items() if v not in (None, [])})
+        if self.previous_of.get(symbol):
+            row["previousSymbols"] = list(self.previous_of[symbol])
+        if self.aliases_of.get(symbol):
+            row["aliases"] = list(self.aliases_of[symbol])
         return row

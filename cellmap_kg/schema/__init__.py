@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,8 @@ class Property:
             return False
         if self.type == "float" and isinstance(value, bool):
             return False
+        if isinstance(value, float) and not math.isfinite(value):
+            return False  # NaN / infinity cannot be stored (FalkorDB and Neo4j parameters reject them)
         return isinstance(value, PROPERTY_TYPES[self.type])
 
 

@@ -147,6 +147,24 @@ class GraphStore(ABC):
         """The ``k`` nodes of ``label`` nearest to ``vector`` by cosine: ``[{"key", "score"}]``, nearest first
         (score = cosine similarity)."""
 
+    def _checked_vectors(self, label: str, vectors: dict[str, list[float]]) -> int:
+        """Validate ``set_vectors`` input and return the common vector length.
+
+        Raises:
+            ValueError: no vectors, or vectors of different or zero length.
+            StoreError: some keys are not nodes of ``label`` (so nothing should be written).
+        """
+        key = self.schema.key_of(label)
+        dims = {len(v) for v in vectors.values()}
+        if len(dims) != 1 or 0 in dims:
+            raise ValueError(f"set_vectors({label}) needs non-empty vectors of one length, got lengths {sorted(dims)}")
+        missing = self.query(f"UNWIND $keys AS k OPTIONAL MATCH (n:{label} {{{key}: k}}) "
+                             "WITH k, n WHERE n IS NULL RETURN k", {"keys": list(vectors)}, read_only=True)
+        if missing:
+            raise StoreError(f"set_vectors: {len(missing)} of {len(vectors)} keys are not {label} nodes, "
+                             f"e.g. {[r['k'] for r in missing[:5]]}")
+        return dims.pop()
+
     @abstractmethod
     def close(self) -> None:
         """Release connections (the embedded FalkorDB server keeps running for reuse; see ``stop``)."""

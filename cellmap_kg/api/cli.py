@@ -1,0 +1,76 @@
+"""``cellmap-kg serve``: run the REST API with uvicorn (``register(sub)`` adds the command to the parser).
+
+Example::
+
+    cellmap-kg serve --store falkordb:///data/kg/.cellmap-kg --host 127.0.0.1 --port 8000
+    cellmap-kg serve --store neo4j://localhost:7687 --cypher --cors-origin http://localhost:3000
+
+``python -m cellmap_kg.api`` takes the same options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def settings_from_args(args):
+    """``ApiSettings`` from the parsed ``serve`` options."""
+    from .settings import ApiSettings
+
+    defaults = ApiSettings()
+    return ApiSettings(store_uri=args.store, cypher_enabled=args.cypher,
+                       cypher_timeout_ms=args.cypher_timeout_ms or defaults.cypher_timeout_ms,
+                       cypher_max_rows=args.cypher_max_rows or defaults.cypher_max_rows,
+                       query_timeout_ms=args.query_timeout_ms or defaults.query_timeout_ms,
+                       cors_origins=tuple(args.cors_origin or ()),
+                       max_concurrency=args.max_concurrency or defaults.max_concurrency)
+
+
+def cmd_serve(args) -> int:
+    """Run uvicorn on ``args.host:args.port``; with ``--workers N`` > 1, N processes built by ``app_from_env``."""
+    import uvicorn
+
+    settings = settings_from_args(args)
+    if args.workers > 1:
+        os.environ.update(settings.to_env())
+        uvicorn.run("cellmap_kg.api.app:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+    else:
+        from .app import create_app
+
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
+                    access_log=args.access_log)
+    return 0
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``serve`` (shared by ``cellmap-kg serve`` and ``python -m cellmap_kg.api``)."""
+    p.add_argument("--store", default=None, metavar="URI",
+                   help="graph store URI (default ./.cellmap-kg or $CELLMAP_KG_STORE)")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    p.add_argument("--cypher", action="store_true", help="enable POST /cypher (read-only Cypher)")
+    p.add_argument("--cypher-timeout-ms", type=int, default=None, metavar="MS",
+                   help="timeout of one /cypher query (default 5000)")
+    p.add_argument("--cypher-max-rows", type=int, default=None, metavar="N",
+                   help="rows returned by /cypher at most (default 1000)")
+    p.add_argument("--query-timeout-ms", type=int, default=None, metavar="MS",
+                   help="timeout of library queries and endpoint reads (default 30000)")
+    p.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                   help="allow this origin by CORS (repeatable; default: no CORS)")
+    p.add_argument("--max-concurrency", type=int, default=None, metavar="N",
+                   help="store queries in flight at most (default 16)")
+    p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log each request")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``serve`` to the ``cellmap-kg`` sub-parsers ``sub``."""
+    p = sub.add_parser("serve", help="run the REST API (FastAPI + uvicorn; docs at /docs)",
+                       description="Serve the graph over HTTP: /health, /schema, /proteins, /assemblies, /queries "
+                                   "and (with --cypher) read-only /cypher. OpenAPI docs at /docs.",
+                       epilog="example: cellmap-kg serve --store falkordb:///data/kg/.cellmap-kg --port 8000")
+    add_serve_arguments(p)
+    p.set_defaults(func=cmd_serve)

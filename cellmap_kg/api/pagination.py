@@ -1,0 +1,56 @@
+"""Pagination of list endpoints: ``?limit=&offset=`` parameters and the ``next`` link, and JSON-safe values.
+
+Every list endpoint takes ``limit`` (1..``MAX_LIMIT``, default ``DEFAULT_LIMIT``) and ``offset`` (0..
+``MAX_OFFSET``) and answers a ``Page`` whose ``next`` is the request URL with ``offset`` advanced, or null on the
+last page.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query, Request
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """Validated ``limit`` and ``offset``."""
+
+    limit: int
+    offset: int
+
+    def next_url(self, request: Request, total: int | None, returned: int) -> str | None:
+        """The URL of the next page, or ``None`` if this page is the last (``total`` known) or not full."""
+        end = self.offset + returned
+        if (total is not None and end >= total) or (total is None and returned < self.limit):
+            return None
+        return str(request.url.include_query_params(offset=end, limit=self.limit))
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
+) -> PageParams:
+    """FastAPI dependency: the page parameters of the request."""
+    return PageParams(limit, offset)
+
+
+def json_safe(value: object) -> object:
+    """``value`` with what JSON cannot hold replaced: NaN and infinities -> ``None``, bytes -> base64 text;
+    dicts and lists recursively."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    return value

@@ -1,0 +1,24 @@
+"""FastAPI dependencies shared by the routers: the settings, the store access and the query library."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ...queries.registry import QuerySpec
+from ..access import StoreAccess
+from ..settings import ApiSettings
+
+
+def settings(request: Request) -> ApiSettings:
+    """The API settings of the running app."""
+    return request.app.state.settings
+
+
+def access(request: Request) -> StoreAccess:
+    """The shared, bounded store access of the running app."""
+    return request.app.state.access
+
+
+def queries(request: Request) -> dict[str, QuerySpec]:
+    """The query library loaded at start-up, by name."""
+    return request.app.state.queries

@@ -1,0 +1,237 @@
+"""Build the knowledge graph from a data directory into a store, atomically.
+
+Steps (one-way data flow, DESIGN.md):
+
+1. check every declared file is present (``MissingDataError`` lists all that are not);
+2. build the symbol resolver (HGNC + NCBI Gene) and run every loader -> ``LoadResult`` rows in memory;
+3. validate every row against the schema declaration (``SchemaError`` names the source and row);
+4. create ``Protein`` nodes for all protein-coding genes and every symbol any source refers to;
+5. write into a *staging* graph, verify that every relationship found its endpoints, run the graph analyses
+   of the default build, and only then ``promote`` the staging graph to live.
+
+Any failure before step 5's promote leaves the previous live graph untouched (``BuildError``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .loaders.base import LoadReport, LoadResult, MissingDataError, NodeBatch
+from .loaders.symbols import SymbolResolver
+from .schema import SCHEMA, SchemaError
+from .sources import Source, load_sources
+from .store.base import GraphStore
+
+PROTEIN = "Protein"
+
+
+class BuildError(RuntimeError):
+    """The build failed; the previous graph is intact. The message says which step and source failed."""
+
+
+@dataclass
+class BuildResult:
+    """Outcome of a build: per-source reports, counts in the new graph, and timings in seconds."""
+
+    reports: list[LoadReport] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    elements: int = 0
+
+    @property
+    def seconds(self) -> float:
+        """Total wall time of the build."""
+        return sum(self.timings.values())
+
+
+def _select(sources: Iterable[Source], only: Iterable[str] | None) -> list[Source]:
+    chosen = list(sources)
+    if only:
+        wanted = set(only)
+        unknown = wanted - {s.id for s in chosen}
+        if unknown:
+            raise BuildError(f"unknown source(s) {sorted(unknown)}; known: {[s.id for s in chosen]}")
+        by_id = {s.id: s for s in chosen}
+        pending = list(wanted)
+        while pending:  # add the sources whose nodes the wanted ones point at
+            for req in by_id[pending.pop()].requires:
+                if req not in wanted:
+                    wanted.add(req)
+                    pending.append(req)
+        chosen = [s for s in chosen if s.id in wanted]
+    return chosen
+
+
+def check_files(data_dir: Path, sources: Iterable[Source]) -> None:
+    """Raise ``MissingDataError`` listing every declared file absent from ``data_dir``."""
+    missing = [f"{data_dir / p}" for s in sources for p in s.missing_files(data_dir)]
+    if missing:
+        raise MissingDataError(
+            f"{len(missing)} data file(s) missing from {data_dir}:\n  " + "\n  ".join(missing)
+            + "\nRun `cellmap-kg fetch --data DIR` to download them, or point --data / CELLMAP_KG_DATA at a "
+            "directory that has them."
+        )
+
+
+def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
+                progress: Callable[[str], None] | None = None) -> list[LoadResult]:
+    """Run the loaders of ``sources`` on ``data_dir``; each result is stamped with its source's dataset id."""
+    results = []
+    for src in sources:
+        for loader in src.loader_functions():
+            if progress:
+                progress(f"{src.id}: {loader.__name__}")
+            result = loader(data_dir, resolver)
+            results.append(result.finalise(src.id))
+    return results
+
+
+def validate(results: list[LoadResult]) -> None:
+    """Check every row of every result against the schema. Raises ``SchemaError`` naming source and batch."""
+    for result in results:
+        for nb in result.nodes:
+            for i, row in enumerate(nb.rows):
+                SCHEMA.check_node_row(nb.label, row, f"{result.source} {nb.label} row {i}")
+        for rb in result.relationships:
+            for i, row in enumerate(rb.rows):
+                SCHEMA.check_relationship_row(rb.type, row, f"{result.source} {rb.type} row {i}")
+
+
+def referenced_keys(results: list[LoadResult], label: str) -> set[str]:
+    """Key values of ``label`` nodes that any relationship row or node row of ``results`` refers to."""
+    keys: set[str] = set()
+    for result in results:
+        for nb in result.nodes:
+            if nb.label == label:
+                key = SCHEMA.key_of(label)
+                keys.update(r[key] for r in nb.rows)
+        for rb in result.relationships:
+            rel = SCHEMA.relationships[rb.type]
+            if rel.source == label:
+                keys.update(r["source"] for r in rb.rows)
+            if rel.target == label:
+                keys.update(r["target"] for r in rb.rows)
+    return keys
+
+
+def protein_nodes(resolver: SymbolResolver, referenced: set[str]) -> NodeBatch:
+    """``Protein`` rows for every protein-coding gene of NCBI Gene plus every ``referenced`` symbol.
+
+    Shapes: one row per symbol; properties from ``SymbolResolver.protein_row``.
+    """
+    symbols = {s for s, g in resolver.genes.items() if g.get("geneType") == "protein-coding"} | referenced
+    return NodeBatch(PROTEIN, [resolver.protein_row(s) for s in sorted(symbols)])
+
+
+def write_results(store: GraphStore, sources: list[Source], proteins: NodeBatch, results: list[LoadResult],
+                  progress: Callable[[str, int], None] | None = None) -> int:
+    """Write Dataset nodes, proteins, then every node batch, then every relationship batch into ``store``.
+
+    Returns the number of elements written. Raises ``BuildError`` if a relationship batch wrote fewer rows than
+    it has (an endpoint was missing: a loader bug, never silently tolerated).
+    """
+    written = store.write_nodes("Dataset", [s.dataset_row() for s in sources])
+    written += store.write_nodes(PROTEIN, proteins.rows)
+    if progress:
+        progress("proteins", len(proteins.rows))
+    for result in results:
+        for nb in result.nodes:
+            written += store.write_nodes(nb.label, nb.rows, nb.extra_labels)
+        if progress:
+            progress(f"{result.source} nodes", sum(len(nb.rows) for nb in result.nodes))
+    for result in results:
+        for rb in result.relationships:
+            n = store.write_relationships(rb.type, rb.rows)
+            if n != len(rb.rows):
+                raise BuildError(f"{result.source}: {rb.type}: wrote {n} of {len(rb.rows)} relationships; "
+                                 "some endpoints do not exist (loader emitted a key no node has)")
+            written += n
+        if progress:
+            progress(f"{result.source} relationships", sum(len(rb.rows) for rb in result.relationships))
+    return written
+
+
+def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, analyses: bool = True,
+          ui=None) -> BuildResult:
+    """Build the graph from ``data_dir`` into ``store`` atomically and return a ``BuildResult``.
+
+    Args:
+        store: the live store; the build writes into ``store.staging()`` and promotes it on success.
+        data_dir: directory with the files declared in ``sources.yaml``.
+        only: restrict to these source ids (default: all sources).
+        analyses: run the default-build graph analyses on the staging graph before promoting.
+        ui: optional ``BuildUI`` (progress bars); ``None`` runs silently.
+
+    Raises:
+        MissingDataError: declared files are absent. BuildError / SchemaError / DataFormatError: the build
+        failed; the previous graph is intact.
+    """
+    from .analyses.graph import run_default_analyses  # graph analyses sit above the store, like build
+
+    result = BuildResult()
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    sources = _select(load_sources(), only)
+    data_dir = Path(data_dir)
+    check_files(data_dir, sources)
+    loading = [s for s in sources if s.loaders]
+    steps = sum(len(s.loaders) for s in loading) + 1
+    if ui:
+        ui.start("parse", steps)
+    resolver = SymbolResolver.from_data_dir(data_dir)
+    if ui:
+        ui.advance("parse", "symbols (HGNC + NCBI Gene)")
+    results = run_loaders(data_dir, loading, resolver, progress=(lambda s: ui.advance("parse", s)) if ui else None)
+    result.timings["parse"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    try:
+        validate(results)
+    except SchemaError as exc:
+        raise BuildError(f"validation failed: {exc}") from exc
+    proteins = protein_nodes(resolver, referenced_keys(results, PROTEIN))
+    result.reports = [r.report for r in results]
+    result.timings["validate"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    staging = store.staging()
+    try:
+        staging.apply_schema()
+        total = sum(r.element_count() for r in results) + len(proteins.rows)
+        if ui:
+            ui.start("write", total)
+        result.elements = write_results(staging, sources, proteins, results,
+                                        progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
+        result.timings["write"] = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        if analyses:
+            run_default_analyses(staging, data_dir=data_dir, ui=ui)
+        result.timings["analyses"] = time.perf_counter() - t3
+        finished = datetime.now(UTC)
+        staging.write_nodes("GraphBuild", [{
+            "id": "current", "startedAt": started.isoformat(timespec="seconds"),
+            "finishedAt": finished.isoformat(timespec="seconds"), "dataDir": str(data_dir.resolve()),
+            "sources": [s.id for s in sources], "elements": result.elements,
+        }])
+        result.counts = staging.counts()
+    except Exception:
+        _discard(staging, store)
+        raise
+    t4 = time.perf_counter()
+    store.promote(staging)
+    result.timings["promote"] = time.perf_counter() - t4
+    return result
+
+
+def _discard(staging: GraphStore, live: GraphStore) -> None:
+    """Drop a failed staging graph (best effort) without touching the live graph."""
+    if staging is live:
+        return
+    try:
+        staging.clear()
+    finally:
+        staging.close()

@@ -1,0 +1,231 @@
+"""Export the graph as CSV files for ``neo4j-admin database import full``, the fastest way to load a large graph
+into an empty Neo4j 5 database (it writes the store files directly, without transactions).
+
+Files written to the output directory (format: Neo4j Operations Manual 5, "Import" > "CSV header format"):
+
+* ``nodes_<Label>.csv``: header ``<key>:ID(<Label>)``, one column per declared property as ``name:<type>``, and
+  ``:LABEL`` (the primary label plus declared extra labels such as ``Bait``, joined by the array delimiter).
+  The key column is both the import id (an id space per label) and the stored key property.
+* ``rels_<TYPE>.csv``: header ``:START_ID(<Source label>)``, ``:END_ID(<Target label>)``, the declared
+  properties and ``:TYPE``.
+* ``neo4j-admin-import.sh``: the import command for these files (run it with the database stopped).
+* ``schema.cypher``: the uniqueness constraints and full-text indexes to create after the import (the import
+  creates none), generated from the schema declaration by ``cellmap_kg.store.neo4j_ddl``.
+
+Property types map ``string -> string``, ``int -> long``, ``float -> double``, ``bool -> boolean`` and lists to
+``string[]``/``long[]``/``double[]``. Array items are joined by the first of ``ARRAY_DELIMITERS`` that occurs in
+no exported array item (the command names it with ``--array-delimiter``); ``--multiline-fields=true`` is added
+only when a value contains a line break.
+
+Example::
+
+    >>> node_header(SCHEMA.nodes["Complex"])[:2]
+    ['id:ID(Complex)', 'name:string']
+    >>> format_value(["IDA", "IEA"], "list[string]", ";")
+    'IDA;IEA'
+"""
+
+from __future__ import annotations
+
+import csv
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..schema import SCHEMA, NodeType, RelationshipType, Schema
+from ..store.base import GraphStore
+from ..store.neo4j_ddl import constraint_statements, fulltext_index_statements
+
+NEO4J_TYPES = {"string": "string", "int": "long", "float": "double", "bool": "boolean",
+               "list[string]": "string[]", "list[int]": "long[]", "list[float]": "double[]"}
+"""Schema property type -> neo4j-admin CSV header type."""
+
+ARRAY_DELIMITERS = (";", "|", "\u00a6")
+"""Candidate array delimiters, in order of preference (``;`` is neo4j-admin's default)."""
+
+IMPORT_SCRIPT = "neo4j-admin-import.sh"
+SCHEMA_SCRIPT = "schema.cypher"
+
+
+class ExportError(RuntimeError):
+    """The graph cannot be exported as asked (the message says which element and why)."""
+
+
+class _DelimiterConflict(Exception):
+    def __init__(self, where: str):
+        self.where = where
+
+
+def node_file(label: str) -> str:
+    """File name of the node CSV of ``label``."""
+    return f"nodes_{label}.csv"
+
+
+def relationship_file(rel_type: str) -> str:
+    """File name of the relationship CSV of ``rel_type``."""
+    return f"rels_{rel_type}.csv"
+
+
+def node_header(node: NodeType) -> list[str]:
+    """CSV header of ``node``'s file: key as ``:ID(<Label>)``, other declared properties typed, then ``:LABEL``."""
+    others = [f"{name}:{NEO4J_TYPES[prop.type]}" for name, prop in node.properties.items() if name != node.key]
+    return [f"{node.key}:ID({node.label})", *others, ":LABEL"]
+
+
+def relationship_header(rel: RelationshipType) -> list[str]:
+    """CSV header of ``rel``'s file: ``:START_ID(<source>)``, ``:END_ID(<target>)``, properties, ``:TYPE``."""
+    props = [f"{name}:{NEO4J_TYPES[prop.type]}" for name, prop in rel.properties.items()]
+    return [f":START_ID({rel.source})", f":END_ID({rel.target})", *props, ":TYPE"]
+
+
+def format_value(value: object, prop_type: str, delimiter: str, where: str = "") -> str:
+    """``value`` as a neo4j-admin CSV field of declared type ``prop_type`` (``None`` -> empty: no property).
+
+    Raises ``_DelimiterConflict`` (internal) when an array item contains ``delimiter`` and ``ExportError`` when
+    a list property holds a non-list value.
+    """
+    if value is None:
+        return ""
+    if prop_type.startswith("list["):
+        if not isinstance(value, list):
+            raise ExportError(f"{where}: expected a list for a {prop_type} property, found {value!r:.80}")
+        items = [_scalar(item) for item in value]
+        if any(delimiter in item for item in items):
+            raise _DelimiterConflict(where)
+        return delimiter.join(items)
+    return _scalar(value)
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+@dataclass
+class Neo4jAdminExport:
+    """What ``export_neo4j_admin`` wrote: ``files`` (paths), ``counts`` (rows per label/type),
+    ``array_delimiter``, ``multiline`` (some value has a line break) and the ``command`` that imports them."""
+
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    array_delimiter: str = ";"
+    multiline: bool = False
+    database: str = "neo4j"
+
+    def command(self, import_dir: str | None = None) -> str:
+        """The ``neo4j-admin database import full`` command line; file paths are prefixed by ``import_dir``
+        (default: the export directory), e.g. ``/import`` for the directory as mounted in a container."""
+        prefix = (import_dir or str(self.directory.absolute())).rstrip("/")
+        parts = ["neo4j-admin", "database", "import", "full", self.database, "--overwrite-destination",
+                 f"--array-delimiter={self.array_delimiter}"]
+        if self.multiline:
+            parts.append("--multiline-fields=true")
+        for path in self.files:
+            kind = "--nodes" if path.name.startswith("nodes_") else "--relationships"
+            parts.append(f"{kind}={prefix}/{path.name}")
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+def _node_rows(store: GraphStore, node: NodeType) -> tuple[list[str], list[dict]]:
+    names = list(node.properties)
+    columns = ", ".join(f"n.{name} AS {name}" for name in names)
+    rows = store.query(f"MATCH (n:{node.label}) RETURN {columns}, labels(n) AS _labels", read_only=True)
+    return names, rows
+
+
+def _relationship_rows(store: GraphStore, rel: RelationshipType, schema: Schema) -> list[dict]:
+    skey, tkey = schema.key_of(rel.source), schema.key_of(rel.target)
+    props = "".join(f", r.{name} AS {name}" for name in rel.properties)
+    return store.query(f"MATCH (a:{rel.source})-[r:{rel.type}]->(b:{rel.target}) "
+                       f"RETURN a.{skey} AS _source, b.{tkey} AS _target{props}", read_only=True)
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _export(store: GraphStore, out_dir: Path, schema: Schema, delimiter: str, database: str) -> Neo4jAdminExport:
+    result = Neo4jAdminExport(out_dir, array_delimiter=delimiter, database=database)
+    for node in schema.nodes.values():
+        names, rows = _node_rows(store, node)
+        if not rows:
+            continue
+        allowed = {node.label, *node.extra_labels}
+        lines = []
+        for row in rows:
+            where = f"{node.label} {row[node.key]!r}"
+            fields = [format_value(row[node.key], "string", delimiter, where)]
+            fields += [format_value(row[name], node.properties[name].type, delimiter, f"{where}.{name}")
+                       for name in names if name != node.key]
+            labels = [node.label] + sorted(x for x in row["_labels"] if x in allowed and x != node.label)
+            fields.append(delimiter.join(labels))
+            lines.append(fields)
+        path = out_dir / node_file(node.label)
+        _write_csv(path, node_header(node), lines)
+        result.files.append(path)
+        result.counts[node.label] = len(lines)
+        result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
+    for rel in schema.relationships.values():
+        rows = _relationship_rows(store, rel, schema)
+        if not rows:
+            continue
+        lines = []
+        for row in rows:
+            where = f"{rel.type} {row['_source']!r}->{row['_target']!r}"
+            fields = [str(row["_source"]), str(row["_target"])]
+            fields += [format_value(row[name], prop.type, delimiter, f"{where}.{name}")
+                       for name, prop in rel.properties.items()]
+            fields.append(rel.type)
+            lines.append(fields)
+        path = out_dir / relationship_file(rel.type)
+        _write_csv(path, relationship_header(rel), lines)
+        result.files.append(path)
+        result.counts[rel.type] = len(lines)
+        result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
+    return result
+
+
+def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = SCHEMA,
+                       database: str = "neo4j") -> Neo4jAdminExport:
+    """Write node and relationship CSVs of every declared label and type present in ``store`` to ``out_dir``,
+    plus ``neo4j-admin-import.sh`` and ``schema.cypher`` (see the module docstring).
+
+    Only declared properties and labels are exported (the schema is the contract). Returns a
+    ``Neo4jAdminExport``. Raises ``ExportError`` if ``out_dir`` holds other CSV files (a stale export would be
+    imported with the new one) or every candidate array delimiter occurs in some array item; ``StoreError`` from
+    the store.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    own = {node_file(n) for n in schema.nodes} | {relationship_file(r) for r in schema.relationships}
+    stale = sorted(p.name for p in out_dir.glob("*.csv") if p.name not in own)
+    if stale:
+        raise ExportError(f"{out_dir} holds other CSV files {stale[:5]}; export into an empty directory")
+    for name in own:
+        (out_dir / name).unlink(missing_ok=True)
+    conflicts = []
+    for delimiter in ARRAY_DELIMITERS:
+        try:
+            result = _export(store, out_dir, schema, delimiter, database)
+            break
+        except _DelimiterConflict as conflict:
+            conflicts.append(f"{delimiter!r} in {conflict.where}")
+            for name in own:
+                (out_dir / name).unlink(missing_ok=True)
+    else:
+        raise ExportError("every candidate array delimiter occurs in an array item: " + "; ".join(conflicts))
+    script = out_dir / IMPORT_SCRIPT
+    script.write_text("#!/bin/sh\n# Load the exported graph into an empty, stopped Neo4j 5 database, then create the "
+                      f"constraints with:\n#   cypher-shell -f {SCHEMA_SCRIPT}\nset -e\n"
+                      'cd "$(dirname "$0")"\n' + result.command(import_dir=".") + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    (out_dir / SCHEMA_SCRIPT).write_text(
+        ";\n".join(constraint_statements(schema) + fulltext_index_statements(schema)) + ";\n", encoding="utf-8")
+    return result

@@ -1,0 +1,122 @@
+"""Negative pairs: uniform samples that avoid a set of known edges, and hard negatives.
+
+All samplers take an explicit ``torch.Generator`` (or seed), so a run is reproducible; none touches the global
+random state. Pairs are ``(2, M)`` long tensors of (source index, target index).
+
+Which edges a sample must avoid is the caller's decision, and it is what prevents leakage: training negatives
+avoid only the *training* graph (the model must not learn, from never seeing a held-out pair as a negative, that
+it is positive), validation/test negatives avoid every true edge (as ``RandomLinkSplit`` and OGB do).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def pair_codes(pairs: torch.Tensor, num_targets: int) -> np.ndarray:
+    """``source * num_targets + target`` for each column of ``pairs`` ``(2, M)``: an int64 code per pair."""
+    return (pairs[0].to(torch.int64) * num_targets + pairs[1].to(torch.int64)).numpy()
+
+
+class PairSet:
+    """A set of pairs for fast membership tests.
+
+    Args:
+        pairs: ``(2, E)`` known pairs.
+        num_targets: number of target nodes (codes are ``source * num_targets + target``).
+        symmetric: also treat every reversed pair as known (for undirected relations).
+    """
+
+    def __init__(self, pairs: torch.Tensor, num_targets: int, symmetric: bool = False):
+        self.num_targets = num_targets
+        codes = pair_codes(pairs, num_targets)
+        if symmetric:
+            codes = np.concatenate([codes, pair_codes(pairs.flip(0), num_targets)])
+        self.codes = np.unique(codes)
+
+    def contains(self, pairs: torch.Tensor) -> np.ndarray:
+        """Boolean ``(M,)``: each column of ``pairs`` is in the set."""
+        query = pair_codes(pairs, self.num_targets)
+        if not len(self.codes):
+            return np.zeros(len(query), dtype=bool)
+        pos = np.minimum(np.searchsorted(self.codes, query), len(self.codes) - 1)
+        return self.codes[pos] == query
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def sample_negatives(num: int, sources: torch.Tensor, targets: torch.Tensor, known: PairSet,
+                     generator: torch.Generator, distinct_ends: bool = True, max_rounds: int = 100) -> torch.Tensor:
+    """``num`` pairs drawn uniformly from ``sources x targets`` that are not in ``known`` (rejection sampling).
+
+    Args:
+        sources, targets: 1-D candidate node indices for each end.
+        known: pairs to avoid.
+        distinct_ends: reject ``(u, u)`` (same node type on both ends).
+    Returns:
+        ``(2, num)`` long tensor. Duplicates are possible (sampling with replacement, as in OGB).
+    Raises:
+        RuntimeError: fewer than ``num`` valid pairs found in ``max_rounds`` rounds (the graph is nearly complete).
+    """
+    found: list[torch.Tensor] = []
+    have = 0
+    for _ in range(max_rounds):
+        draw = max(2 * (num - have), 64)
+        u = sources[torch.randint(len(sources), (draw,), generator=generator)]
+        v = targets[torch.randint(len(targets), (draw,), generator=generator)]
+        pairs = torch.stack([u, v])
+        keep = ~known.contains(pairs)
+        if distinct_ends:
+            keep &= (u != v).numpy()
+        pairs = pairs[:, torch.from_numpy(keep)]
+        found.append(pairs[:, : num - have])
+        have += found[-1].size(1)
+        if have >= num:
+            return torch.cat(found, dim=1)
+    raise RuntimeError(f"found only {have} of {num} negative pairs in {max_rounds} rounds")
+
+
+def hard_negatives(positives: torch.Tensor, groups_of_target: list[list[int]], members: list[list[int]],
+                   known: PairSet, k: int, generator: torch.Generator,
+                   allowed: torch.Tensor | None = None) -> torch.Tensor:
+    """For each positive ``(u, v)``, up to ``k`` targets ``v'`` sharing a group with ``v`` and with ``(u, v')`` unknown.
+
+    For protein pairs the groups are compartments (a ``v'`` localized where ``v`` is: a plausible partner that was
+    not pulled down); for memberships they are parent assemblies (``v'`` a sibling assembly of ``v``). Candidates
+    are drawn uniformly from the pool, without replacement.
+
+    Args:
+        positives: ``(2, P)`` pairs.
+        groups_of_target: for each target node, the group ids it belongs to.
+        members: for each group id, its target nodes.
+        known: pairs that are never negatives (all true edges).
+        k: negatives per positive.
+        allowed: optional boolean ``(num_targets,)`` mask of targets that may be drawn (protein-disjoint split).
+    Returns:
+        ``(P, k)`` long tensor of target indices, ``-1`` where fewer than ``k`` candidates exist.
+    """
+    out = torch.full((positives.size(1), k), -1, dtype=torch.long)
+    allowed_np = allowed.numpy() if allowed is not None else None
+    pools: dict[tuple[int, ...], np.ndarray] = {}
+    for i, (u, v) in enumerate(positives.t().tolist()):
+        key = tuple(groups_of_target[v])
+        if key not in pools:
+            pool = np.unique(np.concatenate([np.asarray(members[g], dtype=np.int64) for g in key])) if key \
+                else np.zeros(0, dtype=np.int64)
+            pools[key] = pool[allowed_np[pool]] if allowed_np is not None and len(pool) else pool
+        pool = pools[key]
+        if not len(pool):
+            continue
+        if len(pool) <= 8 * k:
+            picks = torch.randperm(len(pool), generator=generator).numpy()
+        else:  # draws with replacement, first occurrences kept in drawing order
+            draws = torch.randint(len(pool), (8 * k,), generator=generator).numpy()
+            picks = draws[np.sort(np.unique(draws, return_index=True)[1])]
+        cand = pool[picks]
+        cand = cand[(cand != u) & (cand != v)]
+        cand_t = torch.from_numpy(cand)
+        cand = cand[~known.contains(torch.stack([torch.full_like(cand_t, u), cand_t]))][:k]
+        out[i, : len(cand)] = torch.from_numpy(cand)
+    return out

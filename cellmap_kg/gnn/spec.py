@@ -1,0 +1,116 @@
+"""What the GNN export takes from the graph: node types with their measured properties, and edge types.
+
+The declaration is data, read by :mod:`cellmap_kg.gnn.export`; every label and relationship type named here is
+declared in ``cellmap_kg/schema/schema.yaml`` (checked at import), so the export follows the schema.
+
+Edge types are ``(source label, relationship type, target label)`` exactly as in the schema. Symmetric relations
+(``PULLED_DOWN`` read as an undirected interaction, ``PROXIMAL_TO``) are exported once per unordered protein pair;
+:func:`cellmap_kg.gnn.tasks.task_graph` adds both directions, and ``rev_<TYPE>`` reverse edge types for the
+directed ones, for message passing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..schema import SCHEMA, SchemaError
+
+EdgeType = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """A node type of the export: its label and the numeric/boolean/string properties pulled for features."""
+
+    label: str
+    properties: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The schema key property of the label (node identity in the export)."""
+        return SCHEMA.key_of(self.label)
+
+    def cypher(self) -> str:
+        """Portable Cypher returning ``key`` and one column per property, one row per node."""
+        cols = "".join(f", n.{p} AS {p}" for p in self.properties)
+        return f"MATCH (n:{self.label}) RETURN n.{self.key} AS key{cols}"
+
+
+@dataclass(frozen=True)
+class EdgeSpec:
+    """An edge type of the export.
+
+    Attributes:
+        relationship: schema relationship type; source/target labels come from the schema.
+        undirected: the relation is symmetric; one edge per unordered pair (self-pairs dropped and counted).
+        attrs: relationship properties kept as ``edge_attr`` columns; over duplicate pairs the maximum is kept
+            and a missing value counts as 0.
+        where: extra Cypher condition on ``r`` (documented reason in ``reason``).
+        reason: why the edge type is exported (and why ``where`` filters it).
+    """
+
+    relationship: str
+    undirected: bool = False
+    attrs: tuple[str, ...] = ()
+    where: str = ""
+    reason: str = ""
+
+    @property
+    def edge_type(self) -> EdgeType:
+        """``(source label, relationship type, target label)`` from the schema."""
+        rel = SCHEMA.relationships[self.relationship]
+        return rel.source, self.relationship, rel.target
+
+    def cypher(self) -> str:
+        """Portable Cypher returning ``source``, ``target`` (node keys) and one column per attribute."""
+        src, rel, dst = self.edge_type
+        skey, tkey = SCHEMA.key_of(src), SCHEMA.key_of(dst)
+        cols = "".join(f", r.{a} AS {a}" for a in self.attrs)
+        where = f" WHERE {self.where}" if self.where else ""
+        return f"MATCH (a:{src})-[r:{rel}]->(b:{dst}){where} RETURN a.{skey} AS source, b.{tkey} AS target{cols}"
+
+
+NODE_SPECS: tuple[NodeSpec, ...] = (
+    NodeSpec("Protein", ("pubmedCount", "goAnnotationCount", "hekRnaTpm", "hekProteinConcNm")),
+    NodeSpec("Assembly", ("map", "size", "persistence", "isRoot")),
+    NodeSpec("GOTerm", ("namespace",)),
+    NodeSpec("Compartment", ("vocabulary",)),
+    NodeSpec("Complex"),
+    NodeSpec("TumourType", ("cohort",)),
+)
+
+EDGE_SPECS: tuple[EdgeSpec, ...] = (
+    EdgeSpec("PULLED_DOWN", undirected=True, attrs=("pValue", "pInt"),
+             reason="AP-MS interactions (OpenCell, BioPlex, toolkit example), bait/prey direction dropped; "
+                    "edge_attr = max OpenCell -log10 p and max BioPlex pInt over data sets and directions"),
+    EdgeSpec("MEMBER_OF", reason="assembly membership in every cell map (the Assembly node's `map` tells which)"),
+    EdgeSpec("CONTAINS", reason="assembly hierarchy (parent contains child)"),
+    EdgeSpec("ANNOTATED_WITH", reason="direct GO annotations (gene2go)"),
+    EdgeSpec("IS_A", reason="GO hierarchy"),
+    EdgeSpec("PART_OF", reason="GO hierarchy"),
+    EdgeSpec("LOCALIZES_TO", reason="HPA and OpenCell subcellular localization"),
+    EdgeSpec("CORRESPONDS_TO", reason="HPA compartment -> GO cellular-component term"),
+    EdgeSpec("SUBUNIT_OF", reason="CORUM complex subunits (left out of task (a)'s input: CORUM is its external check)"),
+    EdgeSpec("PROXIMAL_TO", undirected=True, attrs=("cosine",),
+             reason="U2OS MUSE co-embedding proximity (top 0.2% pairs); edge_attr = cosine"),
+    EdgeSpec("MUTATION_SCORE", attrs=("score",), where="r.score > 0",
+             reason="TCGA HiSig per-gene mutation scores; a score of 0 (no mutation signal, 70% of genes) is "
+                    "not an edge, otherwise every protein would link to every cohort"),
+)
+
+
+def _check_declared() -> None:
+    for node in NODE_SPECS:
+        props = SCHEMA.nodes[node.label].properties if node.label in SCHEMA.nodes else None
+        if props is None or any(p not in props for p in node.properties):
+            raise SchemaError(f"GNN export node spec {node} names an undeclared label or property")
+    labels = {n.label for n in NODE_SPECS}
+    for edge in EDGE_SPECS:
+        rel = SCHEMA.relationships.get(edge.relationship)
+        if rel is None or rel.source not in labels or rel.target not in labels:
+            raise SchemaError(f"GNN export edge spec {edge.relationship} is undeclared or joins unexported labels")
+        if any(a not in rel.properties for a in edge.attrs):
+            raise SchemaError(f"GNN export edge spec {edge.relationship} names an undeclared property")
+
+
+_check_declared()

@@ -1,0 +1,77 @@
+"""TCGA per-gene mutation scores of 13 cohorts (HiSig/NeST input): TumourType-[:MUTATION_SCORE {score}]->Protein.
+
+Files ``hisig/tcga_scores/<cohort>.score.txt`` (fanzheng10/HiSig ``examples/nest/score/``): no header,
+tab-separated ``gene, score``, one line per gene (18,853 genes, the same list in every cohort). The score is the
+per-gene mutation score that HiSig regresses on the systems of a hierarchy (Zheng et al. 2021, Science
+374:eabf3067); it is 0 for most genes (e.g. 14,398 of 18,853 in BLCA).
+
+Stored: only genes with score > 0. A zero score is not stored and is counted in the report as
+``"zero score (not stored)"``; an absent MUTATION_SCORE therefore means score 0, and the full score vector of a
+cohort is recoverable as {stored genes: score, every other gene: 0}.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from .base import DataFormatError, LoadResult, read_frame
+from .collect import UniqueRelationships, keep_max, resolve_gene
+from .symbols import SymbolResolver
+
+DATASET = "tcga-hisig-scores"
+SCORE_DIR = "hisig/tcga_scores"
+COHORTS = ("blca", "brca", "coad", "gbm", "hnsc", "kirc", "lihc", "luad", "lusc", "ov", "skcm", "stad", "ucec")
+COLUMNS = ("gene", "score")
+
+
+def tumour_type_name(cohort: str) -> str:
+    """The ``TumourType`` name of a TCGA cohort file stem: ``"brca"`` -> ``"TCGA-BRCA"``."""
+    return f"TCGA-{cohort.upper()}"
+
+
+def _score(text: str, path: Path, line: int) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise DataFormatError(path, line, f"column 'score': expected a finite number, found {text!r}")
+    return value
+
+
+def load_tcga_scores(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
+    """``TumourType {name: "TCGA-<COHORT>", cohort: "TCGA"}`` nodes and ``MUTATION_SCORE {score}`` relationships.
+
+    One relationship per (cohort, protein) with score > 0 (see the module docstring for the zero-score rule);
+    genes resolve by symbol; a protein named twice in one cohort (two names of one gene) keeps the higher score
+    and is counted. Negative scores, unexpected in HiSig input, are not stored either and are counted separately.
+
+    Raises:
+        MissingDataError: a cohort file is absent.
+        DataFormatError: a line without exactly two fields or a score that is not a finite number.
+    """
+    result = LoadResult(DATASET)
+    report = result.report
+    tumour_types = []
+    scores = UniqueRelationships(report, "gene named twice in a cohort (higher score kept)")
+    higher_score = keep_max("score")
+    for cohort in COHORTS:
+        path = data_dir / SCORE_DIR / f"{cohort}.score.txt"
+        tumour_type = tumour_type_name(cohort)
+        tumour_types.append({"name": tumour_type, "cohort": "TCGA"})
+        frame = read_frame(path, names=COLUMNS)
+        report.count_read(f"{SCORE_DIR}/{path.name}", len(frame))
+        for gene, text, line in zip(*(frame[c].tolist() for c in (*COLUMNS, "line")), strict=True):
+            score = _score(text, path, line)
+            if score <= 0:
+                report.skip("zero score (not stored)" if score == 0 else "negative score (not stored)",
+                            f"{tumour_type}:{gene}")
+                continue
+            symbol = resolve_gene(resolver, report, gene, where=f"{path.name}:{line}")
+            if symbol is not None:
+                row = {"source": tumour_type, "target": symbol, "score": score}
+                scores.add((tumour_type, symbol), row, higher_score)
+    result.add_nodes("TumourType", tumour_types)
+    result.add_relationships("MUTATION_SCORE", scores.rows)
+    return result.finalise(DATASET)

@@ -1,0 +1,104 @@
+"""Backend-neutral parts of indexing and search: which properties are full-text indexed, how user text becomes
+a full-text query (RediSearch for FalkorDB, Lucene for Neo4j), the ``CONTAINS`` fallback, and a guard for names
+spliced into Cypher.
+
+Full-text queries: the text is split into lower-case alphanumeric terms (as both engines' default analyzers
+tokenize indexed text) and each term of two or more characters matches the word itself or as a prefix, so
+"polymer" finds "RNA polymerase II subunit A"; all terms must match. Exact words score higher than prefixes.
+
+Example::
+
+    >>> search_terms("RNA polymerase-II")
+    ['rna', 'polymerase', 'ii']
+    >>> redisearch_query(["rna", "polymer"])
+    '(rna|rna*) (polymer|polymer*)'
+    >>> lucene_query(["rna", "polymer"])
+    '(rna OR rna*) AND (polymer OR polymer*)'
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..schema import Schema, SchemaError
+
+FULLTEXT_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "Protein": ("symbol", "name"),
+    "Assembly": ("name", "id"),
+    "GOTerm": ("name",),
+    "Complex": ("name",),
+    "Compartment": ("name",),
+}
+"""Node label -> properties of its full-text index (one index per label)."""
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TERM = re.compile(r"[a-z0-9]+")
+MIN_PREFIX_LENGTH = 2
+"""Shortest term searched as a prefix as well (RediSearch refuses one-character prefixes)."""
+
+
+def identifier(name: str) -> str:
+    """Return ``name`` if it is a plain Cypher identifier (label, type or property), else raise ``ValueError``.
+
+    Guards every name that is spliced into Cypher text rather than passed as a parameter.
+    """
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise ValueError(f"{name!r} is not a valid label/property name (expected [A-Za-z_][A-Za-z0-9_]*)")
+    return name
+
+
+def fulltext_properties(schema: Schema) -> dict[str, tuple[str, ...]]:
+    """``FULLTEXT_PROPERTIES`` for the labels ``schema`` declares (labels it lacks are skipped).
+
+    Raises:
+        SchemaError: a full-text property of a declared label is not among its declared properties.
+    """
+    out = {}
+    for label, props in FULLTEXT_PROPERTIES.items():
+        node = schema.nodes.get(label)
+        if node is None:
+            continue
+        for prop in props:
+            if prop not in node.properties:
+                raise SchemaError(f"full-text index on undeclared property {label}.{prop}")
+        out[label] = props
+    return out
+
+
+def search_terms(text: str) -> list[str]:
+    """Lower-case alphanumeric terms of ``text`` (punctuation separates terms, as in the index analyzers)."""
+    return _TERM.findall(text.lower())
+
+
+def _alternatives(term: str, sep: str) -> str:
+    if len(term) < MIN_PREFIX_LENGTH:
+        return term
+    return f"({term}{sep}{term}*)"
+
+
+def redisearch_query(terms: list[str]) -> str:
+    """RediSearch query (FalkorDB full-text) requiring every term, each as a word or a word prefix."""
+    return " ".join(_alternatives(t, "|") for t in terms)
+
+
+def lucene_query(terms: list[str]) -> str:
+    """Lucene query (Neo4j full-text) requiring every term, each as a word or a word prefix."""
+    return " AND ".join(_alternatives(t, " OR ") for t in terms)
+
+
+def contains_search_cypher(label: str, key: str, props: tuple[str, ...]) -> str:
+    """Fallback search without a full-text index: nodes of ``label`` whose ``props`` contain ``$text``
+    (case-insensitive, ``$text`` already lower-case), best first, at most ``$limit``.
+
+    Score = len(text) / len(matching value) (1.0 for an exact match; the best of the properties). Returns
+    columns ``key``, ``score``. Valid Cypher on FalkorDB and Neo4j 5.
+    """
+    label, key = identifier(label), identifier(key)
+    values = ", ".join(f"n.{identifier(p)}" for p in props)
+    return (
+        f"MATCH (n:{label}) "
+        f"WITH n, [v IN [{values}] WHERE v IS NOT NULL AND toLower(toString(v)) CONTAINS $text "
+        "| toFloat(size($text)) / size(toString(v))] AS scores WHERE size(scores) > 0 "
+        f"RETURN n.{key} AS key, reduce(best = 0.0, s IN scores | CASE WHEN s > best THEN s ELSE best END) AS score "
+        "ORDER BY score DESC, key LIMIT $limit"
+    )

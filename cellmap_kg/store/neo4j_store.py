@@ -1,0 +1,288 @@
+"""``Neo4jStore``: the graph in a Neo4j 5 server through the official ``neo4j`` driver.
+
+URI ``neo4j://host:7687`` or ``bolt://host:7687`` (``+s`` / ``+ssc`` for TLS), optional ``?database=NAME``
+(default: the server's default database). Credentials: ``NEO4J_USER`` (default ``neo4j``) and
+``NEO4J_PASSWORD`` (no authentication if unset). DDL, full-text and vector statements: ``neo4j_ddl``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
+from neo4j.exceptions import DriverError, Neo4jError
+
+from ..schema import Schema
+from .base import GraphStore, QueryTimeout, StoreError, batched
+from .indexing import contains_search_cypher, fulltext_properties, identifier, lucene_query, search_terms
+from .neo4j_ddl import (
+    constraint_statements,
+    cosine_from_score,
+    database_name,
+    fulltext_index_name,
+    fulltext_index_statements,
+    parse_neo4j_uri,
+    plan_lines,
+    to_plain,
+    vector_index_name,
+    vector_index_statements,
+)
+
+INDEX_WAIT_S = 600
+"""Seconds ``apply_schema`` / ``set_vectors`` wait for new indexes to come online (``db.awaitIndexes``)."""
+CLEAR_BATCH = 10_000
+
+
+class Neo4jStore(GraphStore):
+    """A Neo4j 5 database as a ``GraphStore``.
+
+    Args:
+        uri: driver URI without query string (``bolt://host:7687``).
+        database: database name, ``None`` for the server default.
+        user, password: credentials (default ``$NEO4J_USER`` or ``neo4j``, ``$NEO4J_PASSWORD``).
+        schema: the schema declaration (default: ``cellmap_kg/schema/schema.yaml``).
+
+    Atomic rebuilds (``staging`` / ``promote``) depend on the server edition:
+
+    - **Enterprise** (several databases): ``staging()`` creates the database ``<db>-build-<UTC timestamp>``
+      and the live name ``<db>`` is a database *alias*; ``promote()`` re-points the alias with ``ALTER ALIAS``
+      (one atomic step for new sessions) and drops the previous target database. On the first promote ``<db>``
+      is still a real database: it is dropped and the alias created, so ``<db>`` is briefly absent.
+    - **Community** (one database): ``staging()`` returns a store on the live database flagged
+      ``in_place=True``. It empties the database just before its first write, so the live graph is replaced by
+      clear + write and is *not* protected against a failure during writing; the build layer therefore parses
+      and validates every input before it writes anything. ``promote()`` of an in-place staging store only
+      checks that it is this database. ``clear()`` on an in-place staging store that has not written yet does
+      nothing (its graph is, by definition, still empty), so discarding a failed build before writing keeps
+      the live graph.
+
+    Raises:
+        StoreError: the server is unreachable or rejects the credentials.
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, database: str | None = None, *, user: str | None = None,
+                 password: str | None = None, schema: Schema | None = None, in_place: bool = False,
+                 _driver: Driver | None = None):
+        self.driver_uri = uri
+        self.database = database_name(database) if database else None
+        if schema is not None:
+            self.schema = schema
+        self.in_place = in_place
+        self._clear_pending = in_place
+        self._owns_driver = _driver is None
+        if _driver is None:
+            user = user or os.environ.get("NEO4J_USER", "neo4j")
+            password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+            _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
+            try:
+                _driver.verify_connectivity()
+            except (Neo4jError, DriverError) as exc:
+                _driver.close()
+                raise StoreError(f"cannot connect to Neo4j at {uri} as {user!r}: {exc}") from exc
+        self._driver = _driver
+
+    @classmethod
+    def from_uri(cls, uri: str) -> Neo4jStore:
+        """Open ``bolt://host:port[?database=NAME]`` / ``neo4j://...`` (see ``parse_neo4j_uri``)."""
+        driver_uri, database = parse_neo4j_uri(uri)
+        return cls(driver_uri, database)
+
+    @property
+    def uri(self) -> str:
+        return self.driver_uri + (f"?database={self.database}" if self.database else "")
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}{', in_place=True' if self.in_place else ''})"
+
+    # ---------------------------------------------------------------------------------------------- reading
+    def query(self, cypher: str, params: dict | None = None, *, timeout_ms: int | None = None,
+              read_only: bool = False) -> list[dict]:
+        """See ``GraphStore.query``: a managed read (``execute_read``) or write transaction with the
+        transaction timeout ``timeout_ms``.
+
+        Raises:
+            QueryTimeout: the transaction ran past ``timeout_ms``.
+            StoreError: Cypher error (Neo4j's code and message), a write in a ``read_only`` query, or the server
+                is unreachable.
+        """
+        if timeout_ms is not None and (not isinstance(timeout_ms, int) or timeout_ms <= 0):
+            raise ValueError(f"timeout_ms must be a positive int, got {timeout_ms!r}")
+        if not read_only:
+            self._clear_if_pending()
+        primary = frozenset(self.schema.nodes)
+
+        @unit_of_work(timeout=timeout_ms / 1000 if timeout_ms else None)
+        def work(tx):
+            return [{k: to_plain(v, primary) for k, v in record.items()} for record in tx.run(cypher, params or {})]
+
+        try:
+            with self._session(self.database, read_only) as session:
+                return session.execute_read(work) if read_only else session.execute_write(work)
+        except Neo4jError as exc:
+            raise self._error(exc, cypher) from exc
+        except DriverError as exc:
+            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+
+    def _session(self, database: str | None, read_only: bool = False):
+        return self._driver.session(database=database, default_access_mode=READ_ACCESS if read_only else WRITE_ACCESS)
+
+    def _run(self, cypher: str, params: dict | None = None, database: str | None = None) -> list[dict]:
+        """Auto-commit statement (DDL and administration commands; ``database="system"`` for the latter)."""
+        try:
+            with self._session(database or self.database) as session:
+                return [dict(r) for r in session.run(cypher, params or {})]
+        except Neo4jError as exc:
+            raise self._error(exc, cypher) from exc
+        except DriverError as exc:
+            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+
+    def _error(self, exc: Neo4jError, cypher: str) -> StoreError:
+        code = exc.code or ""
+        if "TransactionTimedOut" in code:
+            return QueryTimeout(f"query timed out on Neo4j: {' '.join(cypher.split())[:300]}")
+        if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code:
+            return StoreError(f"read-only query attempted to write ({code}: {exc.message})")
+        return StoreError(f"Neo4j error {code}: {exc.message}\n  in query: {' '.join(cypher.split())[:300]}")
+
+    def explain(self, cypher: str, params: dict | None = None) -> list[str]:
+        """Plan of ``EXPLAIN <cypher>`` from the result summary, as ``plan_lines``. Raises ``StoreError``."""
+        try:
+            with self._session(self.database, read_only=True) as session:
+                summary = session.run("EXPLAIN " + cypher, params or {}).consume()
+        except Neo4jError as exc:
+            raise self._error(exc, cypher) from exc
+        return plan_lines(summary.plan)
+
+    # ---------------------------------------------------------------------------------------------- writing
+    def _write(self, cypher: str, rows: list[dict]) -> int:
+        return self.query(cypher, {"rows": rows})[0]["n"]
+
+    # ---------------------------------------------------------------------------------------------- schema
+    def apply_schema(self, schema: Schema | None = None) -> None:
+        """Unique constraint on every node key and the full-text indexes (``neo4j_ddl``); waits until online.
+
+        Raises:
+            StoreError: a constraint cannot be created (e.g. duplicate keys already in the database).
+        """
+        schema = schema or self.schema
+        for statement in constraint_statements(schema) + fulltext_index_statements(schema):
+            self._run(statement)
+        self._run(f"CALL db.awaitIndexes({INDEX_WAIT_S})")
+
+    def _index_exists(self, name: str) -> bool:
+        return bool(self._run("SHOW INDEXES YIELD name WHERE name = $name RETURN name", {"name": name}))
+
+    # ---------------------------------------------------------------------------------------------- lifecycle
+    def clear(self) -> None:
+        """Delete every node and relationship (constraints and indexes stay), in batches of ``CLEAR_BATCH``."""
+        if self._clear_pending:  # in-place staging that has not written: its graph is still (conceptually) empty
+            return
+        self._delete_all()
+
+    def _delete_all(self) -> None:
+        while self.query(f"MATCH (n) WITH n LIMIT {CLEAR_BATCH} DETACH DELETE n RETURN count(*) AS n")[0]["n"]:
+            pass
+
+    def _clear_if_pending(self) -> None:
+        if self._clear_pending:
+            self._clear_pending = False
+            self._delete_all()
+
+    def _multi_database(self) -> bool:
+        rows = self._run("CALL dbms.components() YIELD edition RETURN edition")
+        return bool(rows) and rows[0]["edition"] == "enterprise"
+
+    def _live_name(self) -> str:
+        if self.database:
+            return self.database
+        return self._run("SHOW DEFAULT DATABASE YIELD name RETURN name", database="system")[0]["name"]
+
+    def staging(self) -> Neo4jStore:
+        """A store for the next build (see the class docstring: new database, or in place on community)."""
+        if not self._multi_database():
+            return Neo4jStore(self.driver_uri, self.database, schema=self.schema, in_place=True,
+                              _driver=self._driver)
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        name = database_name(f"{self._live_name()}-build-{stamp}")
+        self._run(f"CREATE DATABASE `{name}` IF NOT EXISTS WAIT", database="system")
+        return Neo4jStore(self.driver_uri, name, schema=self.schema, _driver=self._driver)
+
+    def promote(self, staging: GraphStore) -> None:
+        """Make ``staging`` live (alias swap on enterprise, nothing to do for an in-place staging store).
+
+        Raises:
+            StoreError: ``staging`` is not a store of this server/database, or an administration command failed.
+        """
+        if not isinstance(staging, Neo4jStore) or staging._driver is not self._driver:
+            raise StoreError(f"cannot promote {staging!r} into {self!r}: not a store of the same Neo4j driver")
+        if staging.in_place:
+            if staging.database != self.database:
+                raise StoreError(f"in-place staging store {staging!r} is not on this database {self!r}")
+            return
+        live, target = self._live_name(), staging.database
+        aliases = self._run("SHOW ALIASES FOR DATABASE YIELD name, database WHERE name = $name RETURN database",
+                            {"name": live}, database="system")
+        if aliases:
+            previous = aliases[0]["database"]
+            self._run(f"ALTER ALIAS `{live}` SET DATABASE TARGET `{target}`", database="system")
+            if previous != target:
+                self._run(f"DROP DATABASE `{previous}` IF EXISTS", database="system")
+        else:
+            self._run(f"DROP DATABASE `{live}` IF EXISTS WAIT", database="system")
+            self._run(f"CREATE ALIAS `{live}` FOR DATABASE `{target}`", database="system")
+
+    def close(self) -> None:
+        """Close the driver (only the store that opened it closes it)."""
+        if self._owns_driver:
+            self._driver.close()
+
+    # ---------------------------------------------------------------------------------------------- search
+    def fulltext_search(self, label: str, text: str, limit: int = 20) -> list[dict]:
+        """See ``GraphStore.fulltext_search``; Lucene query from ``indexing.lucene_query``, score = Lucene's."""
+        key = self.schema.key_of(label)
+        terms = search_terms(text)
+        if not terms:
+            return []
+        index = fulltext_index_name(label)
+        if self._index_exists(index):
+            return self.query(f"CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+                              f"RETURN node.{key} AS key, score ORDER BY score DESC, key LIMIT $limit",
+                              {"index": index, "query": lucene_query(terms), "limit": limit}, read_only=True)
+        props = fulltext_properties(self.schema).get(label, (key,))
+        return self.query(contains_search_cypher(label, key, props), {"text": text.lower(), "limit": limit},
+                          read_only=True)
+
+    def set_vectors(self, label: str, prop: str, vectors: dict[str, list[float]]) -> None:
+        """See ``GraphStore.set_vectors`` (vectors stored as ``LIST<FLOAT>``; cosine vector index rebuilt).
+
+        Raises:
+            ValueError: no vectors, vectors of different lengths, or a bad property name.
+            StoreError: some keys are not nodes of ``label`` (nothing is written then).
+        """
+        key, prop = self.schema.key_of(label), identifier(prop)
+        dims = self._checked_vectors(label, vectors)
+        rows = [{"key": k, "v": [float(x) for x in v]} for k, v in vectors.items()]
+        cypher = f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n.{prop} = row.v RETURN count(n) AS n"
+        for batch in batched(rows, 1000):
+            self._write(cypher, batch)
+        for statement in vector_index_statements(label, prop, dims):
+            self._run(statement)
+        self._run(f"CALL db.awaitIndexes({INDEX_WAIT_S})")
+
+    def vector_search(self, label: str, prop: str, vector: list[float], k: int = 10) -> list[dict]:
+        """See ``GraphStore.vector_search``; Neo4j's normalised score is converted back to cosine similarity.
+
+        Raises:
+            StoreError: no vector index on ``label.prop`` (call ``set_vectors``) or a vector of the wrong length.
+        """
+        key = self.schema.key_of(label)
+        index = vector_index_name(label, prop)
+        if not self._index_exists(index):
+            raise StoreError(f"no vector index on {label}.{prop}: store vectors with set_vectors first")
+        rows = self.query(f"CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
+                          f"RETURN node.{key} AS key, score ORDER BY score DESC",
+                          {"index": index, "k": k, "vector": [float(x) for x in vector]}, read_only=True)
+        return [{"key": r["key"], "score": cosine_from_score(r["score"])} for r in rows]

@@ -1,0 +1,62 @@
+"""Real inputs of the analyses, read once per session: the U2OS cell map (May 2023 final draft) and MuSIC GO-CC.
+
+``data_dir`` comes from ``tests/conftest.py`` (``$CELLMAP_KG_DATA`` or ``../shared/data`` next to the repo).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cellmap_kg.analyses.enrichment import read_term_table
+from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+
+GO_CC = "music_v1/GO_CC_human_no_hpa.txt"
+
+
+@pytest.fixture(scope="session")
+def u2os_nodes_file(data_dir) -> Path:
+    return data_dir / U2OS_NODES
+
+
+@pytest.fixture(scope="session")
+def u2os_memberships(u2os_nodes_file) -> dict[str, set[str]]:
+    """Assembly id -> member genes of the U2OS map (270 assemblies incl. the root Cluster0-0, propagated lists)."""
+    return {n.cluster_id: set(n.genes) for n in read_hidef_nodes(u2os_nodes_file)}
+
+
+@pytest.fixture(scope="session")
+def u2os_edges(data_dir) -> list[tuple[str, str]]:
+    """``(parent, child)`` pairs of the U2OS map (291 edges)."""
+    return read_hidef_edges(data_dir / U2OS_EDGES)
+
+
+@pytest.fixture(scope="session")
+def go_cc_terms(data_dir) -> dict[str, set[str]]:
+    """MuSIC v1 GO-CC termStats: GO id -> genes (1,602 terms)."""
+    return read_term_table(data_dir / GO_CC)
+
+
+# 20S (PSMA/PSMB) and 19S (PSMC/PSMD) subunits present in the U2OS map (it lacks PSMA2/3/7, PSMB1-3/6)
+PROTEASOME_MARKERS = {"PSMA1", "PSMA4", "PSMA5", "PSMA6", "PSMB7", "PSMC1", "PSMC2", "PSMC3", "PSMD14"}
+SWI_SNF_CORE = {"ARID1A", "SMARCA4", "SMARCB1"}
+
+
+def _smallest_assembly_with(memberships: dict[str, set[str]], genes: set[str]) -> str:
+    """The smallest assembly holding all ``genes`` (how tests find known complexes without hard-coding ids)."""
+    holding = [a for a, members in memberships.items() if genes <= members]
+    assert holding, f"no assembly holds {sorted(genes)}"
+    return min(holding, key=lambda a: (len(memberships[a]), a))
+
+
+@pytest.fixture(scope="session")
+def proteasome_assembly(u2os_memberships) -> str:
+    """The smallest U2OS assembly with proteasome 20S and 19S subunits (``PROTEASOME_MARKERS``)."""
+    return _smallest_assembly_with(u2os_memberships, PROTEASOME_MARKERS)
+
+
+@pytest.fixture(scope="session")
+def swi_snf_assembly(u2os_memberships) -> str:
+    """The smallest U2OS assembly with the SWI/SNF subunits ARID1A, SMARCA4 and SMARCB1."""
+    return _smallest_assembly_with(u2os_memberships, SWI_SNF_CORE)

@@ -1,0 +1,186 @@
+"""HiSig on made-up inputs, a signal planted in the real U2OS hierarchy, and the Groebner 2018 paediatric cohort."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cellmap_kg.analyses.hisig import (
+    RESULT_COLUMNS,
+    design_matrix,
+    fit_path,
+    glmnet_path_length,
+    hisig,
+    hisig_files,
+    lambda_grid,
+    mutation_signal,
+    propagate_memberships,
+    read_gene_scores,
+    recurrently_mutated,
+    selection_pressure,
+)
+from cellmap_kg.analyses.multilocalization import hierarchy_graph, terminal_assemblies
+from cellmap_kg.analyses.mutation_counts import gene_tumour_counts, read_mutation_matrix
+from cellmap_kg.loaders.base import DataFormatError
+
+MATRIX = "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv"
+BRCA = "hisig/tcga_scores/brca.score.txt"
+
+
+# ------------------------------------------------------------------------------------------------ formulas
+def test_mutation_signal():
+    observed = pd.Series({"A": 3, "B": 0, "C": 1, "D": 7})
+    plain = mutation_signal(observed)
+    assert plain.to_dict() == {"A": 2.0, "B": 0.0, "C": 1.0, "D": 3.0}
+    assert plain.attrs["expected"] is False
+    adjusted = mutation_signal(observed, pd.Series({"A": 1.0, "C": 4.0}))
+    assert adjusted.to_dict() == {"A": pytest.approx(np.log2(3)), "B": 0.0, "C": 0.0, "D": 3.0}
+    assert adjusted.attrs["expected"] is True
+    with pytest.raises(ValueError, match=">= 0"):
+        mutation_signal(pd.Series({"A": -1}))
+
+
+def test_selection_pressure_normalises_each_lambda_by_coefficients_plus_intercept():
+    coefs = np.array([[0.5, 0.2, 0.0],
+                      [0.5, 0.0, 4e-7]])              # 4e-7 rounds to 0 (6 decimals, as HiSig)
+    intercepts = np.array([0.0, 0.8, 5.0])
+    assert selection_pressure(coefs, intercepts) == pytest.approx([0.5, 0.5])
+    # a row standing for 3 identical genes counts 3 times in the denominator
+    assert selection_pressure(coefs, intercepts, [1, 3]) == pytest.approx([0.25, 0.25])
+    assert selection_pressure(np.zeros((2, 3)), intercepts).tolist() == [0.0, 0.0]
+
+
+def test_glmnet_stops_at_devmax_or_when_the_fit_stops_improving():
+    assert glmnet_path_length(np.array([0.0, 0.2, 0.4, 0.6, 0.8, 0.9995, 0.9999])) == 6
+    assert glmnet_path_length(np.array([0.0, 0.2, 0.4, 0.6, 0.7, 0.7, 0.8])) == 6
+    assert glmnet_path_length(np.array([0.0, 0.99995, 0.99999])) == 3        # not before the 5th lambda
+    assert glmnet_path_length(np.linspace(0, 0.9, 10)) == 10
+
+
+def test_made_up_hierarchy_selects_the_system_that_explains_its_genes():
+    memberships = {"S1": {"a", "b", "c", "d"}, "S2": {"e", "f", "g", "h"}, "S3": {"a", "e"},
+                   "root": set("abcdefghijklmnop")}
+    scores = pd.Series({"a": 3.0, "b": 3.0, "c": 3.0, "d": 3.0, "e": 0.5})
+    df = hisig(memberships, scores, n_permutations=200, seed=1)
+    assert list(df.columns) == RESULT_COLUMNS
+    assert df.attrs["excluded"] == {"root": "contains every gene (collinear with the intercept)"}
+    top = df.iloc[0]
+    assert top.System_name == "S1" and top.Selection_pressure > 0.5 and top.mutatedProteins == 4
+    assert top.Genes == "a,b,c,d"
+    assert df.set_index("System_name").loc["S2", "Selection_pressure"] < 0.05
+    assert df.attrs["hierarchyGenesWithoutScore"] == 11
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="n_permutations"):
+        hisig({"S": {"a", "b"}, "R": {"a", "b", "c"}}, pd.Series({"a": 1.0}), n_permutations=0)
+    with pytest.raises(ValueError, match="constant"):
+        hisig({"S": {"a", "b"}, "R": {"a", "b", "c"}}, pd.Series(dtype=float), n_permutations=5)
+    with pytest.raises(ValueError, match="no system left"):
+        hisig({"R": {"a", "b", "c"}}, pd.Series({"a": 1.0}), n_permutations=5)
+
+
+# ------------------------------------------------------------------------------------------------ real hierarchy
+@pytest.fixture(scope="module")
+def planted(u2os_memberships, proteasome_assembly):
+    """Score 2 on the proteasome assembly's genes, exponential noise (mean 0.2) on 5% of the other genes."""
+    genes = sorted(u2os_memberships["Cluster0-0"])
+    rng = np.random.default_rng(7)
+    scores = pd.Series(0.0, index=genes)
+    others = [g for g in genes if g not in u2os_memberships[proteasome_assembly]]
+    noisy = rng.choice(others, size=len(others) // 20, replace=False)
+    scores[noisy] = rng.exponential(0.2, len(noisy))
+    scores[sorted(u2os_memberships[proteasome_assembly])] = 2.0
+    return scores
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_planted_assembly_ranks_first_for_every_seed(u2os_memberships, planted, proteasome_assembly, seed):
+    df = hisig(u2os_memberships, planted, n_permutations=100, seed=seed)
+    assert df.iloc[0].System_name == proteasome_assembly
+    assert df.iloc[0].p == pytest.approx(1 / 101)
+    assert df.iloc[0].Selection_pressure == df.Selection_pressure.max()
+    assert (df.p >= 1 / 101).all() and (df.p <= 1).all() and (df.q >= df.p).all()
+
+
+def test_same_seed_gives_identical_p_values(u2os_memberships, planted):
+    first = hisig(u2os_memberships, planted, n_permutations=30, seed=5)
+    again = hisig(u2os_memberships, planted, n_permutations=30, seed=5, n_jobs=1)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_grouped_fit_equals_one_row_per_gene(u2os_memberships, planted):
+    signal = planted.reindex(sorted(set().union(*u2os_memberships.values()))).fillna(0.0)
+    design = design_matrix(u2os_memberships, signal)
+    y = signal.to_numpy()
+    lambdas = lambda_grid(design, y)
+    grouped, plain = fit_path(design, y, lambdas), fit_path(design, y, lambdas, grouped=False)
+    assert len(grouped.multiplicity) < len(plain.multiplicity) / 2
+    s = len(design.systems)
+    assert selection_pressure(grouped.coefs, grouped.intercepts, grouped.multiplicity)[:s] == pytest.approx(
+        selection_pressure(plain.coefs, plain.intercepts, plain.multiplicity)[:s], abs=1e-6)
+    assert grouped.intercepts == pytest.approx(plain.intercepts, abs=1e-6)
+    assert grouped.r2 == pytest.approx(plain.r2, abs=1e-6)
+
+
+def test_max_mutated_proteins_filter(u2os_memberships, planted):
+    design = design_matrix(u2os_memberships, planted, max_mutated_proteins=50)
+    big = {a for a, m in u2os_memberships.items() if len(m & set(planted.index[planted > 0])) > 50} - {"Cluster0-0"}
+    assert big and all(design.excluded[a] == "more than 50 mutated proteins" for a in big)
+    assert not big & set(design.systems)
+
+
+# ------------------------------------------------------------------------------------------------ paediatric
+def test_swi_snf_is_recurrently_mutated_in_paediatric_tumours(data_dir, u2os_memberships, swi_snf_assembly):
+    """Groebner 2018 (879 tumours, 77 SMGs): N_obs per gene, M = log2(N_obs + 1), no expected counts."""
+    counts = gene_tumour_counts(read_mutation_matrix(data_dir / MATRIX))["ALL"]
+    df = hisig(u2os_memberships, mutation_signal(counts), n_permutations=1000, seed=0, mutation_counts=counts)
+    assert df.attrs["expectedCounts"] is False
+    assert df.attrs["scoredGenesOutsideHierarchy"] == 38                # e.g. KRAS, PTEN, MYCN: not in the map
+    top = df.iloc[0]
+    assert top.System_name == swi_snf_assembly
+    assert top.p == pytest.approx(1 / 1001)
+    assert top.q == pytest.approx(269 / 1001)                           # 269 systems tested (all but the root)
+    assert top.Selection_pressure == pytest.approx(0.758, abs=1e-3)
+    assert top.Genes.startswith("SMARCA4,ARID1A,SMARCB1,") and top.Mutation_count.startswith("19|11|9|0")
+    assert list(recurrently_mutated(df).System_name) == [swi_snf_assembly]
+
+
+# ------------------------------------------------------------------------------------------------ files
+def _write_ont(path, edges, memberships):
+    """DDOT .ont of a hierarchy: system edges plus each gene once, in its terminal assemblies."""
+    terminal = terminal_assemblies(hierarchy_graph(edges), memberships)
+    lines = [f"{p}\t{c}\tdefault" for p, c in edges]
+    lines += [f"{a}\t{g}\tgene" for g, assemblies in sorted(terminal.items()) for a in assemblies]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_ddot_memberships_propagate_to_the_hidef_lists(tmp_path, u2os_edges, u2os_memberships):
+    from cellmap_kg.loaders.cellmap import read_ddot_ont
+
+    ont = tmp_path / "u2os.ont"
+    _write_ont(ont, u2os_edges, u2os_memberships)
+    assert propagate_memberships(*read_ddot_ont(ont)) == u2os_memberships
+
+
+def test_hisig_files_on_tcga_scores(tmp_path, data_dir, u2os_edges, u2os_memberships):
+    ont, out = tmp_path / "u2os.ont", tmp_path / "brca.hisig.tsv"
+    _write_ont(ont, u2os_edges, u2os_memberships)
+    result = hisig_files(ont, data_dir / BRCA, out, n_permutations=10, seed=0)
+    written = pd.read_csv(out, sep="\t")
+    assert list(written.columns) == RESULT_COLUMNS and len(written) == len(result) == 251
+    assert result.attrs["hierarchyGenesWithoutScore"] == 201
+    assert (written.p >= 1 / 11).all()
+
+
+def test_read_gene_scores(tmp_path, data_dir):
+    scores = read_gene_scores(data_dir / BRCA)
+    assert len(scores) == 18853 and scores["A1CF"] == pytest.approx(0.509)
+    bad = tmp_path / "scores.txt"
+    bad.write_text("TP53\t1.5\nKRAS\tx\n")
+    with pytest.raises(DataFormatError, match=r":2: column 'score': expected a number"):
+        read_gene_scores(bad)
+    bad.write_text("TP53\t1.5\nTP53\t2\n")
+    with pytest.raises(DataFormatError, match=r":2: gene TP53 is scored twice"):
+        read_gene_scores(bad)

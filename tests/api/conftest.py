@@ -1,0 +1,64 @@
+"""Fixtures of the API tests: the app on the full real graph (``built_store``), as TestClients with ``/cypher``
+off (the default) and on.
+
+``CELLMAP_KG_TEST_STORE`` (a store URI holding a full build of the same data directory) replaces the session
+build, to iterate on these tests without rebuilding.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from fastapi.testclient import TestClient
+
+from cellmap_kg.api.app import create_app
+from cellmap_kg.api.settings import ApiSettings
+
+
+@pytest.fixture(scope="session")
+def graph_store(request):
+    """The store with the full graph: ``$CELLMAP_KG_TEST_STORE`` if set, else the session's ``built_store``."""
+    uri = os.environ.get("CELLMAP_KG_TEST_STORE")
+    if not uri:
+        yield request.getfixturevalue("built_store")
+        return
+    from cellmap_kg.store import open_store
+
+    store = open_store(uri)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def client(graph_store):
+    """TestClient of the app with default settings (``/cypher`` disabled); server errors become 500 answers."""
+    with TestClient(create_app(ApiSettings(), store=graph_store), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def cypher_client(graph_store):
+    """TestClient of the app with ``/cypher`` enabled, a 1 s timeout and a 50-row limit."""
+    settings = ApiSettings(cypher_enabled=True, cypher_timeout_ms=1000, cypher_max_rows=50)
+    with TestClient(create_app(settings, store=graph_store), raise_server_exceptions=False) as c:
+        yield c
+
+
+def _error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"status", "code", "message", "parameter", "details"}, body
+    assert body["error"]["status"] == response.status_code
+    return body["error"]
+
+
+@pytest.fixture(scope="session")
+def error_of():
+    """``error_of(response)``: the ``error`` object of an error answer; fails unless the body is exactly the API's
+    error body (``{"error": {"status", "code", "message", "parameter", "details"}}``) with the answer's status."""
+    return _error_of

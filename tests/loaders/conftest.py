@@ -1,0 +1,49 @@
+"""Fixtures shared by the loader tests (``data_dir`` and ``resolver`` come from ``tests/conftest.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cellmap_kg.schema import SCHEMA
+
+
+def check_result_schema(result, dataset_id: str) -> None:
+    """Assert every row of ``result`` passes the schema checks and every relationship carries ``dataset_id``."""
+    assert result.source == dataset_id
+    for batch in result.nodes:
+        for extra in batch.extra_labels:
+            assert extra in SCHEMA.nodes[batch.label].extra_labels
+        for i, row in enumerate(batch.rows):
+            SCHEMA.check_node_row(batch.label, row, f"{batch.label} row {i}")
+    for batch in result.relationships:
+        for i, row in enumerate(batch.rows):
+            SCHEMA.check_relationship_row(batch.type, row, f"{batch.type} row {i}")
+            assert row["dataset"] == dataset_id
+
+
+@pytest.fixture(scope="session")
+def assert_schema():
+    """``assert_schema(result, dataset_id)``: every row matches ``schema.yaml``; relationships carry the dataset."""
+    return check_result_schema
+
+
+def copy_slice(src, dst, lines: int | None = None, edits: dict | None = None):
+    """Write the first ``lines`` lines of the real file ``src`` to ``dst`` (parent folders created).
+
+    ``edits`` maps 1-based line numbers to replacement text (without the newline), to corrupt one precise line.
+    Returns ``dst``.
+    """
+    with open(src, encoding="utf-8") as fh:
+        text = fh.read().splitlines()
+    kept = text[:lines] if lines is not None else text
+    for number, replacement in (edits or {}).items():
+        kept[number - 1] = replacement
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return dst
+
+
+@pytest.fixture(scope="session")
+def slice_file():
+    """``slice_file(src, dst, lines=None, edits=None)``: a slice of a real file, optionally with edited lines."""
+    return copy_slice

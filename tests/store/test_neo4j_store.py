@@ -1,0 +1,88 @@
+"""Neo4jStore against a real Neo4j 5 server at ``$NEO4J_URI`` (skipped without one), plus the connection error
+without a server. The tests write to the database of the URI: point ``NEO4J_URI`` at a scratch database."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+
+from cellmap_kg.store import open_store
+from cellmap_kg.store.base import QueryTimeout, StoreError
+
+NEO4J_URI = os.environ.get("NEO4J_URI")
+needs_server = pytest.mark.skipif(not NEO4J_URI, reason="set NEO4J_URI to a scratch Neo4j 5 database")
+
+
+def test_unreachable_server_raises_store_error():
+    with pytest.raises(StoreError, match="cannot connect to Neo4j at bolt://127.0.0.1:1"):
+        open_store("bolt://127.0.0.1:1")
+
+
+@pytest.fixture
+def neo4j_store():
+    store = open_store(NEO4J_URI)
+    store._delete_all()
+    yield store
+    store._delete_all()
+    store.close()
+
+
+@pytest.mark.neo4j
+@needs_server
+def test_write_query_and_counts(neo4j_store):
+    store = neo4j_store
+    store.apply_schema()
+    store.write_nodes("Protein", [{"symbol": "TP53", "name": "tumor protein p53", "uniprot": ["P04637"]},
+                                  {"symbol": "POLR2A", "name": "RNA polymerase II subunit A"}], extra_labels=["Bait"])
+    store.write_nodes("Assembly", [{"id": "A:1", "size": 2}])
+    assert store.write_relationships("MEMBER_OF", [{"source": "TP53", "target": "A:1", "dataset": "x"},
+                                                   {"source": "NOPE", "target": "A:1", "dataset": "x"}]) == 1
+    row = store.query("MATCH p = (a:Protein {symbol: 'TP53'})-[r]->(b) RETURN a, r, p", read_only=True)[0]
+    assert row["a"] == {"symbol": "TP53", "name": "tumor protein p53", "uniprot": ["P04637"],
+                        "_labels": ["Protein", "Bait"]}
+    assert row["r"] == {"dataset": "x", "_type": "MEMBER_OF"}
+    assert len(row["p"]["nodes"]) == 2
+    assert store.counts() == {"nodes": {"Protein": 2, "Assembly": 1, "Bait": 2}, "relationships": {"MEMBER_OF": 1}}
+    with pytest.raises(StoreError, match="ConstraintValidationFailed"):
+        store.query("CREATE (:Protein {symbol: 'TP53'})")
+
+
+@pytest.mark.neo4j
+@needs_server
+def test_errors_read_only_and_timeout(neo4j_store):
+    with pytest.raises(StoreError, match="SyntaxError"):
+        neo4j_store.query("MATCH (n:Protein RETURN n")
+    with pytest.raises(StoreError, match="read-only query attempted to write"):
+        neo4j_store.query("CREATE (:Protein {symbol: 'X'})", read_only=True)
+    with pytest.raises(QueryTimeout):
+        neo4j_store.query("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*) AS n",
+                          timeout_ms=50, read_only=True)
+    assert neo4j_store.explain("MATCH (p:Protein {symbol: $s}) RETURN p", {"s": "x"})[0].startswith("ProduceResults")
+
+
+@pytest.mark.neo4j
+@needs_server
+def test_fulltext_and_vector_search(neo4j_store):
+    store = neo4j_store
+    store.apply_schema()
+    store.write_nodes("Protein", [{"symbol": "POLR2A", "name": "RNA polymerase II subunit A"},
+                                  {"symbol": "TP53", "name": "tumor protein p53"}])
+    assert [h["key"] for h in store.fulltext_search("Protein", "polymer")] == ["POLR2A"]
+    store.set_vectors("Protein", "embedding", {"POLR2A": [1.0, 0.0], "TP53": [0.0, 1.0]})
+    hits = store.vector_search("Protein", "embedding", [1.0, 0.2], k=2)
+    assert [h["key"] for h in hits] == ["POLR2A", "TP53"]
+    assert hits[0]["score"] == pytest.approx(1.0 / math.hypot(1.0, 0.2), abs=1e-4)
+
+
+@pytest.mark.neo4j
+@needs_server
+def test_staging_and_promote(neo4j_store):
+    store = neo4j_store
+    store.write_nodes("Protein", [{"symbol": "OLD"}])
+    staging = store.staging()
+    staging.apply_schema()
+    staging.write_nodes("Protein", [{"symbol": "NEW"}])
+    store.promote(staging)
+    assert store.query("MATCH (p:Protein) RETURN p.symbol AS s", read_only=True) == [{"s": "NEW"}]
