@@ -110,10 +110,10 @@ def referenced_keys(results: list[LoadResult], label: str) -> set[str]:
                 key = SCHEMA.key_of(label)
                 keys.update(r[key] for r in nb.rows)
         for rb in result.relationships:
-            rel = SCHEMA.relationships[rb.type]
-            if rel.source == label:
+            source, target = rb.labels(SCHEMA)
+            if source == label:
                 keys.update(r["source"] for r in rb.rows)
-            if rel.target == label:
+            if target == label:
                 keys.update(r["target"] for r in rb.rows)
     return keys
 
@@ -145,7 +145,8 @@ def write_results(store: GraphStore, sources: list[Source], proteins: NodeBatch,
             progress(f"{result.source} nodes", sum(len(nb.rows) for nb in result.nodes))
     for result in results:
         for rb in result.relationships:
-            n = store.write_relationships(rb.type, rb.rows)
+            n = store.write_relationships(rb.type, rb.rows, source_label=rb.source_label,
+                                          target_label=rb.target_label)
             if n != len(rb.rows):
                 raise BuildError(f"{result.source}: {rb.type}: wrote {n} of {len(rb.rows)} relationships; "
                                  "some endpoints do not exist (loader emitted a key no node has)")

@@ -124,7 +124,7 @@ def cmd_stats(args) -> int:
 def cmd_schema(args) -> int:
     from .schema.docs import schema_markdown
 
-    print(schema_markdown())
+    sys.stdout.write(schema_markdown())
     return 0
 
 

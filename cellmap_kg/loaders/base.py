@@ -54,10 +54,20 @@ class NodeBatch:
 
 @dataclass
 class RelationshipBatch:
-    """Relationships of one type; rows carry ``source``/``target`` key values and properties."""
+    """Relationships of one type; rows carry ``source``/``target`` key values and properties.
+
+    ``source_label`` / ``target_label`` name the end labels when the type declares several (``ENRICHED_FOR``).
+    """
 
     type: str
     rows: list[dict]
+    source_label: str | None = None
+    target_label: str | None = None
+
+    def labels(self, schema) -> tuple[str, str]:
+        """(source label, target label) of this batch under ``schema``."""
+        rel = schema.relationships[self.type]
+        return (self.source_label or rel.source, self.target_label or rel.target)
 
 
 @dataclass

@@ -79,7 +79,7 @@ def db_schema(schema: Schema = SCHEMA) -> dict[str, Any]:
     keys = {p for node in schema.nodes.values() for p in node.properties}
     keys |= {p for rel in schema.relationships.values() for p in rel.properties}
     paths = [{"from": a, "to": b, "relType": rel.type} for rel in schema.relationships.values()
-             for a in labels[rel.source] for b in labels[rel.target]]
+             for s in rel.sources for t in rel.targets for a in labels[s] for b in labels[t]]
     return {
         "labels": sorted({x for names in labels.values() for x in names}),
         "relationshipTypes": sorted(schema.relationships),

@@ -77,11 +77,27 @@ class RelationshipType:
     """A relationship type with its source and target labels and declared properties."""
 
     type: str
-    source: str
-    target: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
     description: str
     properties: dict[str, Property]
     computed: bool = False
+
+    @property
+    def source(self) -> str:
+        """The source label. Raises ``SchemaError`` if the type declares several (use ``sources``)."""
+        return _single(self.type, "source", self.sources)
+
+    @property
+    def target(self) -> str:
+        """The target label. Raises ``SchemaError`` if the type declares several (use ``targets``)."""
+        return _single(self.type, "target", self.targets)
+
+
+def _single(rel_type: str, end: str, labels: tuple[str, ...]) -> str:
+    if len(labels) != 1:
+        raise SchemaError(f"{rel_type} has several {end} labels {labels}: name one explicitly")
+    return labels[0]
 
 
 @dataclass(frozen=True)
@@ -161,13 +177,17 @@ def parse_schema(data: dict) -> Schema:
             raise SchemaError(f"{node.label}: key {node.key!r} is not among its properties")
     rels = {}
     for rel_type, spec in data.get("relationships", {}).items():
+        ends = {}
         for end in ("source", "target"):
-            if spec[end] not in nodes:
-                raise SchemaError(f"{rel_type}: {end} label {spec[end]!r} is not declared")
+            labels = tuple(spec[end]) if isinstance(spec[end], list) else (spec[end],)
+            for label in labels:
+                if label not in nodes:
+                    raise SchemaError(f"{rel_type}: {end} label {label!r} is not declared")
+            ends[end] = labels
         rels[rel_type] = RelationshipType(
             type=rel_type,
-            source=spec["source"],
-            target=spec["target"],
+            sources=ends["source"],
+            targets=ends["target"],
             description=spec.get("description", ""),
             properties=_properties(spec.get("properties")),
             computed=bool(spec.get("computed", False)),

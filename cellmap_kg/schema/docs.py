@@ -26,7 +26,9 @@ def schema_markdown(schema: Schema = SCHEMA) -> str:
     lines += ["## Relationships", "", "| type | from | to | description | properties |", "|---|---|---|---|---|"]
     for rel in schema.relationships.values():
         props = ", ".join(f"`{p.name}`" + (f" ({p.unit})" if p.unit else "") for p in rel.properties.values())
-        lines.append(f"| `{rel.type}` | `{rel.source}` | `{rel.target}` | {rel.description} | {props} |")
+        sources = " / ".join(f"`{x}`" for x in rel.sources)
+        targets = " / ".join(f"`{x}`" for x in rel.targets)
+        lines.append(f"| `{rel.type}` | {sources} | {targets} | {rel.description} | {props} |")
     lines.append("")
     lines += ["### Relationship properties", ""]
     for rel in schema.relationships.values():

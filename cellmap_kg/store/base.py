@@ -13,7 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 
-from ..schema import SCHEMA, Schema
+from ..schema import SCHEMA, Schema, SchemaError
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -24,6 +24,16 @@ class StoreError(RuntimeError):
 
 class QueryTimeout(StoreError):
     """A query ran longer than its timeout."""
+
+
+def _endpoint(rel_type: str, end: str, declared: tuple[str, ...], given: str | None) -> str:
+    if given is None:
+        if len(declared) != 1:
+            raise SchemaError(f"{rel_type} has several {end} labels {declared}: pass {end}_label")
+        return declared[0]
+    if given not in declared:
+        raise SchemaError(f"{rel_type}: {end} label {given!r} is not declared (declared: {declared})")
+    return given
 
 
 def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -79,18 +89,23 @@ class GraphStore(ABC):
         return written
 
     def write_relationships(self, rel_type: str, rows: list[dict], batch_size: int = DEFAULT_BATCH_SIZE,
-                            merge: bool = False) -> int:
+                            merge: bool = False, source_label: str | None = None,
+                            target_label: str | None = None) -> int:
         """Create (or MERGE, with ``merge=True``) relationships of ``rel_type`` between existing nodes.
 
         Rows: ``{"source": key, "target": key, **properties}``. Endpoints are matched on the schema keys of the
-        declared source/target labels. Returns the relationships written; the caller compares it with
-        ``len(rows)`` to detect missing endpoints.
+        declared source/target labels; for a type with several declared targets (e.g. ``ENRICHED_FOR``) name the
+        one of this batch with ``target_label`` (likewise ``source_label``). Returns the relationships written; the
+        caller compares it with ``len(rows)`` to detect missing endpoints. Raises ``SchemaError`` for a label the
+        type does not declare.
         """
         rel = self.schema.relationships[rel_type]
-        skey, tkey = self.schema.key_of(rel.source), self.schema.key_of(rel.target)
+        source = _endpoint(rel_type, "source", rel.sources, source_label)
+        target = _endpoint(rel_type, "target", rel.targets, target_label)
+        skey, tkey = self.schema.key_of(source), self.schema.key_of(target)
         verb = "MERGE" if merge else "CREATE"
-        cypher = (f"UNWIND $rows AS row MATCH (a:{rel.source} {{{skey}: row.source}}) "
-                  f"MATCH (b:{rel.target} {{{tkey}: row.target}}) "
+        cypher = (f"UNWIND $rows AS row MATCH (a:{source} {{{skey}: row.source}}) "
+                  f"MATCH (b:{target} {{{tkey}: row.target}}) "
                   f"{verb} (a)-[r:{rel_type}]->(b) SET r += row.props RETURN count(r) AS n")
         written = 0
         for batch in batched(rows, batch_size):

@@ -232,12 +232,13 @@ def test_set_vectors_rejects_unknown_keys_and_ragged_vectors(store):
         store.vector_search("Protein", "other", [1.0, 0.0])
 
 
-def test_concurrent_queries_from_eight_threads(store):
+def test_concurrent_queries_from_eight_threads(store, falkordb_dir):
     store.apply_schema()
     store.write_nodes("Protein", [{"symbol": f"G{i}", "entrezId": i} for i in range(2000)])
+    reader = FalkorDBStore(falkordb_dir, store.graph)  # cold name cache: the threads race to fill it
 
     def ask(i: int) -> tuple[int, list[dict]]:
-        return i, store.query("MATCH (p:Protein {symbol: $s}) RETURN p.entrezId AS e, p AS p",
+        return i, reader.query("MATCH (p:Protein {symbol: $s}) RETURN p.entrezId AS e, p AS p",
                               {"s": f"G{i}"}, read_only=True)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -245,6 +246,8 @@ def test_concurrent_queries_from_eight_threads(store):
     assert len(results) == 400
     for i, rows in results:
         assert rows == [{"e": i, "p": {"symbol": f"G{i}", "entrezId": i, "_labels": ["Protein"]}}]
+    assert reader._conn.connection_pool._created_connections > 1  # the threads really ran side by side
+    reader.close()
 
 
 def test_explain_lists_the_plan(store):

@@ -1,0 +1,69 @@
+"""The schema declaration: consistent, naming conventions kept, docs generated from it and up to date."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cellmap_kg.schema import SCHEMA, SchemaError, parse_schema
+from cellmap_kg.schema.docs import schema_markdown
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
+
+
+def test_names_follow_neo4j_conventions():
+    for label, node in SCHEMA.nodes.items():
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", label)
+        for extra in node.extra_labels:
+            assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", extra)
+        for prop in node.properties:
+            assert re.fullmatch(r"[a-z][A-Za-z0-9]*", prop), f"{label}.{prop}"
+    for rel_type, rel in SCHEMA.relationships.items():
+        assert re.fullmatch(r"[A-Z][A-Z0-9_]*", rel_type)
+        for prop in rel.properties:
+            assert re.fullmatch(r"[a-z][A-Za-z0-9]*", prop), f"{rel_type}.{prop}"
+
+
+def test_every_loaded_relationship_declares_its_dataset():
+    for rel_type, rel in SCHEMA.relationships.items():
+        assert "dataset" in rel.properties, rel_type
+
+
+def test_opencell_pvalue_is_documented_as_minus_log10():
+    assert SCHEMA.relationships["PULLED_DOWN"].properties["pValue"].unit == "-log10 p"
+
+
+def test_rows_are_checked_against_the_declaration():
+    SCHEMA.check_node_row("Protein", {"symbol": "TP53", "pubmedCount": 11067})
+    with pytest.raises(SchemaError, match="undeclared property 'pubmed'"):
+        SCHEMA.check_node_row("Protein", {"symbol": "TP53", "pubmed": 1})
+    with pytest.raises(SchemaError, match="not of declared type int"):
+        SCHEMA.check_node_row("Protein", {"symbol": "TP53", "pubmedCount": "many"})
+    with pytest.raises(SchemaError, match="no key"):
+        SCHEMA.check_node_row("Assembly", {"name": "x"})
+    with pytest.raises(SchemaError, match="not of declared type float"):
+        SCHEMA.check_relationship_row("PULLED_DOWN", {"source": "A", "target": "B", "interactionStoichiometry":
+                                                      float("inf")})
+
+
+def test_relationship_with_several_targets_needs_an_explicit_label():
+    rel = SCHEMA.relationships["ENRICHED_FOR"]
+    assert rel.targets == ("GOTerm", "Complex", "Compartment")
+    with pytest.raises(SchemaError, match="several target labels"):
+        _ = rel.target
+
+
+def test_inconsistent_declarations_are_rejected():
+    with pytest.raises(SchemaError, match="key 'id' is not among its properties"):
+        parse_schema({"nodes": {"A": {"key": "id", "properties": {"name": {"type": "string"}}}}})
+    with pytest.raises(SchemaError, match="target label 'Missing'"):
+        parse_schema({"nodes": {"A": {"key": "id", "properties": {"id": {}}}},
+                      "relationships": {"R": {"source": "A", "target": "Missing"}}})
+    with pytest.raises(SchemaError, match="unknown type"):
+        parse_schema({"nodes": {"A": {"key": "id", "properties": {"id": {"type": "uuid"}}}}})
+
+
+def test_docs_schema_md_is_generated_from_the_declaration():
+    assert DOCS.read_text(encoding="utf-8") == schema_markdown(), "run: cellmap-kg schema > docs/schema.md"
