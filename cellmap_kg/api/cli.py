@@ -15,16 +15,18 @@ import os
 
 
 def settings_from_args(args):
-    """``ApiSettings`` from the parsed ``serve`` options."""
+    """``ApiSettings`` from the parsed ``serve`` options; options not given fall back to the environment
+    variables of ``ApiSettings.from_env`` (as in Docker), then to the defaults."""
+    from dataclasses import replace
+
     from .settings import ApiSettings
 
-    defaults = ApiSettings()
-    return ApiSettings(store_uri=args.store, cypher_enabled=args.cypher,
-                       cypher_timeout_ms=args.cypher_timeout_ms or defaults.cypher_timeout_ms,
-                       cypher_max_rows=args.cypher_max_rows or defaults.cypher_max_rows,
-                       query_timeout_ms=args.query_timeout_ms or defaults.query_timeout_ms,
-                       cors_origins=tuple(args.cors_origin or ()),
-                       max_concurrency=args.max_concurrency or defaults.max_concurrency)
+    given = {"store_uri": args.store, "cypher_timeout_ms": args.cypher_timeout_ms,
+             "cypher_max_rows": args.cypher_max_rows, "query_timeout_ms": args.query_timeout_ms,
+             "max_concurrency": args.max_concurrency,
+             "cors_origins": tuple(args.cors_origin) if args.cors_origin else None,
+             "cypher_enabled": True if args.cypher else None}
+    return replace(ApiSettings.from_env(), **{k: v for k, v in given.items() if v is not None})
 
 
 def cmd_serve(args) -> int:

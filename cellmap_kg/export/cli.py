@@ -37,7 +37,7 @@ def cmd_export_neo4j_admin(args) -> int:
     from .neo4j_admin import IMPORT_SCRIPT, SCHEMA_SCRIPT, export_neo4j_admin
 
     with open_store(args.store) as store:
-        result = export_neo4j_admin(store, args.dir, database=args.database)
+        result = export_neo4j_admin(store, args.dir, database=args.database, include=args.only or None)
     total = sum(result.counts.values())
     print(f"wrote {len(result.files)} CSV files ({total:,} rows) to {args.dir}")
     print(f"import (database stopped), then create the constraints with cypher-shell -f {SCHEMA_SCRIPT}:")
@@ -89,6 +89,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                            epilog="example: cellmap-kg export neo4j-admin ./import --import-dir /import")
     p.add_argument("dir", type=Path, help="output directory (created; must hold no other CSV files)")
     p.add_argument("--database", default="neo4j", help="target database name (default neo4j)")
+    p.add_argument("--only", action="append", metavar="NAME",
+                   help="only this label or relationship type (repeatable; default everything)")
     p.add_argument("--import-dir", default=None, metavar="PATH",
                    help="directory where neo4j-admin will see the files (e.g. /import in a container); "
                         "default: DIR")

@@ -84,11 +84,12 @@ def _interactions(store: GraphStore, map_id: str, root: str, types: tuple[str, .
         raise HcxExportError(f"interaction types {unknown} are not among {list(INTERACTION_TYPES)}")
     if not types:
         return []
-    return store.query(
-        "MATCH (root:Assembly {map: $map, clusterId: $root})<-[:MEMBER_OF]-(p:Protein)-[r]->(q:Protein)"
-        "-[:MEMBER_OF]->(root) WHERE type(r) IN $types "
-        "RETURN p.symbol AS source, q.symbol AS target, type(r) AS type, properties(r) AS props "
-        "ORDER BY source, target, type", {"map": map_id, "root": root, "types": list(types)}, read_only=True)
+    rows = store.query(
+        f"MATCH (root:Assembly {{map: $map, clusterId: $root}})<-[:MEMBER_OF]-(p:Protein)-[r:{'|'.join(types)}]->"
+        "(q:Protein) WHERE (q)-[:MEMBER_OF]->(root) "
+        "RETURN p.symbol AS source, q.symbol AS target, type(r) AS type, properties(r) AS props",
+        {"map": map_id, "root": root}, read_only=True)
+    return sorted(rows, key=lambda r: (r["source"], r["target"], r["type"]))
 
 
 def _add_interactome_edges(path: Path, interactions: list[dict]) -> None:

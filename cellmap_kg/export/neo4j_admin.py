@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,9 +152,26 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def _export(store: GraphStore, out_dir: Path, schema: Schema, delimiter: str, database: str) -> Neo4jAdminExport:
+def _selection(schema: Schema, include: Iterable[str] | None) -> tuple[list[NodeType], list[RelationshipType]]:
+    if include is None:
+        return list(schema.nodes.values()), list(schema.relationships.values())
+    wanted = set(include)
+    unknown = sorted(wanted - set(schema.nodes) - set(schema.relationships))
+    if unknown:
+        raise ExportError(f"not declared labels or relationship types: {unknown}")
+    rels = [r for r in schema.relationships.values() if r.type in wanted]
+    for rel in rels:
+        missing = [end for end in (rel.source, rel.target) if end not in wanted]
+        if missing:
+            raise ExportError(f"{rel.type} needs its end labels {missing} in the export too (neo4j-admin matches "
+                              "relationship ends to exported nodes)")
+    return [n for n in schema.nodes.values() if n.label in wanted], rels
+
+
+def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[RelationshipType], schema: Schema,
+            delimiter: str, database: str) -> Neo4jAdminExport:
     result = Neo4jAdminExport(out_dir, array_delimiter=delimiter, database=database)
-    for node in schema.nodes.values():
+    for node in nodes:
         names, rows = _node_rows(store, node)
         if not rows:
             continue
@@ -172,7 +190,7 @@ def _export(store: GraphStore, out_dir: Path, schema: Schema, delimiter: str, da
         result.files.append(path)
         result.counts[node.label] = len(lines)
         result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
-    for rel in schema.relationships.values():
+    for rel in rels:
         rows = _relationship_rows(store, rel, schema)
         if not rows:
             continue
@@ -192,16 +210,18 @@ def _export(store: GraphStore, out_dir: Path, schema: Schema, delimiter: str, da
     return result
 
 
-def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = SCHEMA,
-                       database: str = "neo4j") -> Neo4jAdminExport:
+def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = SCHEMA, database: str = "neo4j",
+                       include: Iterable[str] | None = None) -> Neo4jAdminExport:
     """Write node and relationship CSVs of every declared label and type present in ``store`` to ``out_dir``,
     plus ``neo4j-admin-import.sh`` and ``schema.cypher`` (see the module docstring).
 
-    Only declared properties and labels are exported (the schema is the contract). Returns a
-    ``Neo4jAdminExport``. Raises ``ExportError`` if ``out_dir`` holds other CSV files (a stale export would be
-    imported with the new one) or every candidate array delimiter occurs in some array item; ``StoreError`` from
-    the store.
+    Only declared properties and labels are exported (the schema is the contract). ``include`` restricts the
+    export to these labels and relationship types (a relationship type needs both its end labels). Returns a
+    ``Neo4jAdminExport``. Raises ``ExportError`` for an unknown or inconsistent ``include``, if ``out_dir`` holds
+    other CSV files (a stale export would be imported with the new one) or if every candidate array delimiter
+    occurs in some array item; ``StoreError`` from the store.
     """
+    nodes, rels = _selection(schema, include)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     own = {node_file(n) for n in schema.nodes} | {relationship_file(r) for r in schema.relationships}
@@ -213,7 +233,7 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = 
     conflicts = []
     for delimiter in ARRAY_DELIMITERS:
         try:
-            result = _export(store, out_dir, schema, delimiter, database)
+            result = _export(store, out_dir, nodes, rels, schema, delimiter, database)
             break
         except _DelimiterConflict as conflict:
             conflicts.append(f"{delimiter!r} in {conflict.where}")

@@ -2,8 +2,8 @@
 
 ``HeteroSAGE``: per node type, a learnable embedding plus a linear map of the measured features
 (:mod:`cellmap_kg.gnn.features`) give a ``d``-dimensional input; a ``layers``-deep GraphSAGE
-(Hamilton et al. 2017, NeurIPS; PyG ``SAGEConv``, mean aggregation) is made heterogeneous with PyG ``to_hetero``
-(one convolution per edge type, summed per destination type), as in PyG's ``examples/hetero/to_hetero_mag.py``.
+(Hamilton et al. 2017, NeurIPS; PyG ``SAGEConv``, mean aggregation) is made heterogeneous with PyG ``HeteroConv``
+(one convolution per edge type, summed per destination type; PyG's ``examples/hetero/hetero_conv_dblp.py``).
 
 ``FeatureMLP``: the "node features alone" baseline: the same measured features through an MLP, no graph, no
 learnable node identity.
@@ -14,10 +14,13 @@ Both return ``{node type: (N_t, d)}`` embeddings; ``dot_scores`` is the decoder:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import Tensor, nn
 from torch_geometric.data import HeteroData
-from torch_geometric.nn import SAGEConv, to_hetero
+from torch_geometric.nn import HeteroConv, SAGEConv
+from torch_geometric.utils import to_torch_csr_tensor
 
 EdgeType = tuple[str, str, str]
 
@@ -53,44 +56,62 @@ class NodeInput(nn.Module):
         return out
 
 
-class SAGEStack(nn.Module):
-    """``layers`` GraphSAGE convolutions with ReLU and dropout between them (homogeneous; made hetero by
-    ``to_hetero``). Shapes: ``(N, d), (2, E) -> (N, d)``."""
+@dataclass
+class GraphInput:
+    """What an encoder reads: features ``{type: (N_t, F_t)}`` and, per edge type, the transposed adjacency
+    ``(N_dst, N_src)`` as a sparse CSR tensor (``torch.sparse.mm`` aggregates without materialising one message
+    per edge, ~3x faster than gather/scatter on CPU here)."""
 
-    def __init__(self, dim: int, layers: int, dropout: float):
-        super().__init__()
-        self.convs = nn.ModuleList([SAGEConv(dim, dim) for _ in range(layers)])
-        self.dropout = dropout
+    x: dict[str, Tensor]
+    adj: dict[EdgeType, Tensor]
+    num_nodes: dict[str, int]
 
-    def forward(self, x: Tensor, edge_index: Tensor) -> Tensor:
-        for i, conv in enumerate(self.convs):
-            x = conv(x, edge_index)
-            if i < len(self.convs) - 1:
-                x = torch.relu(x)
-                x = nn.functional.dropout(x, p=self.dropout, training=self.training)
-        return x
+
+def graph_input(data: HeteroData) -> GraphInput:
+    """The ``GraphInput`` of a (task or split) graph."""
+    adj = {}
+    for (src, rel, dst), edge_index in data.edge_index_dict.items():
+        size = (data[dst].num_nodes, data[src].num_nodes)
+        adj[(src, rel, dst)] = to_torch_csr_tensor(edge_index.flip(0), size=size)
+    return GraphInput({t: data[t].x for t in data.node_types}, adj, {t: data[t].num_nodes for t in data.node_types})
 
 
 class HeteroSAGE(nn.Module):
     """Heterogeneous GraphSAGE encoder over a task graph.
+
+    Layer ``l``: ``h_v' = W_root,type(v) h_v + sum over edge types r into v of W_r mean_{u in N_r(v)} h_u``, ReLU and
+    dropout between layers. This is PyG's ``HeteroConv`` of ``SAGEConv(root_weight=False)`` per edge type with
+    one root weight per node type: the same function class as ``to_hetero(SAGEConv)`` (which sums one root
+    weight per *edge* type, i.e. a sum of linear maps) with fewer parameters and half the matrix products.
 
     Args:
         graph: a task graph (its ``metadata()``, node counts and feature sizes fix the architecture).
         dim: embedding and hidden size ``d``.
         layers: message-passing layers.
         dropout: dropout between layers.
-    Shapes: ``forward(data)`` returns ``{type: (N_t, d)}`` for every node type of ``graph``.
+    Shapes: ``forward(GraphInput)`` returns ``{type: (N_t, d)}`` for every node type of ``graph``.
     """
 
-    def __init__(self, graph: HeteroData, dim: int = 64, layers: int = 2, dropout: float = 0.0):
+    def __init__(self, graph: HeteroData, dim: int = 32, layers: int = 2, dropout: float = 0.0):
         super().__init__()
-        node_types, _ = graph.metadata()
+        node_types, edge_types = graph.metadata()
         self.input = NodeInput({t: graph[t].num_nodes for t in node_types},
                                {t: graph[t].x.size(1) for t in node_types}, dim)
-        self.gnn = to_hetero(SAGEStack(dim, layers, dropout), graph.metadata(), aggr="sum")
+        self.convs = nn.ModuleList([
+            HeteroConv({et: SAGEConv(dim, dim, aggr="mean", root_weight=False) for et in edge_types}, aggr="sum")
+            for _ in range(layers)])
+        self.roots = nn.ModuleList([nn.ModuleDict({t: nn.Linear(dim, dim) for t in node_types})
+                                    for _ in range(layers)])
+        self.dropout = dropout
 
-    def forward(self, data: HeteroData) -> dict[str, Tensor]:
-        return self.gnn(self.input({t: data[t].x for t in data.node_types}), data.edge_index_dict)
+    def forward(self, inp: GraphInput) -> dict[str, Tensor]:
+        h = self.input(inp.x)
+        for i, (conv, root) in enumerate(zip(self.convs, self.roots)):
+            messages = conv(h, inp.adj)
+            h = {t: root[t](x) + messages[t] if t in messages else root[t](x) for t, x in h.items()}
+            if i < len(self.convs) - 1:
+                h = {t: nn.functional.dropout(torch.relu(x), self.dropout, self.training) for t, x in h.items()}
+        return h
 
 
 class FeatureMLP(nn.Module):
@@ -110,8 +131,8 @@ class FeatureMLP(nn.Module):
             for t in dict.fromkeys(node_types)
         })
 
-    def forward(self, data: HeteroData) -> dict[str, Tensor]:
-        return {t: mlp(data[t].x) for t, mlp in self.mlps.items()}
+    def forward(self, inp: GraphInput) -> dict[str, Tensor]:
+        return {t: mlp(inp.x[t]) for t, mlp in self.mlps.items()}
 
 
 def dot_scores(z: dict[str, Tensor], edge_type: EdgeType, pairs: Tensor) -> Tensor:

@@ -71,7 +71,7 @@ class EdgeSpec:
 
 
 NODE_SPECS: tuple[NodeSpec, ...] = (
-    NodeSpec("Protein", ("pubmedCount", "goAnnotationCount", "hekRnaTpm", "hekProteinConcNm")),
+    NodeSpec("Protein", ("pubmedCount", "hekRnaTpm", "hekProteinConcNm")),
     NodeSpec("Assembly", ("map", "size", "persistence", "isRoot")),
     NodeSpec("GOTerm", ("namespace",)),
     NodeSpec("Compartment", ("vocabulary",)),
@@ -85,7 +85,10 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
                     "edge_attr = max OpenCell -log10 p and max BioPlex pInt over data sets and directions"),
     EdgeSpec("MEMBER_OF", reason="assembly membership in every cell map (the Assembly node's `map` tells which)"),
     EdgeSpec("CONTAINS", reason="assembly hierarchy (parent contains child)"),
-    EdgeSpec("ANNOTATED_WITH", reason="direct GO annotations (gene2go)"),
+    EdgeSpec("ANNOTATED_WITH", where="r.evidence IS NULL OR any(e IN r.evidence WHERE e <> 'IPI')",
+             reason="direct GO annotations (gene2go), except those whose only evidence is IPI (inferred from "
+                    "physical interaction): they are curated in part from the same AP-MS studies (BioPlex, "
+                    "OpenCell) and would tell the model which proteins were found interacting"),
     EdgeSpec("IS_A", reason="GO hierarchy"),
     EdgeSpec("PART_OF", reason="GO hierarchy"),
     EdgeSpec("LOCALIZES_TO", reason="HPA and OpenCell subcellular localization"),

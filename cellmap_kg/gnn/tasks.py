@@ -94,11 +94,15 @@ def target_candidates(export: GraphExport, task: Task) -> torch.Tensor:
                         dtype=torch.bool)
 
 
-def task_graph(export: GraphExport, task: Task) -> HeteroData:
+def task_graph(export: GraphExport, task: Task, hops: int | None = 2) -> HeteroData:
     """The input graph of ``task``: node features plus every kept edge type with its reverse.
 
     Symmetric relations get both directions in one edge type; directed ones get ``rev_<TYPE>``. Node types left
-    without any edge are dropped. Shapes: as the export, with ``edge_index`` ``(2, E)`` per (reverse) type.
+    without any edge are dropped. With ``hops`` (the encoder's number of layers), nodes of other types farther than
+    ``hops`` edges from every protein / assembly are removed (:func:`prune_unreachable`): an exact saving, since
+    they cannot reach any task node's embedding (mostly GO terms far from every annotation).
+    Shapes: as the export, with ``edge_index`` ``(2, E)`` per (reverse) type; node types other than the task's
+    may be re-indexed (``data[t].export_index`` maps back to the export's indices).
     """
     data = HeteroData()
     edges: dict[EdgeType, torch.Tensor] = {}
@@ -126,4 +130,37 @@ def task_graph(export: GraphExport, task: Task) -> HeteroData:
         else:
             data[src, rel, dst].edge_index = edge_index
             data[dst, f"rev_{rel}", src].edge_index = edge_index.flip(0)
+    if hops is not None:
+        data = prune_unreachable(data, (task.source_type, task.target_type), hops)
     return data
+
+
+def prune_unreachable(data: HeteroData, keep_types: tuple[str, ...], hops: int) -> HeteroData:
+    """A copy of ``data`` without the nodes farther than ``hops`` edges from every node of ``keep_types``.
+
+    Nodes of ``keep_types`` are all kept with their indices; other types are re-indexed, and their nodes carry
+    ``export_index`` (``(N_t',)``: index in ``data``). Edges lose any column with a removed endpoint.
+    """
+    reached = {t: torch.zeros(data[t].num_nodes, dtype=torch.bool) for t in data.node_types}
+    for t in keep_types:
+        reached[t][:] = True
+    for _ in range(hops):
+        step = {t: r.clone() for t, r in reached.items()}
+        for (src, _, dst), edge_index in data.edge_index_dict.items():
+            step[dst][edge_index[1][reached[src][edge_index[0]]]] = True
+        reached = step
+    out = HeteroData()
+    new_index = {}
+    for t in data.node_types:
+        keep = reached[t]
+        new_index[t] = torch.full((len(keep),), -1, dtype=torch.long)
+        new_index[t][keep] = torch.arange(int(keep.sum()))
+        for key, value in data[t].items():
+            out[t][key] = value[keep] if key != "num_nodes" else int(keep.sum())
+        if t not in keep_types:
+            out[t].export_index = keep.nonzero().view(-1)
+    for (src, rel, dst), edge_index in data.edge_index_dict.items():
+        ok = reached[src][edge_index[0]] & reached[dst][edge_index[1]]
+        out[src, rel, dst].edge_index = torch.stack([new_index[src][edge_index[0, ok]],
+                                                     new_index[dst][edge_index[1, ok]]])
+    return out

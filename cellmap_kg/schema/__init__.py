@@ -70,6 +70,7 @@ class NodeType:
     description: str
     properties: dict[str, Property]
     extra_labels: tuple[str, ...] = ()
+    fulltext: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,16 @@ def parse_schema(data: dict) -> Schema:
             description=spec.get("description", ""),
             properties=_properties(spec.get("properties")),
             extra_labels=tuple(spec.get("extraLabels", ())),
+            fulltext=tuple(spec.get("fulltext", ())),
         )
         for label, spec in data.get("nodes", {}).items()
     }
     for node in nodes.values():
         if node.key not in node.properties:
             raise SchemaError(f"{node.label}: key {node.key!r} is not among its properties")
+        for prop in node.fulltext:
+            if prop not in node.properties:
+                raise SchemaError(f"{node.label}: full-text property {prop!r} is not among its properties")
     rels = {}
     for rel_type, spec in data.get("relationships", {}).items():
         ends = {}

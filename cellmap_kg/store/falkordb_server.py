@@ -11,6 +11,11 @@ with ``SHUTDOWN SAVE`` (a synchronous SAVE, then exit). A failed background save
 (``stop-writes-on-bgsave-error no``: without ``vm.overcommit_memory = 1`` a fork can fail on a busy machine);
 failures are written to the log.
 
+A server is never started twice for one directory: start-up is serialised by ``<dir>/.server.lock``, and a
+live ``redis-server`` named by ``<dir>/redis.pid`` that does not answer (busy with a long SAVE) is waited for.
+Stop the server (``stop``) before deleting its directory: a server whose directory was deleted keeps running,
+unreachable, and can no longer save (its log repeats "Failed opening the temp RDB file").
+
 Socket path: a Unix socket path must fit ``sun_path`` (108 bytes with the terminating NUL on Linux). When
 ``<dir>/redis.sock`` is longer than ``MAX_SOCKET_PATH`` the socket goes to
 ``/tmp/cellmap-kg-<sha256(dir)[:16]>/redis.sock`` (directory mode 700), so each store directory still has its
@@ -49,6 +54,9 @@ START_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 60.0
 """How long ``stop`` waits for the server process to exit after ``SHUTDOWN SAVE``."""
 
+PING_TIMEOUT_S = 5.0
+"""How long a PING may take before the server counts as not answering (it is then waited for, see above)."""
+
 SAVE_POINTS = "3600 1 300 100 60 10000"
 """Redis ``save`` points: pairs of (seconds, changes) after which a background snapshot is written."""
 
@@ -78,7 +86,7 @@ def is_running(store_dir: Path) -> bool:
     sock = socket_path(store_dir)
     if not sock.exists():
         return False
-    conn = client(store_dir, socket_connect_timeout=2, socket_timeout=5)
+    conn = client(store_dir, socket_connect_timeout=PING_TIMEOUT_S, socket_timeout=PING_TIMEOUT_S)
     try:
         return bool(conn.ping())
     except redis.BusyLoadingError:
@@ -104,10 +112,10 @@ def ensure_running(store_dir: Path, timeout_s: float = START_TIMEOUT_S) -> Path:
     store_dir.mkdir(parents=True, exist_ok=True)
     sock = socket_path(store_dir)
     with _lock(store_dir):
-        if not is_running(store_dir):
+        if not is_running(store_dir) and not _server_process(store_dir):
             sock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             _spawn(store_dir, sock)
-        _wait_until_ready(store_dir, timeout_s)
+        _wait_until_ready(store_dir, timeout_s)  # a busy server (long SAVE) is waited for, never duplicated
     return sock
 
 
@@ -120,21 +128,22 @@ def stop(store_dir: Path, timeout_s: float = STOP_TIMEOUT_S) -> bool:
         StoreError: the server refused to shut down (e.g. the save failed) or did not exit in ``timeout_s``.
     """
     store_dir = Path(store_dir).absolute()
-    if not is_running(store_dir):
+    if not is_running(store_dir) and not _server_process(store_dir):
         return False
     pid = _read_pid(store_dir)
     conn = client(store_dir, socket_timeout=timeout_s)
     try:
         conn.shutdown(save=True)
-    except redis.ResponseError as exc:
-        raise StoreError(f"FalkorDB server of {store_dir} refused to shut down: {exc}{_log_tail(store_dir)}") from exc
     except redis.ConnectionError:
         pass  # the server closed the connection while exiting
+    except redis.RedisError as exc:
+        raise StoreError(f"FalkorDB server of {store_dir} did not shut down: {exc}{_log_tail(store_dir)}") from exc
     finally:
         conn.close()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not (_alive(pid) if pid else is_running(store_dir)):
+            _remove_socket_dir(store_dir)
             return True
         time.sleep(0.05)
     raise StoreError(f"FalkorDB server of {store_dir} (pid {pid}) did not exit within {timeout_s} s")
@@ -183,9 +192,19 @@ def _spawn(store_dir: Path, sock: Path) -> None:
         raise StoreError(f"{cmd[0]} exited with status {done.returncode}: {output}{_log_tail(store_dir)}")
 
 
+def _remove_socket_dir(store_dir: Path) -> None:
+    """Remove the ``/tmp/cellmap-kg-<hash>`` socket directory of a long store path once it is empty."""
+    sock_dir = socket_path(store_dir).parent
+    if sock_dir != store_dir:
+        try:
+            sock_dir.rmdir()
+        except OSError:
+            pass  # not empty or already gone
+
+
 def _wait_until_ready(store_dir: Path, timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
-    conn = client(store_dir, socket_connect_timeout=2, socket_timeout=5)
+    conn = client(store_dir, socket_connect_timeout=PING_TIMEOUT_S, socket_timeout=PING_TIMEOUT_S)
     try:
         while True:
             try:
@@ -204,6 +223,18 @@ def _wait_until_ready(store_dir: Path, timeout_s: float) -> None:
             time.sleep(0.05)
     finally:
         conn.close()
+
+
+def _server_process(store_dir: Path) -> int | None:
+    """Pid of a live ``redis-server`` named by ``<dir>/redis.pid`` (it may be too busy to answer a PING)."""
+    pid = _read_pid(store_dir)
+    if pid is None or not _alive(pid):
+        return None
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return pid if b"redis-server" in fh.read() else None
+    except OSError:
+        return None
 
 
 def _read_pid(store_dir: Path) -> int | None:

@@ -20,16 +20,11 @@ from __future__ import annotations
 
 import re
 
-from ..schema import Schema, SchemaError
+from ..schema import SCHEMA, Schema
 
 FULLTEXT_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "Protein": ("symbol", "name"),
-    "Assembly": ("name", "id"),
-    "GOTerm": ("name",),
-    "Complex": ("name",),
-    "Compartment": ("name",),
-}
-"""Node label -> properties of its full-text index (one index per label)."""
+    label: node.fulltext for label, node in SCHEMA.nodes.items() if node.fulltext}
+"""Node label -> properties of its full-text index (one index per label), from ``fulltext`` in schema.yaml."""
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TERM = re.compile(r"[a-z0-9]+")
@@ -48,21 +43,9 @@ def identifier(name: str) -> str:
 
 
 def fulltext_properties(schema: Schema) -> dict[str, tuple[str, ...]]:
-    """``FULLTEXT_PROPERTIES`` for the labels ``schema`` declares (labels it lacks are skipped).
-
-    Raises:
-        SchemaError: a full-text property of a declared label is not among its declared properties.
-    """
-    out = {}
-    for label, props in FULLTEXT_PROPERTIES.items():
-        node = schema.nodes.get(label)
-        if node is None:
-            continue
-        for prop in props:
-            if prop not in node.properties:
-                raise SchemaError(f"full-text index on undeclared property {label}.{prop}")
-        out[label] = props
-    return out
+    """Label -> full-text indexed properties declared by ``schema`` (``fulltext`` of each node type; the schema
+    parser has already checked they are declared properties)."""
+    return {label: node.fulltext for label, node in schema.nodes.items() if node.fulltext}
 
 
 def search_terms(text: str) -> list[str]:

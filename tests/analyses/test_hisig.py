@@ -124,6 +124,32 @@ def test_grouped_fit_equals_one_row_per_gene(u2os_memberships, planted):
     assert grouped.r2 == pytest.approx(plain.r2, abs=1e-6)
 
 
+def test_intercept_columns_match_sklearn_implicit_centring():
+    """The +c/-c intercept columns reproduce the exact glmnet objective (sklearn's centred sparse fit)."""
+    from scipy import sparse
+    from sklearn.linear_model import lasso_path
+
+    rng = np.random.default_rng(3)
+    genes = [f"g{i}" for i in range(300)]
+    memberships = {f"S{j}": set(rng.choice(genes, size=rng.integers(3, 30), replace=False)) for j in range(30)}
+    signal = pd.Series(rng.exponential(0.3, 300) * (rng.random(300) < 0.3), index=genes)
+    signal[sorted(memberships["S0"])] += 2.0
+    design = design_matrix(memberships, signal, max_mutated_proteins=None)
+    y = signal.to_numpy()
+    lambdas = lambda_grid(design, y)
+    fit = fit_path(design, y, lambdas, tol=1e-10)
+    x = sparse.hstack([design.membership, sparse.identity(300)], format="csc")
+    offset = np.asarray(x.mean(axis=0)).ravel()
+    _, coefs, _ = lasso_path(x, y - y.mean(), alphas=lambdas, positive=True, tol=1e-10, max_iter=100_000,
+                             X_offset=offset, X_scale=np.ones_like(offset))
+    intercepts = y.mean() - offset @ coefs
+    s = len(design.systems)
+    ours = selection_pressure(fit.coefs, fit.intercepts, fit.multiplicity)[:s]
+    assert ours == pytest.approx(selection_pressure(coefs, intercepts)[:s], abs=1e-6)
+    assert ours.argmax() == design.systems.index("S0")
+    assert fit.intercepts == pytest.approx(intercepts, abs=1e-6)
+
+
 def test_max_mutated_proteins_filter(u2os_memberships, planted):
     design = design_matrix(u2os_memberships, planted, max_mutated_proteins=50)
     big = {a for a, m in u2os_memberships.items() if len(m & set(planted.index[planted > 0])) > 50} - {"Cluster0-0"}

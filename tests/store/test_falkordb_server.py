@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,7 @@ def test_long_store_directory_uses_a_short_socket(tmp_path):
         store.close()
     finally:
         assert falkordb_server.stop(store_dir)
+    assert not sock.parent.exists()  # the socket directory under /tmp is removed with the server
 
 
 def test_start_failure_quotes_the_log(tmp_path):
@@ -78,3 +80,19 @@ def test_start_failure_quotes_the_log(tmp_path):
     with pytest.raises(StoreError, match=r"exited during start-up(.|\n)*redis\.log(.|\n)*(RDB|DB|format)"):
         falkordb_server.ensure_running(store_dir, timeout_s=20)
     assert not falkordb_server.is_running(store_dir)
+
+
+def test_a_server_that_does_not_answer_is_waited_for_not_duplicated(tmp_path, monkeypatch):
+    store_dir = tmp_path / "busy"
+    falkordb_server.ensure_running(store_dir)
+    pid = int((store_dir / "redis.pid").read_text())
+    monkeypatch.setattr(falkordb_server, "PING_TIMEOUT_S", 0.2)
+    os.kill(pid, signal.SIGSTOP)  # stands in for a server blocked by a long SAVE
+    try:
+        with pytest.raises(StoreError, match="did not answer"):
+            falkordb_server.ensure_running(store_dir, timeout_s=1)
+        assert int((store_dir / "redis.pid").read_text()) == pid  # no second server was started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert falkordb_server.ensure_running(store_dir) == store_dir / "redis.sock"
+    assert falkordb_server.stop(store_dir)

@@ -172,6 +172,9 @@ def test_promote_refuses_missing_or_foreign_staging(store, tmp_path):
         store.promote(staging)
     with pytest.raises(StoreError, match="onto itself"):
         store.promote(store)
+    foreign = FalkorDBStore(tmp_path, store.graph + "__staging", _conn=store._conn)  # another store directory
+    with pytest.raises(StoreError, match="not a graph of the same server"):
+        store.promote(foreign)
 
 
 def test_fulltext_search_finds_a_protein_by_part_of_its_name(store):

@@ -34,13 +34,14 @@ def test_identifier_guards_spliced_names():
             identifier(bad)
 
 
-def test_fulltext_properties_are_declared_in_the_schema():
+def test_fulltext_properties_come_from_the_schema_declaration():
     assert fulltext_properties(SCHEMA) == FULLTEXT_PROPERTIES
-    tiny = parse_schema({"nodes": {"GOTerm": {"key": "id", "properties": {"id": {}, "name": {}}}}})
-    assert fulltext_properties(tiny) == {"GOTerm": ("name",)}  # undeclared labels are skipped
-    no_name = parse_schema({"nodes": {"Protein": {"key": "symbol", "properties": {"symbol": {}}}}})
-    with pytest.raises(SchemaError, match="Protein.name"):
-        fulltext_properties(no_name)
+    assert FULLTEXT_PROPERTIES["Protein"] == ("symbol", "name")
+    tiny = parse_schema({"nodes": {"GOTerm": {"key": "id", "fulltext": ["name"], "properties": {"id": {}, "name": {}}},
+                                   "Complex": {"key": "id", "properties": {"id": {}}}}})
+    assert fulltext_properties(tiny) == {"GOTerm": ("name",)}  # labels without `fulltext` get no index
+    with pytest.raises(SchemaError, match="full-text property 'name'"):
+        parse_schema({"nodes": {"Protein": {"key": "symbol", "fulltext": ["name"], "properties": {"symbol": {}}}}})
 
 
 def test_contains_search_cypher_mentions_every_property():

@@ -56,10 +56,13 @@ MEMBERS_CYPHER = ("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {id: $id}) "
                   "ORDER BY symbol SKIP $offset LIMIT $limit")
 MEMBER_NODES_CYPHER = ("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {id: $id}) "
                        "RETURN p.symbol AS id, p.name AS name ORDER BY id")
-EVIDENCE_CYPHER = ("MATCH (a:Assembly {id: $id})<-[:MEMBER_OF]-(p:Protein)-[r]->(q:Protein)-[:MEMBER_OF]->(a) "
-                   "WHERE type(r) IN $types "
+EVIDENCE_CYPHER = ("MATCH (a:Assembly {{id: $id}})<-[:MEMBER_OF]-(p:Protein)-[r:{types}]->(q:Protein) "
+                   "WHERE (q)-[:MEMBER_OF]->(a) "
                    "RETURN p.symbol AS source, q.symbol AS target, type(r) AS type, properties(r) AS properties "
                    "LIMIT $limit")
+"""``{types}``: ``|``-joined relationship types, validated against ``EvidenceType``. The membership of ``q`` is a
+pattern predicate so that both planners traverse member -> interaction partner and then check the partner
+(closing the triangle from the assembly side would pair every two members first)."""
 ANCESTORS_CYPHER = (f"MATCH path = (x:Assembly)-[:CONTAINS*1..{MAX_LINEAGE_DEPTH}]->(a:Assembly {{id: $id}}) "
                     "RETURN x.id AS id, x.name AS name, x.map AS map, x.size AS size, min(length(path)) AS depth "
                     "ORDER BY depth, id")
@@ -166,7 +169,7 @@ def assembly_evidence(assembly_id: AssemblyId,
     with access.use() as store:
         _require(store, assembly_id, timeout)
         nodes = store.query(MEMBER_NODES_CYPHER, {"id": assembly_id}, read_only=True, timeout_ms=timeout)
-        edges = store.query(EVIDENCE_CYPHER, {"id": assembly_id, "types": chosen, "limit": maxEdges + 1},
+        edges = store.query(EVIDENCE_CYPHER.format(types="|".join(chosen)), {"id": assembly_id, "limit": maxEdges + 1},
                             read_only=True, timeout_ms=timeout)
     edges.sort(key=lambda e: (e["source"], e["target"], e["type"]))
     network = Subnetwork(assembly=assembly_id, types=chosen, nodes=nodes,
