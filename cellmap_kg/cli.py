@@ -1,4 +1,4 @@
-"""``cellmap-kg``: build, query, analyse, learn on and serve the cell-map knowledge graph.
+"""cellmap-kg: build, query, analyse, learn on and serve the cell-map knowledge graph.
 
 Every sub-command is thin: it parses arguments, calls one function of the package, and formats the answer.
 Run ``cellmap-kg COMMAND --help`` for each command's options and examples.
