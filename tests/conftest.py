@@ -45,3 +45,18 @@ def built_store(data_dir, tmp_path_factory):
     yield store
     store.close()
     stop_embedded(uri)
+
+
+@pytest.fixture(scope="session")
+def graph_store(request):
+    """The store with the full graph: ``$CELLMAP_KG_TEST_STORE`` (a store URI holding a full build of the same
+    data directory, to iterate on tests without rebuilding) if set, else the session's ``built_store``."""
+    uri = os.environ.get("CELLMAP_KG_TEST_STORE")
+    if not uri:
+        yield request.getfixturevalue("built_store")
+        return
+    from cellmap_kg.store import open_store
+
+    store = open_store(uri)
+    yield store
+    store.close()

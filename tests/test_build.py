@@ -101,7 +101,7 @@ def _pandas_flagship(data_dir, resolver, min_frequency=0.02, max_size=50, max_pu
 
 
 def test_flagship_answer_matches_pandas_and_thresholds(built_store, data_dir, resolver):
-    rows = run_query(built_store, "uncharacterized-in-mutated-assemblies")
+    rows = run_query(built_store, "uncharacterized-in-mutated-assemblies", rule="frequency")
     assert rows, "the flagship query returned nothing"
     for r in rows:
         assert r["frequency"] >= 0.02 and r["size"] <= 50 and r["pubmedCount"] <= 10
@@ -110,8 +110,8 @@ def test_flagship_answer_matches_pandas_and_thresholds(built_store, data_dir, re
 
 
 def test_flagship_thresholds_are_parameters(built_store):
-    loose = run_query(built_store, "uncharacterized-in-mutated-assemblies", maxPublications=50)
-    strict = run_query(built_store, "uncharacterized-in-mutated-assemblies", maxPublications=2)
+    loose = run_query(built_store, "uncharacterized-in-mutated-assemblies", rule="frequency", maxPublications=50)
+    strict = run_query(built_store, "uncharacterized-in-mutated-assemblies", rule="frequency", maxPublications=2)
     assert len(strict) < len(loose)
     assert all(r["pubmedCount"] <= 2 for r in strict)
 

@@ -24,7 +24,6 @@ from .access import StoreAccess
 from .errors import install_error_handlers
 from .routes import assemblies, cypher, meta, proteins, queries
 from .routes.meta import CountsCache
-from .routes.queries import check_library
 from .settings import ApiSettings
 
 DESCRIPTION = """\
@@ -47,8 +46,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         store: an open store to serve (kept open at shutdown); default: open ``settings.store_uri`` on first use
             and close it at shutdown.
 
-    Raises ``ValueError`` if a library query uses a parameter name reserved for paging, and
-    ``QueryDefinitionError`` for a malformed query file.
+    Raises ``QueryDefinitionError`` for a malformed query file.
     """
     settings = settings or ApiSettings.from_env()
     if store is not None:
@@ -57,7 +55,6 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         access = StoreAccess(lambda: open_store(settings.store_uri), settings.max_concurrency,
                              settings.acquire_timeout_s)
     library = load_queries()
-    check_library(library)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -2,7 +2,8 @@
 
 Every list endpoint takes ``limit`` (1..``MAX_LIMIT``, default ``DEFAULT_LIMIT``) and ``offset`` (0..
 ``MAX_OFFSET``) and answers a ``Page`` whose ``next`` is the request URL with ``offset`` advanced, or null on the
-last page.
+last page. The rows of a library query page with ``_limit`` and ``_offset`` instead, since the query string also
+carries the query's own parameters (which may include a ``limit``).
 """
 
 from __future__ import annotations
@@ -21,20 +22,22 @@ MAX_OFFSET = 1_000_000
 
 @dataclass(frozen=True)
 class PageParams:
-    """Validated ``limit`` and ``offset``."""
+    """Validated ``limit`` and ``offset`` and the query-string names they came under."""
 
     limit: int
     offset: int
+    limit_name: str = "limit"
+    offset_name: str = "offset"
 
     def next_url(self, request: Request, total: int | None, returned: int) -> str | None:
         """The URL of the next page, or ``None`` if this page is the last (``total`` known) or not full."""
         end = self.offset + returned
         if (total is not None and end >= total) or (total is None and returned < self.limit):
             return None
-        return str(request.url.include_query_params(offset=end, limit=self.limit))
+        return str(request.url.include_query_params(**{self.offset_name: end, self.limit_name: self.limit}))
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
 ) -> PageParams:
@@ -54,3 +57,12 @@ def json_safe(value: object) -> object:
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(bytes(value)).decode("ascii")
     return value
+
+
+async def row_page_params(
+    limit: Annotated[int, Query(alias="_limit", ge=1, le=MAX_LIMIT, description="rows per page")] = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(alias="_offset", ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
+) -> PageParams:
+    """FastAPI dependency for the rows of a library query: ``_limit`` and ``_offset``, which no query parameter
+    can be called (query parameter names start with a lower-case letter), so a query may have its own ``limit``."""
+    return PageParams(limit, offset, "_limit", "_offset")

@@ -7,7 +7,8 @@ Files written to the output directory (format: Neo4j Operations Manual 5, "Impor
   ``:LABEL`` (the primary label plus declared extra labels such as ``Bait``, joined by the array delimiter).
   The key column is both the import id (an id space per label) and the stored key property.
 * ``rels_<TYPE>.csv``: header ``:START_ID(<Source label>)``, ``:END_ID(<Target label>)``, the declared
-  properties and ``:TYPE``.
+  properties and ``:TYPE``; a type declared between several labels (``ENRICHED_FOR`` -> GOTerm, Complex,
+  Compartment) gets one file per label pair, ``rels_<TYPE>_<Source>_<Target>.csv``.
 * ``neo4j-admin-import.sh``: the import command for these files (run it with the database stopped).
 * ``schema.cypher``: the uniqueness constraints and full-text indexes to create after the import (the import
   creates none), generated from the schema declaration by ``cellmap_kg.store.neo4j_ddl``.
@@ -62,9 +63,18 @@ def node_file(label: str) -> str:
     return f"nodes_{label}.csv"
 
 
-def relationship_file(rel_type: str) -> str:
-    """File name of the relationship CSV of ``rel_type``."""
-    return f"rels_{rel_type}.csv"
+def end_pairs(rel: RelationshipType) -> list[tuple[str, str]]:
+    """Every (source label, target label) pair ``rel`` may connect, in declaration order."""
+    return [(s, t) for s in rel.sources for t in rel.targets]
+
+
+def relationship_file(rel: RelationshipType, source: str, target: str) -> str:
+    """File name of the relationship CSV of ``rel`` between ``source`` and ``target`` nodes: ``rels_<TYPE>.csv``,
+    or ``rels_<TYPE>_<Source>_<Target>.csv`` for a type with several end-label pairs (an import id space is one
+    label, so each pair needs its own header)."""
+    if len(end_pairs(rel)) == 1:
+        return f"rels_{rel.type}.csv"
+    return f"rels_{rel.type}_{source}_{target}.csv"
 
 
 def node_header(node: NodeType) -> list[str]:
@@ -73,10 +83,11 @@ def node_header(node: NodeType) -> list[str]:
     return [f"{node.key}:ID({node.label})", *others, ":LABEL"]
 
 
-def relationship_header(rel: RelationshipType) -> list[str]:
-    """CSV header of ``rel``'s file: ``:START_ID(<source>)``, ``:END_ID(<target>)``, properties, ``:TYPE``."""
+def relationship_header(rel: RelationshipType, source: str, target: str) -> list[str]:
+    """CSV header of ``rel``'s file between ``source`` and ``target`` labels: ``:START_ID(<source>)``,
+    ``:END_ID(<target>)``, the declared properties typed, ``:TYPE``."""
     props = [f"{name}:{NEO4J_TYPES[prop.type]}" for name, prop in rel.properties.items()]
-    return [f":START_ID({rel.source})", f":END_ID({rel.target})", *props, ":TYPE"]
+    return [f":START_ID({source})", f":END_ID({target})", *props, ":TYPE"]
 
 
 def format_value(value: object, prop_type: str, delimiter: str, where: str = "") -> str:
@@ -138,10 +149,11 @@ def _node_rows(store: GraphStore, node: NodeType) -> tuple[list[str], list[dict]
     return names, rows
 
 
-def _relationship_rows(store: GraphStore, rel: RelationshipType, schema: Schema) -> list[dict]:
-    skey, tkey = schema.key_of(rel.source), schema.key_of(rel.target)
+def _relationship_rows(store: GraphStore, rel: RelationshipType, source: str, target: str,
+                       schema: Schema) -> list[dict]:
+    skey, tkey = schema.key_of(source), schema.key_of(target)
     props = "".join(f", r.{name} AS {name}" for name in rel.properties)
-    return store.query(f"MATCH (a:{rel.source})-[r:{rel.type}]->(b:{rel.target}) "
+    return store.query(f"MATCH (a:{source})-[r:{rel.type}]->(b:{target}) "
                        f"RETURN a.{skey} AS _source, b.{tkey} AS _target{props}", read_only=True)
 
 
@@ -161,7 +173,7 @@ def _selection(schema: Schema, include: Iterable[str] | None) -> tuple[list[Node
         raise ExportError(f"not declared labels or relationship types: {unknown}")
     rels = [r for r in schema.relationships.values() if r.type in wanted]
     for rel in rels:
-        missing = [end for end in (rel.source, rel.target) if end not in wanted]
+        missing = sorted({end for pair in end_pairs(rel) for end in pair} - wanted)
         if missing:
             raise ExportError(f"{rel.type} needs its end labels {missing} in the export too (neo4j-admin matches "
                               "relationship ends to exported nodes)")
@@ -191,22 +203,23 @@ def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[
         result.counts[node.label] = len(lines)
         result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
     for rel in rels:
-        rows = _relationship_rows(store, rel, schema)
-        if not rows:
-            continue
-        lines = []
-        for row in rows:
-            where = f"{rel.type} {row['_source']!r}->{row['_target']!r}"
-            fields = [str(row["_source"]), str(row["_target"])]
-            fields += [format_value(row[name], prop.type, delimiter, f"{where}.{name}")
-                       for name, prop in rel.properties.items()]
-            fields.append(rel.type)
-            lines.append(fields)
-        path = out_dir / relationship_file(rel.type)
-        _write_csv(path, relationship_header(rel), lines)
-        result.files.append(path)
-        result.counts[rel.type] = len(lines)
-        result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
+        for source, target in end_pairs(rel):
+            rows = _relationship_rows(store, rel, source, target, schema)
+            if not rows:
+                continue
+            lines = []
+            for row in rows:
+                where = f"{rel.type} {row['_source']!r}->{row['_target']!r}"
+                fields = [str(row["_source"]), str(row["_target"])]
+                fields += [format_value(row[name], prop.type, delimiter, f"{where}.{name}")
+                           for name, prop in rel.properties.items()]
+                fields.append(rel.type)
+                lines.append(fields)
+            path = out_dir / relationship_file(rel, source, target)
+            _write_csv(path, relationship_header(rel, source, target), lines)
+            result.files.append(path)
+            result.counts[rel.type] = result.counts.get(rel.type, 0) + len(lines)
+            result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
     return result
 
 
@@ -217,14 +230,16 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = 
 
     Only declared properties and labels are exported (the schema is the contract). ``include`` restricts the
     export to these labels and relationship types (a relationship type needs both its end labels). Returns a
-    ``Neo4jAdminExport``. Raises ``ExportError`` for an unknown or inconsistent ``include``, if ``out_dir`` holds
+    ``Neo4jAdminExport`` (``counts`` per label and per type). Raises ``ExportError`` for an unknown or
+    inconsistent ``include``, if ``out_dir`` holds
     other CSV files (a stale export would be imported with the new one) or if every candidate array delimiter
     occurs in some array item; ``StoreError`` from the store.
     """
     nodes, rels = _selection(schema, include)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    own = {node_file(n) for n in schema.nodes} | {relationship_file(r) for r in schema.relationships}
+    own = {node_file(n) for n in schema.nodes} | {relationship_file(r, *pair) for r in schema.relationships.values()
+                                                   for pair in end_pairs(r)}
     stale = sorted(p.name for p in out_dir.glob("*.csv") if p.name not in own)
     if stale:
         raise ExportError(f"{out_dir} holds other CSV files {stale[:5]}; export into an empty directory")

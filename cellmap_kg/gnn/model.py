@@ -135,6 +135,39 @@ class FeatureMLP(nn.Module):
         return {t: mlp(inp.x[t]) for t, mlp in self.mlps.items()}
 
 
-def dot_scores(z: dict[str, Tensor], edge_type: EdgeType, pairs: Tensor) -> Tensor:
-    """Logits ``<z_src[u], z_dst[v]>`` for ``pairs`` ``(2, M)`` of ``edge_type``. Shapes: ``(M,)``."""
-    return (z[edge_type[0]][pairs[0]] * z[edge_type[2]][pairs[1]]).sum(dim=-1)
+class LinkModel(nn.Module):
+    """An encoder and a pair decoder for one supervised edge type.
+
+    Decoders: ``dot``: ``<z_u, z_v>`` (PyG ``examples/link_pred.py``); ``mlp``: a 2-layer MLP on the element-wise
+    product ``z_u * z_v`` (the "Hadamard" MLP predictor of the OGB link-prediction baselines,
+    ``ogb/examples/linkproppred/ppa/gnn.py`` ``LinkPredictor``), concatenated with ``pair_features`` heuristic
+    features of the pair when given (:class:`cellmap_kg.gnn.heuristics.PairFeatures`).
+
+    Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra (M, F))`` -> logits
+    ``(M,)``.
+    """
+
+    def __init__(self, encoder: nn.Module, edge_type: EdgeType, dim: int, decoder: str = "dot",
+                 pair_features: int = 0):
+        super().__init__()
+        if decoder not in ("dot", "mlp"):
+            raise ValueError(f"unknown decoder {decoder!r}; use 'dot' or 'mlp'")
+        if pair_features and decoder != "mlp":
+            raise ValueError("pair features need the 'mlp' decoder")
+        self.encoder = encoder
+        self.edge_type = edge_type
+        self.decoder = decoder
+        self.pair_features = pair_features
+        self.mlp = (nn.Sequential(nn.Linear(dim + pair_features, dim), nn.ReLU(), nn.Linear(dim, 1))
+                    if decoder == "mlp" else None)
+
+    def forward(self, inp: GraphInput) -> dict[str, Tensor]:
+        return self.encoder(inp)
+
+    def decode(self, z: dict[str, Tensor], pairs: Tensor, extra: Tensor | None = None) -> Tensor:
+        h = z[self.edge_type[0]][pairs[0]] * z[self.edge_type[2]][pairs[1]]
+        if self.mlp is None:
+            return h.sum(dim=-1)
+        if self.pair_features:
+            h = torch.cat([h, extra], dim=1)
+        return self.mlp(h).view(-1)

@@ -120,3 +120,54 @@ def hard_negatives(positives: torch.Tensor, groups_of_target: list[list[int]], m
         cand = cand[~known.contains(torch.stack([torch.full_like(cand_t, u), cand_t]))][:k]
         out[i, : len(cand)] = torch.from_numpy(cand)
     return out
+
+
+class WalkNegatives:
+    """Hard training negatives: ends of short random walks in a training graph that are not edges of it.
+
+    A walk of 2 steps in a symmetric relation (``u - w - v``) or 3 steps in a bipartite one
+    (``u - a' - u' - a``) ends at a node that shares a neighbour (or a neighbour's neighbour) with the start:
+    exactly the pairs that neighbourhood heuristics score high, and the hardest among random pairs. Starts are
+    drawn uniformly among nodes with an edge.
+
+    Args:
+        pairs: ``(2, E)`` training-graph pairs of the relation (source, target indices).
+        num_sources, num_targets: node counts; a bipartite relation is walked in one numbering with targets
+            shifted by ``num_sources``.
+        symmetric: the relation is symmetric (source and target are the same node type).
+    """
+
+    def __init__(self, pairs: torch.Tensor, num_sources: int, num_targets: int, symmetric: bool):
+        self.symmetric = symmetric
+        self.shift = 0 if symmetric else num_sources
+        n = num_sources if symmetric else num_sources + num_targets
+        edges = torch.stack([pairs[0], pairs[1] + self.shift])
+        edges = torch.cat([edges, edges.flip(0)], dim=1)
+        order = torch.argsort(edges[0] * n + edges[1])
+        row, self.col = edges[0][order], edges[1][order]
+        self.rowptr = torch.zeros(n + 1, dtype=torch.long)
+        self.rowptr[1:] = torch.cumsum(torch.bincount(row, minlength=n), dim=0)
+        degree = self.rowptr[1:] - self.rowptr[:-1]
+        self.starts = (degree[:num_sources] > 0).nonzero().view(-1)
+        self.steps = 2 if symmetric else 3
+
+    def sample(self, num: int, known: PairSet, generator: torch.Generator, max_rounds: int = 100) -> torch.Tensor:
+        """``(2, num)`` walk-end pairs not in ``known`` and not ``(u, u)``. Raises ``RuntimeError`` if too few."""
+        found, have = [], 0
+        degree = self.rowptr[1:] - self.rowptr[:-1]
+        for _ in range(max_rounds):
+            draw = max(2 * (num - have), 64)
+            cur = start = self.starts[torch.randint(len(self.starts), (draw,), generator=generator)]
+            for _ in range(self.steps):
+                d = degree[cur]
+                step = (torch.rand(len(cur), generator=generator) * d).long().clamp(max=(d - 1).clamp(min=0))
+                cur = torch.where(d > 0, self.col[(self.rowptr[cur] + step).clamp(max=len(self.col) - 1)], cur)
+            pairs = torch.stack([start, cur - self.shift])
+            keep = (start != cur) & (cur >= self.shift)
+            pairs = pairs[:, keep]
+            pairs = pairs[:, torch.from_numpy(~known.contains(pairs))]
+            found.append(pairs[:, : num - have])
+            have += found[-1].size(1)
+            if have >= num:
+                return torch.cat(found, dim=1)
+        raise RuntimeError(f"found only {have} of {num} walk negatives in {max_rounds} rounds")

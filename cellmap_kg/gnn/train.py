@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 from torch_geometric.data import HeteroData
 
+from .heuristics import PairFeatures
 from .metrics import roc_auc
-from .model import FeatureMLP, GraphInput, HeteroSAGE, dot_scores, graph_input
-from .negatives import PairSet, sample_negatives
+from .model import FeatureMLP, GraphInput, HeteroSAGE, LinkModel, graph_input
+from .negatives import PairSet, WalkNegatives, sample_negatives
 from .splits import LinkSplit, seed_everything
 from .tasks import Task
 
@@ -38,6 +40,12 @@ class TrainConfig:
 
     Attributes:
         model: ``hetero-sage`` (the GNN) or ``feature-mlp`` (node features alone).
+        decoder: ``dot`` or ``mlp`` (see ``LinkModel``).
+        pair_features: feed CN / Adamic-Adar features of each pair to the ``mlp`` decoder (``PairFeatures``).
+        negative_ratio: fresh training negatives per training positive and epoch.
+        walk_negative_share: share of those negatives drawn as random-walk ends in the training graph
+            (``WalkNegatives``: pairs with common neighbours, the hard part of the random pairs); the rest are
+            uniform over the split's candidates.
         dim: embedding / hidden size. layers: message-passing layers. dropout: between layers.
         epochs: maximum epochs. lr, weight_decay: Adam. eval_every: epochs between validation checks.
         patience: validation checks without improvement before stopping (0 = never stop early).
@@ -46,6 +54,10 @@ class TrainConfig:
     """
 
     model: str = "hetero-sage"
+    decoder: str = "mlp"
+    pair_features: bool = True
+    negative_ratio: int = 1
+    walk_negative_share: float = 0.5
     dim: int = 32
     layers: int = 2
     dropout: float = 0.0
@@ -96,29 +108,49 @@ def torch_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def build_model(config: TrainConfig, graph: HeteroData, task: Task) -> nn.Module:
-    """The encoder named by ``config.model`` for ``graph``. Raises ``ValueError`` for an unknown model."""
+def build_model(config: TrainConfig, graph: HeteroData, task: Task) -> LinkModel:
+    """The ``LinkModel`` named by ``config.model`` / ``config.decoder`` for ``graph``.
+
+    Raises ``ValueError`` for an unknown model or decoder."""
     if config.model == "hetero-sage":
-        return HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout)
-    if config.model == "feature-mlp":
-        return FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
-    raise ValueError(f"unknown model {config.model!r}; known: {', '.join(MODELS)}")
+        encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout)
+    elif config.model == "feature-mlp":
+        encoder = FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
+    else:
+        raise ValueError(f"unknown model {config.model!r}; known: {', '.join(MODELS)}")
+    extra = PairFeatures.size(task) if config.pair_features else 0
+    return LinkModel(encoder, task.edge_type, config.dim, config.decoder, extra)
 
 
 @torch.no_grad()
-def embed(model: nn.Module, inp: GraphInput | HeteroData) -> dict[str, torch.Tensor]:
+def embed(model: LinkModel, inp: GraphInput | HeteroData) -> dict[str, torch.Tensor]:
     """Eval-mode embeddings ``{type: (N_t, d)}`` (message passing over the graph's edges)."""
     model.eval()
     return model(inp if isinstance(inp, GraphInput) else graph_input(inp))
 
 
-def validation_auc(model: nn.Module, split: LinkSplit, inp: GraphInput | None = None) -> float:
+class LinkScorer:
+    """Scores of pairs by a trained model with message passing over one graph (embeddings computed once).
+
+    Shapes: ``__call__(pairs (2, M))`` -> ``(M,)`` float64 logits.
+    """
+
+    def __init__(self, model: LinkModel, data: HeteroData, task: Task, inp: GraphInput | None = None):
+        self.model = model
+        self.z = embed(model, inp or graph_input(data))
+        self.pair_features = PairFeatures(data, task.edge_type, task.undirected) if model.pair_features else None
+
+    @torch.no_grad()
+    def __call__(self, pairs: torch.Tensor) -> np.ndarray:
+        extra = self.pair_features(pairs) if self.pair_features is not None else None
+        return self.model.decode(self.z, pairs, extra).double().numpy()
+
+
+def validation_auc(model: LinkModel, split: LinkSplit, inp: GraphInput | None = None) -> float:
     """ROC-AUC of the validation positives against the fixed validation negatives (``inp``: the validation
     graph's ``GraphInput``, built if not given)."""
-    z = embed(model, inp or graph_input(split.graphs["val"]))
-    pos = dot_scores(z, split.task.edge_type, split.positives("val"))
-    neg = dot_scores(z, split.task.edge_type, split.negatives("val"))
-    return roc_auc(pos.numpy(), neg.numpy())
+    scorer = LinkScorer(model, split.graphs["val"], split.task, inp)
+    return roc_auc(scorer(split.positives("val")), scorer(split.negatives("val")))
 
 
 def train_link_model(split: LinkSplit, config: TrainConfig, seed: int,
@@ -142,7 +174,13 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     known = PairSet(split.training_graph_pairs(), train[task.target_type].num_nodes, symmetric=task.undirected)
     sources, targets = split.candidates("train", 0), split.candidates("train", 1)
     positives = split.positives("train")
-    labels = torch.cat([torch.ones(positives.size(1)), torch.zeros(positives.size(1))])
+    pair_features = PairFeatures(train, task.edge_type, task.undirected) if config.pair_features else None
+    positive_extra = pair_features(positives) if pair_features is not None else None
+    num_negatives = config.negative_ratio * positives.size(1)
+    num_walk = int(config.walk_negative_share * num_negatives)
+    walker = WalkNegatives(split.training_graph_pairs(), train[task.source_type].num_nodes,
+                           train[task.target_type].num_nodes, task.undirected) if num_walk else None
+    labels = torch.cat([torch.ones(positives.size(1)), torch.zeros(num_negatives)])
     loss_fn = nn.BCEWithLogitsLoss()
 
     result = TrainResult(model, config)
@@ -154,9 +192,13 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     for epoch in range(1, config.epochs + 1):
         model.train()
         optimiser.zero_grad()
-        negatives = sample_negatives(positives.size(1), sources, targets, known, gen, distinct_ends=task.undirected)
+        negatives = sample_negatives(num_negatives - num_walk, sources, targets, known, gen,
+                                     distinct_ends=task.undirected)
+        if walker is not None:
+            negatives = torch.cat([negatives, walker.sample(num_walk, known, gen)], dim=1)
         z = model(train_input)
-        logits = dot_scores(z, task.edge_type, torch.cat([positives, negatives], dim=1))
+        extra = (torch.cat([positive_extra, pair_features(negatives)]) if pair_features is not None else None)
+        logits = model.decode(z, torch.cat([positives, negatives], dim=1), extra)
         loss = loss_fn(logits, labels)
         loss.backward()
         optimiser.step()

@@ -20,11 +20,11 @@
 //     default: 1000
 //     unit: edges
 //     description: most edges returned
+// example: {id: 'U2OS-2023-05:Cluster2-77'}
 // columns: [source, target, kind, dataset, interactionStoichiometry, abundanceStoichiometry, pValue, enrichment, pInt,
 //   cosine]
 MATCH (a:Assembly {id: $id})<-[:MEMBER_OF]-(source:Protein)-[r:PULLED_DOWN|PROXIMAL_TO]->(target:Protein)
-      -[:MEMBER_OF]->(a)
-WHERE r.dataset IN $datasets
+WHERE r.dataset IN $datasets AND (target)-[:MEMBER_OF]->(a)
 RETURN source.symbol AS source,
        target.symbol AS target,
        type(r) AS kind,

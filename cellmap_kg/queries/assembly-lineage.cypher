@@ -15,6 +15,7 @@
 //     type: string
 //     default: U2OS-2023-05
 //     description: the cell map (Assembly.map)
+// example: {symbol: C18orf21}
 // columns: [terminal, terminalName, terminalSize, depth, path, names, sizes]
 MATCH (p:Protein {symbol: $symbol})-[:MEMBER_OF]->(terminal:Assembly {map: $map})
 WHERE NOT (terminal)-[:CONTAINS]->(:Assembly)<-[:MEMBER_OF]-(p)

@@ -14,6 +14,7 @@
 //   id:
 //     type: string
 //     description: "map-namespaced assembly id (Assembly.id), e.g. U2OS-2023-05:Cluster3-65"
+// example: {id: 'U2OS-2023-05:Cluster3-65'}
 // columns: [id, name, map, clusterId, size, persistence, isRoot, diameterNm, diameterNmLow, diameterNmHigh,
 //   annotationCategory, bestMatch, bestMatchName, bestJaccard, multiParent, mutatedTumours, mutationFrequency,
 //   members, unexpectedMembers, parents, children, enrichments, recurrentlyMutatedIn]

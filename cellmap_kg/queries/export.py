@@ -4,44 +4,25 @@ Browser scripts use Neo4j Browser's ``:param name => value`` command (Neo4j Brow
 the right-hand side is evaluated as Cypher, so ``50`` is an integer and ``0.02`` a float), one per line ending in
 ``;`` so that the whole file runs in Browser's multi-statement mode: the parameters are set, then the query runs.
 
-Example::
-
-    >>> cypher_literal(["U2OS", "it's"])
-    "['U2OS', 'it\\\\'s']"
+Literals are written by the store's ``cypher_literal`` (one writer of Cypher literals for the whole project).
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..store.falkordb_values import cypher_literal
 from .registry import QuerySpec
 
+if TYPE_CHECKING:
+    from ..store.base import GraphStore
+
 EXAMPLE_ROWS = 10
-
-
-def cypher_literal(value: Any) -> str:
-    """``value`` (None, bool, int, float, str or a list of these) as a Cypher literal. Raises ``ValueError`` for
-    NaN/infinite floats and other types."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} has no Cypher literal")
-        return repr(value)
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t")
-        return f"'{escaped}'"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    raise ValueError(f"{value!r} ({type(value).__name__}) has no Cypher literal")
+LIST_ITEMS = 6
+"""Items of a list value shown in an example table cell; the rest are counted."""
 
 
 def _comment(text: str, indent: str = "", width: int = 114) -> list[str]:
@@ -52,8 +33,9 @@ def _comment(text: str, indent: str = "", width: int = 114) -> list[str]:
 
 def browser_script(spec: QuerySpec) -> str:
     """The Neo4j Browser script of ``spec``: a comment header (question, description, source, parameters), one
-    ``:param name => default;`` line per parameter with a default (required ones as a commented line to fill in),
-    then the query text exactly as in the .cypher file, ending in ``;``."""
+    ``:param name => default;`` line per parameter with a default (a required one gets its header ``example`` value
+    after a REQUIRED comment, or is left as a commented line to fill in), then the query text exactly as in the
+    .cypher file, ending in ``;``."""
     lines = [f"// {spec.name}", *_comment(f"Question: {spec.question}")]
     if spec.description:
         lines += ["//", *_comment(spec.description)]
@@ -67,7 +49,10 @@ def browser_script(spec: QuerySpec) -> str:
         for p in spec.parameters.values():
             lines += _comment(f"{p.name}, {p.expected()}: {p.description}", indent="    ")
         for p in spec.parameters.values():
-            if p.required:
+            if p.required and p.name in spec.example:
+                lines += [f"// REQUIRED ({p.expected()}); an example value, change it:",
+                          f":param {p.name} => {cypher_literal(p.convert(spec.example[p.name]))};"]
+            elif p.required:
                 lines.append(f"// REQUIRED, set before running: :param {p.name} => <{p.expected()}>;")
             else:
                 lines.append(f":param {p.name} => {cypher_literal(p.default)};")
@@ -89,16 +74,22 @@ def export_for_browser(specs: Mapping[str, QuerySpec] | Iterable[QuerySpec], out
 
 
 # ---------------------------------------------------------------------------------------------- Markdown
-def _cell(value: Any) -> str:
+def _text(value: Any) -> str:
     if value is None:
-        text = ""
-    elif isinstance(value, float):
-        text = f"{value:.4g}"
-    elif isinstance(value, list | tuple):
-        text = ", ".join(_cell(v) for v in value)
-    else:
-        text = str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple):
+        text = ", ".join(_text(v) for v in value[:LIST_ITEMS])
+        return text + (f", ... ({len(value)} in all)" if len(value) > LIST_ITEMS else "")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v is not None) + "}"
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    """``value`` as the text of one Markdown table cell (lists shortened, ``|`` escaped, one line)."""
+    return " ".join(_text(value).split()).replace("|", "\\|")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -116,10 +107,13 @@ def _parameters_table(spec: QuerySpec) -> list[str]:
 
 
 def _example_table(spec: QuerySpec, rows: list[dict], max_rows: int) -> list[str]:
+    given = ", ".join(f"`{k}` = `{cypher_literal(spec.parameters[k].convert(v))}`" for k, v in spec.example.items())
+    where = f"with {given}" + (" (other parameters at their defaults)" if len(spec.example) < len(spec.parameters)
+                               else "") if given else "with the default parameters"
     if not rows:
-        return ["Example output with the default parameters: no rows."]
+        return [f"Example output {where}: no rows."]
     shown = rows[:max_rows]
-    caption = (f"Example output with the default parameters ({len(rows)} rows"
+    caption = (f"Example output {where} ({len(rows)} rows"
                + (f", first {len(shown)} shown" if len(shown) < len(rows) else "") + "):")
     return [caption, "", *_table(list(spec.columns), [[_cell(row.get(c)) for c in spec.columns] for row in shown])]
 
@@ -161,3 +155,15 @@ def queries_markdown(specs: Mapping[str, QuerySpec] | Iterable[QuerySpec],
     for spec in specs:
         lines.append(query_markdown(spec, examples.get(spec.name), max_rows))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def example_outputs(store: GraphStore, specs: Mapping[str, QuerySpec] | Iterable[QuerySpec],
+                    timeout_ms: int | None = None) -> dict[str, list[dict]]:
+    """``{name: rows}``: every query of ``specs`` run on ``store`` with its header ``example`` parameters (defaults
+    for the rest); queries with a required parameter and no example are left out. Raises the store's errors."""
+    specs = list(specs.values()) if isinstance(specs, Mapping) else list(specs)
+    out = {}
+    for spec in specs:
+        if all(p.name in spec.example for p in spec.parameters.values() if p.required):
+            out[spec.name] = spec.run(store, spec.example_parameters(), timeout_ms=timeout_ms)
+    return out

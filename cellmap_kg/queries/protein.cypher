@@ -15,6 +15,7 @@
 //   symbol:
 //     type: string
 //     description: HGNC-approved symbol (Protein.symbol), e.g. DPP9; a previous symbol or alias also works
+// example: {symbol: DPP9}
 // columns: [symbol, name, hgncId, entrezId, uniprot, ensembl, previousSymbols, aliases, geneType, chromosome,
 //   pubmedCount, goAnnotationCount, abundance, multiLocalized, pathsToRoot, terminalAssemblies, assemblies,
 //   localizations, preys, baits, goTerms, complexes, mutations, mutationScores, images, putativeFunctions]
@@ -42,7 +43,8 @@ WITH p,
                  interactionStoichiometry: r.interactionStoichiometry,
                  abundanceStoichiometry: r.abundanceStoichiometry, pInt: r.pInt}}]
      + [(bait:Protein)-[pulled:PULLED_DOWN]->(p) |
-        {section: 'baits', k1: pulled.dataset, k2: -coalesce(pulled.interactionStoichiometry, pulled.pInt, 0.0), k3: bait.symbol,
+        {section: 'baits', k1: pulled.dataset, k2: -coalesce(pulled.interactionStoichiometry, pulled.pInt, 0.0),
+         k3: bait.symbol,
          value: {symbol: bait.symbol, dataset: pulled.dataset, pValue: pulled.pValue, enrichment: pulled.enrichment,
                  interactionStoichiometry: pulled.interactionStoichiometry,
                  abundanceStoichiometry: pulled.abundanceStoichiometry, pInt: pulled.pInt}}]

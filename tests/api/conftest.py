@@ -1,13 +1,10 @@
 """Fixtures of the API tests: the app on the full real graph (``built_store``), as TestClients with ``/cypher``
 off (the default) and on.
-
-``CELLMAP_KG_TEST_STORE`` (a store URI holding a full build of the same data directory) replaces the session
-build, to iterate on these tests without rebuilding.
+(``graph_store`` comes from tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import pytest
@@ -18,20 +15,6 @@ with warnings.catch_warnings():
 
 from cellmap_kg.api.app import create_app
 from cellmap_kg.api.settings import ApiSettings
-
-
-@pytest.fixture(scope="session")
-def graph_store(request):
-    """The store with the full graph: ``$CELLMAP_KG_TEST_STORE`` if set, else the session's ``built_store``."""
-    uri = os.environ.get("CELLMAP_KG_TEST_STORE")
-    if not uri:
-        yield request.getfixturevalue("built_store")
-        return
-    from cellmap_kg.store import open_store
-
-    store = open_store(uri)
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="session")

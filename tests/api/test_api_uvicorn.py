@@ -65,9 +65,11 @@ def test_every_endpoint_answers_on_real_data(server):
         assert c.get("/assemblies/U2OS-2023-05:Cluster2-77/evidence?format=cx2").json()[0]["CXVersion"] == "2.0"
         assert c.get("/assemblies/U2OS-2023-05:Cluster2-77/lineage").json()["ancestors"]
         assert c.get("/queries").json()
-        assert c.get("/queries/uncharacterized-in-mutated-assemblies").status_code == 200
-        assert c.post("/queries/uncharacterized-in-mutated-assemblies",
-                      json={"parameters": {"maxSize": "x"}}).json()["error"]["parameter"] == "maxSize"
+        evidence = c.get("/queries/assembly-evidence", params={"id": "U2OS-2023-05:Cluster2-77"}).json()
+        isgf3 = {"DPP9", "STAT1", "STAT2", "IRF9"}
+        assert evidence["total"] > 0 and all({r["source"], r["target"]} <= isgf3 for r in evidence["rows"])
+        assert c.post("/queries/assembly-evidence", json={"parameters": {"id": "x", "limit": "many"}}
+                      ).json()["error"]["parameter"] == "limit"
         assert c.post("/cypher", json={"query": "MATCH (a:Assembly) RETURN count(a) AS n"}).json()["rows"][0]["n"] > 0
         assert c.post("/cypher", json={"query": "MERGE (p:Protein {symbol: 'X'})"}).status_code == 403
         slow = c.post("/cypher", json={"query": "MATCH (a:Protein), (b:Protein) WHERE a.name < b.name "

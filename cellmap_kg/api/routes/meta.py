@@ -41,7 +41,7 @@ class CountsCache:
             return self._value
 
 
-def counts_cache(request: Request) -> CountsCache:
+async def counts_cache(request: Request) -> CountsCache:
     """The app's ``CountsCache`` (created by ``create_app``)."""
     return request.app.state.counts
 
@@ -70,12 +70,12 @@ def _property(prop: Property) -> dict:
 
 def schema_document(schema: Schema = SCHEMA) -> dict:
     """The schema declaration as JSON: ``nodes`` by label (key, description, extraLabels, properties) and
-    ``relationships`` by type (source, target, description, computed, properties)."""
+    ``relationships`` by type (sources, targets: the allowed end labels; description, computed, properties)."""
     return {
         "nodes": {label: {"key": n.key, "description": n.description, "extraLabels": list(n.extra_labels),
                           "properties": {k: _property(p) for k, p in n.properties.items()}}
                   for label, n in schema.nodes.items()},
-        "relationships": {t: {"source": r.source, "target": r.target, "description": r.description,
+        "relationships": {t: {"sources": list(r.sources), "targets": list(r.targets), "description": r.description,
                               "computed": r.computed, "properties": {k: _property(p) for k, p in r.properties.items()}}
                           for t, r in schema.relationships.items()},
     }

@@ -56,14 +56,12 @@ LIST_CYPHER = ("MATCH (p:Protein) RETURN p.symbol AS symbol, p.name AS name "
 NAMES_CYPHER = "MATCH (p:Protein) WHERE p.symbol IN $symbols RETURN p.symbol AS symbol, p.name AS name"
 
 
-def resolve_symbol(store: GraphStore, name: str, timeout_ms: int | None = None) -> tuple[str, str]:
-    """``(approved symbol, how)`` for ``name``; ``how`` is ``approved``, ``case``, ``previous`` or ``alias``.
+def resolve_other_name(store: GraphStore, name: str, timeout_ms: int | None = None) -> tuple[str, str]:
+    """``(approved symbol, how)`` for a ``name`` that is not itself an approved symbol; ``how`` is ``case``,
+    ``previous`` or ``alias``.
 
     Raises ``ApiError`` 404 if no protein has that name, or several do (candidates in ``details``).
     """
-    if store.query("MATCH (p:Protein {symbol: $s}) RETURN p.symbol AS symbol", {"s": name}, read_only=True,
-                   timeout_ms=timeout_ms):
-        return name, "approved"
     rows = store.query(RESOLVE_CYPHER, {"upper": name.upper()}, read_only=True, timeout_ms=timeout_ms)
     for how, hits in (("case", [r["symbol"] for r in rows if r["approved"]]),
                       ("previous", [r["symbol"] for r in rows if r["previous"] and not r["approved"]]),
@@ -88,9 +86,13 @@ def get_protein(symbol: Annotated[str, Path(min_length=1, max_length=100, descri
     symbol or alias resolves to the approved symbol (``resolvedBy``; ``Content-Location`` names the canonical
     URL)."""
     timeout = settings.query_timeout_ms
+    approved, how = symbol, "approved"
     with access.use() as store:
-        approved, how = resolve_symbol(store, symbol, timeout)
-        row = store.query(PROTEIN_CYPHER, {"symbol": approved}, read_only=True, timeout_ms=timeout)[0]
+        rows = store.query(PROTEIN_CYPHER, {"symbol": symbol}, read_only=True, timeout_ms=timeout)
+        if not rows:
+            approved, how = resolve_other_name(store, symbol, timeout)
+            rows = store.query(PROTEIN_CYPHER, {"symbol": approved}, read_only=True, timeout_ms=timeout)
+    row = rows[0]
     node = dict(row["protein"])
     labels = node.pop("_labels", [])
     for hidden in HIDDEN_PROPERTIES:

@@ -3,8 +3,8 @@
 ``QuerySpec.bind``, 422 naming the parameter on bad input).
 
 ``GET`` takes the parameters as query-string values (``?maxSize=30``; a ``list[string]`` parameter as
-comma-separated text or repeated), ``POST`` as ``{"parameters": {...}}`` with JSON-typed values. ``limit`` and
-``offset`` page through the rows and are therefore not available as query parameter names.
+comma-separated text or repeated), ``POST`` as ``{"parameters": {...}}`` with JSON-typed values. ``_limit`` and
+``_offset`` page through the rows (names no query parameter can have, see ``pagination.row_page_params``).
 """
 
 from __future__ import annotations
@@ -16,25 +16,15 @@ from fastapi import APIRouter, Depends, Path, Request
 from ...queries.registry import QuerySpec, get_query
 from ..access import StoreAccess
 from ..models import QueryInfo, QueryParameter, QueryResult, QueryRun
-from ..pagination import PageParams, json_safe, page_params
+from ..pagination import PageParams, json_safe, row_page_params
 from ..settings import ApiSettings
 from . import deps
 
 router = APIRouter(tags=["queries"])
 
-RESERVED_PARAMETERS = ("limit", "offset")
-"""Query-string names used for paging, which library queries may therefore not use as parameter names."""
+PAGING_PARAMETERS = ("_limit", "_offset")
 
 QueryName = Annotated[str, Path(min_length=1, max_length=100, description="query name, see GET /queries")]
-
-
-def check_library(queries: dict[str, QuerySpec]) -> None:
-    """Raise ``ValueError`` if a library query declares a parameter named like a paging parameter."""
-    for spec in queries.values():
-        clash = sorted(set(spec.parameters) & set(RESERVED_PARAMETERS))
-        if clash:
-            raise ValueError(f"query {spec.name!r} ({spec.path}) declares parameter(s) {clash}, reserved by the API "
-                             "for paging; rename them")
 
 
 def query_info(spec: QuerySpec) -> QueryInfo:
@@ -68,16 +58,16 @@ def _run(spec: QuerySpec, raw: dict[str, Any], request: Request, page: PageParam
 @router.get("/queries/{name}", response_model=QueryResult, summary="Run a library query (query-string parameters)",
             responses={404: {"description": "unknown query"}, 422: {"description": "bad parameter (named)"}})
 def run_query_get(name: QueryName, request: Request,
-                  page: Annotated[PageParams, Depends(page_params)],
+                  page: Annotated[PageParams, Depends(row_page_params)],
                   queries: Annotated[dict[str, QuerySpec], Depends(deps.queries)],
                   access: Annotated[StoreAccess, Depends(deps.access)],
                   settings: Annotated[ApiSettings, Depends(deps.settings)]) -> Any:
-    """Run query ``name`` with the query string's parameters (all but ``limit``/``offset``); the rows are
-    paginated and ``total`` counts them all."""
+    """Run query ``name`` with the query string's parameters (all but ``_limit``/``_offset``, which page
+    through the rows); ``total`` counts all rows."""
     spec = get_query(name, queries)
     raw: dict[str, Any] = {}
     for key, value in request.query_params.multi_items():
-        if key in RESERVED_PARAMETERS:
+        if key in PAGING_PARAMETERS:
             continue
         if key in raw:
             previous = raw[key] if isinstance(raw[key], list) else [raw[key]]
@@ -90,7 +80,7 @@ def run_query_get(name: QueryName, request: Request,
 @router.post("/queries/{name}", response_model=QueryResult, summary="Run a library query (JSON parameters)",
              responses={404: {"description": "unknown query"}, 422: {"description": "bad parameter (named)"}})
 def run_query_post(name: QueryName, body: QueryRun, request: Request,
-                   page: Annotated[PageParams, Depends(page_params)],
+                   page: Annotated[PageParams, Depends(row_page_params)],
                    queries: Annotated[dict[str, QuerySpec], Depends(deps.queries)],
                    access: Annotated[StoreAccess, Depends(deps.access)],
                    settings: Annotated[ApiSettings, Depends(deps.settings)]) -> Any:

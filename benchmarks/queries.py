@@ -1,0 +1,504 @@
+"""Benchmark: latency of every library query on the full graph, next to the same answer computed from the raw files.
+
+For each query of ``cellmap_kg/queries/`` this runs it ``--runs`` times (after one warm-up run) with the
+representative parameters of its header ``example`` (defaults for the rest) through ``QuerySpec.run`` - parameter
+binding, the full-text hook, the database and the conversion of the answer to Python values included - and
+reports the median and p95 latency. In the same run it computes the same answer with pandas / networkx (and, for
+analysis outputs, the package's own analysis functions) from the raw files of the data directory, times that the
+same number of times, and reports the ratio (pandas time / query time) and whether both answers agree. Reading the
+raw files and resolving their gene names to HGNC symbols (what the graph build does once) is timed separately
+and not counted in the pandas times: they start from tidy DataFrames already in memory.
+
+Targets (query-library issue): p95 <= 100 ms for every query, path-between <= 500 ms.
+
+    python benchmarks/queries.py --store falkordb:///path/to/store --data ../shared/data [--runs 20] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+from cellmap_kg.loaders.symbols import SymbolResolver
+from cellmap_kg.queries.registry import QuerySpec, load_queries
+from cellmap_kg.store import open_store
+
+MAP = "U2OS-2023-05"
+TARGET_MS = 100.0
+TARGETS_MS = {"path-between": 500.0}
+APMS = ("opencell-2022", "bioplex-3.0-hek293t")
+RAW_DATASETS = (*APMS, "u2os-coembedding-2022")
+"""Data sets whose raw files the comparison reads (the Cell Mapping Toolkit example pull-down is left out)."""
+FILES = {
+    "bioplex": "bioplex/BioPlex_293T_Network_10K_Dec_2019.tsv",
+    "opencell": "opencell/opencell-protein-interactions.csv",
+    "coembedding": "u2os_hidef_2022/U2OS_5183_MUSE_batch_hard_percthre_0.2.tsv",
+    "gene2go": "go/org.Hs.eg.db_2022-09-12_human_gene2go.tsv",
+    "go_terms": "go/GO.db_go-basic_2022-07-01_terms.tsv",
+    "go_parents": "go/GO.db_go-basic_2022-07-01_parents.tsv",
+    "oc_annotations": "opencell/figures_repo/2021-09-29-public-annotations-flat.csv",
+    "hpa": "hpa/hpa_subcellular_location.tsv",
+    "corum": "corum/humanComplexes_28112022.txt",
+    "genes": "ncbi_gene/org.Hs.eg.db_2022-09-12_gene_info.tsv",
+    "llm_names": "u2os_cellmap_draft/May2023_final/May2023_final_llm_assembly_names.tsv",
+}
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``sorted_values`` by the nearest-rank method."""
+    rank = max(1, min(len(sorted_values), round(q * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+# ---------------------------------------------------------------------------------------------- raw files
+class RawData:
+    """The raw files as tidy DataFrames with HGNC-approved symbols (each read on first use and kept).
+
+    ``approve(name)`` maps a gene name to its approved symbol with the build's ``SymbolResolver`` (the name itself
+    if it does not resolve), so that answers compare with the graph's.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self._approved: dict[str, str] = {}
+
+    def path(self, key: str) -> Path:
+        return self.data_dir / FILES[key]
+
+    @cached_property
+    def resolver(self) -> SymbolResolver:
+        return SymbolResolver.from_data_dir(self.data_dir)
+
+    def approve(self, name: str) -> str:
+        if name not in self._approved:
+            self._approved[name] = self.resolver.resolve(name).symbol or name
+        return self._approved[name]
+
+    def approve_column(self, values: pd.Series) -> pd.Series:
+        return values.astype(str).map(self.approve)
+
+    @cached_property
+    def memberships(self) -> dict[str, set[str]]:
+        """``map:clusterId`` -> approved member symbols (U2OS .nodes file)."""
+        return {f"{MAP}:{n.cluster_id}": {self.approve(g) for g in n.genes}
+                for n in read_hidef_nodes(self.data_dir / U2OS_NODES)}
+
+    @cached_property
+    def hierarchy(self) -> nx.DiGraph:
+        """Parent -> child assemblies of the U2OS map (.edges file)."""
+        return nx.DiGraph([(f"{MAP}:{p}", f"{MAP}:{c}") for p, c in read_hidef_edges(self.data_dir / U2OS_EDGES)])
+
+    @cached_property
+    def apms(self) -> pd.DataFrame:
+        """Pull-downs: ``bait, prey, dataset, stoichiometry, pValue, pInt`` (OpenCell and BioPlex)."""
+        bioplex = pd.read_csv(self.path("bioplex"), sep="\t")
+        opencell = pd.read_csv(self.path("opencell"))
+        return pd.concat([
+            pd.DataFrame({"bait": self.approve_column(opencell.target_gene_name),
+                          "prey": self.approve_column(opencell.interactor_gene_name), "dataset": APMS[0],
+                          "stoichiometry": opencell.interaction_stoichiometry, "pValue": opencell.pval,
+                          "pInt": float("nan")}),
+            pd.DataFrame({"bait": self.approve_column(bioplex.SymbolA), "prey": self.approve_column(bioplex.SymbolB),
+                          "dataset": APMS[1], "stoichiometry": float("nan"), "pValue": float("nan"),
+                          "pInt": bioplex.pInt}),
+        ], ignore_index=True)
+
+    @cached_property
+    def coembedding(self) -> pd.DataFrame:
+        table = pd.read_csv(self.path("coembedding"), sep="\t", header=None, names=["a", "b", "cosine"])
+        return table.assign(a=self.approve_column(table.a), b=self.approve_column(table.b))
+
+    @cached_property
+    def gene2go(self) -> pd.DataFrame:
+        table = pd.read_csv(self.path("gene2go"), sep="\t")
+        symbols = {g: self.resolver.resolve(s, entrez=g).symbol or s
+                   for g, s in table[["gene_id", "symbol"]].drop_duplicates().itertuples(index=False)}
+        return table.assign(symbol=table.gene_id.map(symbols))
+
+    @cached_property
+    def go_children(self) -> nx.DiGraph:
+        """Parent -> child GO terms along is_a and part_of."""
+        parents = pd.read_csv(self.path("go_parents"), sep="\t")
+        parents = parents[parents.relationship.isin(["is_a", "part_of"])]
+        return nx.DiGraph(list(zip(parents.parent, parents.child, strict=True)))
+
+    @cached_property
+    def oc_annotations(self) -> pd.DataFrame:
+        table = pd.read_csv(self.path("oc_annotations"))
+        return table.assign(symbol=self.approve_column(table.target_name))
+
+    @cached_property
+    def hpa(self) -> pd.DataFrame:
+        """One row per (protein, HPA location): ``symbol, location, main, reliability``."""
+        table = pd.read_csv(self.path("hpa"), sep="\t")
+        rows = []
+        for gene, name, reliability, main, extra in table[["Gene", "Gene name", "Reliability", "Main location",
+                                                           "Additional location"]].itertuples(index=False):
+            symbol = self.resolver.resolve(name, ensembl=gene).symbol or name
+            for is_main, text in ((True, main), (False, extra)):
+                rows += [(symbol, loc, is_main, reliability) for loc in str(text).split(";")
+                         if text == text and loc]
+        return pd.DataFrame(rows, columns=["symbol", "location", "main", "reliability"])
+
+    @cached_property
+    def components(self) -> dict[str, dict[str, set[str]]]:
+        """Known components of the map's proteins, as the annotation analysis reads them from the graph
+        (``analyses.known_components``), but from the raw files: GO-CC (gene2go aspect C without ND-only
+        annotations, propagated up is_a/part_of), CORUM subunits (by Entrez id) and HPA locations (Enhanced,
+        Supported, Approved)."""
+        from cellmap_kg.analyses.known_components import CORUM, GO_CC, HPA, HPA_RELIABILITY
+
+        proteins = set().union(*self.memberships.values())
+        cc = pd.read_csv(self.path("go_terms"), sep="\t")
+        cc = set(cc[cc.namespace == "cellular_component"].go_id)
+        g2g = self.gene2go[(self.gene2go.aspect == "C") & (self.gene2go.evidence != "ND")
+                           & self.gene2go.symbol.isin(proteins) & self.gene2go.go_id.isin(cc)]
+        upward = self.go_children.reverse(copy=False).subgraph(cc)
+        go_cc: dict[str, set[str]] = defaultdict(set)
+        for term, group in g2g.groupby("go_id"):
+            for target in nx.descendants(upward, term) | {term} if term in upward else {term}:
+                go_cc[target] |= set(group.symbol)
+        corum = pd.read_csv(self.path("corum"), sep="\t", usecols=["ComplexID", "subunits(Entrez IDs)"])
+        complexes = {}
+        for cid, entrez in corum.itertuples(index=False):
+            members = {self.resolver.resolve(entrez=e).symbol for e in str(entrez).split(";")} & proteins
+            if members:
+                complexes[f"CORUM:{cid}"] = members
+        hpa = self.hpa[self.hpa.reliability.isin(HPA_RELIABILITY) & self.hpa.symbol.isin(proteins)]
+        return {GO_CC: dict(go_cc), CORUM: complexes, HPA: hpa.groupby("location").symbol.apply(set).to_dict()}
+
+    @cached_property
+    def pubmed_counts(self) -> pd.Series:
+        from cellmap_kg.analyses.association import read_pubmed_counts
+
+        counts = read_pubmed_counts(self.path("genes"))
+        return counts.groupby(counts.index.map(self.approve)).max()
+
+    @cached_property
+    def names(self) -> pd.DataFrame:
+        """Searchable names: ``label, key, text`` for proteins, assemblies, GO terms and CORUM complexes."""
+        genes = pd.read_csv(self.path("genes"), sep="\t")
+        terms = pd.read_csv(self.path("go_terms"), sep="\t")
+        corum = pd.read_csv(self.path("corum"), sep="\t", usecols=["ComplexID", "ComplexName"])
+        assemblies = pd.read_csv(self.path("llm_names"), sep="\t")
+        return pd.concat([
+            pd.DataFrame({"label": "Protein", "key": genes.symbol, "text": genes.symbol + " " + genes.name}),
+            pd.DataFrame({"label": "Assembly", "key": f"{MAP}:" + assemblies.cluster_id,
+                          "text": assemblies.llm_name}),
+            pd.DataFrame({"label": "GOTerm", "key": terms.go_id, "text": terms.name}),
+            pd.DataFrame({"label": "Complex", "key": "CORUM:" + corum.ComplexID.astype(str),
+                          "text": corum.ComplexName}),
+        ], ignore_index=True).astype({"text": str})
+
+
+# ---------------------------------------------------------------------------------------------- answers
+def interaction_graph(raw: RawData, datasets: list[str]) -> nx.Graph:
+    pulls = raw.apms[raw.apms.dataset.isin(datasets)]
+    graph = nx.Graph(list(zip(pulls.bait, pulls.prey, strict=True)))
+    graph.remove_edges_from(nx.selfloop_edges(graph))
+    return graph
+
+
+def raw_protein(raw: RawData, p: dict) -> Any:
+    symbol = p["symbol"]
+    assemblies = sorted((len(m), a) for a, m in raw.memberships.items() if symbol in m)
+    pulls = raw.apms
+    preys = pulls[pulls.bait == symbol]
+    baits = pulls[pulls.prey == symbol]
+    terms = set(raw.gene2go[raw.gene2go.symbol == symbol].go_id)
+    return ([a for _, a in assemblies], set(zip(preys.prey, preys.dataset, strict=True)),
+            set(zip(baits.bait, baits.dataset, strict=True)), terms)
+
+
+def graph_protein(rows: list[dict]) -> Any:
+    [row] = rows
+    apms = set(APMS)
+    return ([a["id"] for a in row["assemblies"] if a["map"] == MAP],
+            {(x["symbol"], x["dataset"]) for x in row["preys"] if x["dataset"] in apms},
+            {(x["symbol"], x["dataset"]) for x in row["baits"] if x["dataset"] in apms},
+            {t["id"] for t in row["goTerms"]})
+
+
+def raw_assembly(raw: RawData, p: dict) -> Any:
+    h = raw.hierarchy
+    return (sorted(raw.memberships[p["id"]]), set(h.predecessors(p["id"])), set(h.successors(p["id"])))
+
+
+def graph_assembly(rows: list[dict]) -> Any:
+    [row] = rows
+    return row["members"], {x["id"] for x in row["parents"]}, {x["id"] for x in row["children"]}
+
+
+def raw_lineage(raw: RawData, p: dict) -> Any:
+    mine = {a for a, members in raw.memberships.items() if p["symbol"] in members}
+    terminal = [a for a in mine if not set(raw.hierarchy.successors(a)) & mine]
+    root = next(a for a in raw.hierarchy if raw.hierarchy.in_degree(a) == 0)
+    return {tuple(reversed(path)) for t in terminal for path in nx.all_simple_paths(raw.hierarchy, root, t)}
+
+
+def raw_evidence(raw: RawData, p: dict) -> Any:
+    members = raw.memberships[p["id"]]
+    pulls = raw.apms[raw.apms.bait.isin(members) & raw.apms.prey.isin(members) & raw.apms.dataset.isin(
+        p["datasets"])]
+    near = raw.coembedding[raw.coembedding.a.isin(members) & raw.coembedding.b.isin(members)]
+    return ({(a, b, d) for a, b, d in zip(pulls.bait, pulls.prey, pulls.dataset, strict=True) if a != b}
+            | {(a, b, "u2os-coembedding-2022") for a, b in zip(near.a, near.b, strict=True)})
+
+
+def raw_interactors(raw: RawData, p: dict) -> Any:
+    pulls = raw.apms[raw.apms.dataset.isin(p["datasets"])]
+    preys = pulls[(pulls.bait == p["symbol"]) & ~(pulls.stoichiometry < p["minStoichiometry"])]
+    baits = pulls[(pulls.prey == p["symbol"]) & ~(pulls.stoichiometry < p["minStoichiometry"])]
+    return ({("prey", x, d) for x, d in zip(preys.prey, preys.dataset, strict=True)}
+            | {("bait", x, d) for x, d in zip(baits.bait, baits.dataset, strict=True)})
+
+
+def raw_shared(raw: RawData, p: dict) -> Any:
+    graph = interaction_graph(raw, p["datasets"])
+    mine = set(graph[p["symbol"]])
+    shared = defaultdict(int)
+    for middle in mine:
+        for other in graph[middle]:
+            if other != p["symbol"]:
+                shared[other] += 1
+    ranked = sorted(((-n, s) for s, n in shared.items() if n >= p["minShared"]))[:p["limit"]]
+    return {(s, -n) for n, s in ranked}
+
+
+def raw_paths(raw: RawData, p: dict) -> Any:
+    graph = interaction_graph(raw, p["datasets"])
+    if p["useAssemblies"]:
+        for members in raw.memberships.values():
+            if len(members) <= p["maxAssemblySize"]:
+                ordered = sorted(members)
+                graph.add_edges_from((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
+    try:
+        length = nx.shortest_path_length(graph, p["source"], p["target"])
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return None
+    return length if length <= 4 else None
+
+
+def raw_multi_parent(raw: RawData, p: dict) -> Any:
+    return {a for a in raw.hierarchy if raw.hierarchy.in_degree(a) > 1}
+
+
+def raw_discordance(raw: RawData, p: dict) -> Any:
+    oc = raw.oc_annotations[raw.oc_annotations.annotation_grade >= p["minGrade"]].groupby("symbol").annotation_name
+    hpa = raw.hpa[raw.hpa.reliability.isin(p["reliabilities"]) & (raw.hpa.main | (not p["hpaMainOnly"]))]
+    hpa = hpa.groupby("symbol").location.apply(set)
+    agree = set(p["agreement"])
+    return {s for s, places in oc.apply(set).items() if s in hpa.index
+            and not any(f"{o}={h}" in agree for o in places for h in hpa[s])}
+
+
+def raw_compartment(raw: RawData, p: dict) -> Any:
+    oc = raw.oc_annotations
+    oc = oc[(oc.annotation_name == p["compartment"]) & (oc.annotation_grade >= p["minGrade"])]
+    hpa = raw.hpa[(raw.hpa.location == p["compartment"]) & raw.hpa.reliability.isin(p["reliabilities"])]
+    return set(oc.symbol) | set(hpa.symbol)
+
+
+def raw_go_term(raw: RawData, p: dict) -> Any:
+    terms = nx.descendants(raw.go_children, p["goId"]) | {p["goId"]}
+    table = raw.gene2go[raw.gene2go.go_id.isin(terms)]
+    if p["evidence"]:
+        table = table[table.evidence.isin(p["evidence"])]
+    return set(table.symbol)
+
+
+def raw_search(raw: RawData, p: dict) -> Any:
+    names = raw.names[raw.names.label.isin(p["labels"])]
+    return set(names[names.text.str.contains(p["text"], case=False, regex=False)].key)
+
+
+def raw_multi_localized(raw: RawData, p: dict) -> Any:
+    from cellmap_kg.analyses.multilocalization import multilocalization
+
+    found = multilocalization(list(raw.hierarchy.edges), raw.memberships)
+    found = found[found.pathsToRoot >= p["minPaths"]]
+    return set(found.sort_values(["pathsToRoot", "protein"], ascending=[False, True]).protein[:p["limit"]])
+
+
+def annotation(raw: RawData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted enrichments and best matches of the U2OS assemblies from the raw files (the annotation analysis'
+    own functions, ``accepted_enrichments`` and ``best_matches``)."""
+    from cellmap_kg.analyses.annotation_graph import accepted_enrichments
+    from cellmap_kg.analyses.enrichment import best_matches
+
+    accepted, _ = accepted_enrichments(raw.memberships, raw.components)
+    return accepted, best_matches(accepted, list(raw.memberships))
+
+
+def raw_novel(raw: RawData, p: dict) -> Any:
+    _, best = annotation(raw)
+    sizes = {a: len(m) for a, m in raw.memberships.items()}
+    return {a for a, c in zip(best.assembly, best.annotationCategory, strict=True)
+            if c == p["category"] and p["minSize"] <= sizes[a] <= p["maxSize"]}
+
+
+def raw_unexpected(raw: RawData, p: dict) -> Any:
+    from cellmap_kg.analyses.association import unexpected_members
+
+    _, best = annotation(raw)
+    terms = {k: v for resource in raw.components.values() for k, v in resource.items()}
+    found = unexpected_members(raw.memberships, best, terms)
+    counts = raw.pubmed_counts
+    return {(a, s) for a, s in zip(found.assembly, found.protein, strict=True)
+            if counts.get(s, 0) <= p["maxPublications"] and p["symbol"] in ("", s)}
+
+
+def raw_putative(raw: RawData, p: dict) -> Any:
+    from cellmap_kg.analyses.association import function_by_association
+
+    accepted, _ = annotation(raw)
+    found = function_by_association(raw.memberships, accepted, raw.pubmed_counts, max_pubmed=p["maxPublications"])
+    found = found[found.term.fillna("").str.startswith("GO:")]
+    return {(s, t, a) for s, t, a in zip(found.protein, found.term, found.assembly, strict=True)
+            if p["symbol"] in ("", s)}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a query's rows become the answer computed from the raw files, and how that answer is computed."""
+
+    from_rows: Callable[[list[dict]], Any]
+    from_raw: Callable[[RawData, dict], Any]
+    overlap: bool = False
+    """Compare as sets by the share of query answers found in the raw answer (search ranks differently)."""
+
+
+COMPARISONS: dict[str, Comparison] = {
+    "protein": Comparison(graph_protein, raw_protein),
+    "assembly": Comparison(graph_assembly, raw_assembly),
+    "assembly-lineage": Comparison(lambda rows: {tuple(r["path"]) for r in rows}, raw_lineage),
+    "assembly-evidence": Comparison(lambda rows: {(r["source"], r["target"], r["dataset"]) for r in rows
+                                                  if r["dataset"] in RAW_DATASETS}, raw_evidence),
+    "interactors": Comparison(lambda rows: {(r["role"], r["partner"], r["dataset"]) for r in rows},
+                              raw_interactors),
+    "shared-interactors": Comparison(lambda rows: {(r["symbol"], r["shared"]) for r in rows}, raw_shared),
+    "path-between": Comparison(lambda rows: rows[0]["length"] if rows else None, raw_paths),
+    "multi-parent-assemblies": Comparison(lambda rows: {r["id"] for r in rows}, raw_multi_parent),
+    "multi-localized-proteins": Comparison(lambda rows: {r["symbol"] for r in rows}, raw_multi_localized),
+    "localization-discordance": Comparison(lambda rows: {r["symbol"] for r in rows}, raw_discordance),
+    "compartment-members": Comparison(lambda rows: {r["symbol"] for r in rows}, raw_compartment),
+    "go-term-proteins": Comparison(lambda rows: {r["symbol"] for r in rows}, raw_go_term),
+    "search": Comparison(lambda rows: {r["key"] for r in rows}, raw_search, overlap=True),
+    "novel-assemblies": Comparison(lambda rows: {r["id"] for r in rows}, raw_novel),
+    "unexpected-members": Comparison(lambda rows: {(r["assembly"], r["symbol"]) for r in rows}, raw_unexpected),
+    "putative-functions": Comparison(lambda rows: {(r["symbol"], r["goId"], r["assembly"]) for r in rows},
+                                     raw_putative),
+}
+
+
+# ---------------------------------------------------------------------------------------------- measuring
+@dataclass
+class Measurement:
+    """One query: latency percentiles in ms over ``runs``, and the pandas/networkx counterpart."""
+
+    query: str
+    rows: int
+    runs: int
+    median_ms: float
+    p95_ms: float
+    target_ms: float
+    raw_median_ms: float | None = None
+    ratio: float | None = None
+    agreement: str = "n/a"
+
+    @property
+    def meets_target(self) -> bool:
+        return self.p95_ms <= self.target_ms
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[Any, list[float]]:
+    """``fn()`` once to warm up, then ``runs`` more times; returns the last answer and the sorted times (ms)."""
+    answer = fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        answer = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return answer, sorted(times)
+
+
+def agreement(graph_answer: Any, raw_answer: Any, overlap: bool) -> str:
+    if overlap:
+        found = set(graph_answer)
+        return f"{len(found & set(raw_answer))}/{len(found)} in raw" if found else "no rows"
+    return "same" if graph_answer == raw_answer else "DIFFERENT"
+
+
+def measure(spec: QuerySpec, store, raw: RawData | None, runs: int) -> Measurement:
+    params = spec.example_parameters()
+    rows, times = timed(lambda: spec.run(store, params), runs)
+    m = Measurement(spec.name, len(rows), runs, statistics.median(times), percentile(times, 0.95),
+                    TARGETS_MS.get(spec.name, TARGET_MS))
+    comparison = COMPARISONS.get(spec.name)
+    if raw is not None and comparison is not None:
+        raw_answer, raw_times = timed(lambda: comparison.from_raw(raw, params), runs)
+        m.raw_median_ms = statistics.median(raw_times)
+        m.ratio = m.raw_median_ms / m.median_ms
+        m.agreement = agreement(comparison.from_rows(rows), raw_answer, comparison.overlap)
+    return m
+
+
+def markdown(results: list[Measurement]) -> str:
+    lines = ["| query | rows | median ms | p95 ms | target ms | p95 ok | pandas/networkx median ms | ratio | answer |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for m in results:
+        raw = f"{m.raw_median_ms:.1f}" if m.raw_median_ms is not None else "-"
+        ratio = f"{m.ratio:.1f}x" if m.ratio is not None else "-"
+        lines.append(f"| {m.query} | {m.rows} | {m.median_ms:.1f} | {m.p95_ms:.1f} | {m.target_ms:.0f} | "
+                     f"{'yes' if m.meets_target else 'NO'} | {raw} | {ratio} | {m.agreement} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", required=True, help="store URI holding a full build")
+    parser.add_argument("--data", type=Path, default=None, help="data directory (omit: no pandas comparison)")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
+    parser.add_argument("--only", action="append", metavar="QUERY", help="only this query (repeatable)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+    if args.runs < 20:
+        parser.error("--runs must be at least 20 for a p95")
+    specs = [s for s in load_queries().values() if not args.only or s.name in args.only]
+    raw = None
+    if args.data is not None:
+        start = time.perf_counter()
+        raw = RawData(args.data)
+        for attribute in ("resolver", "memberships", "hierarchy", "apms", "coembedding", "gene2go", "go_children",
+                          "oc_annotations", "hpa", "names", "components", "pubmed_counts"):
+            getattr(raw, attribute)
+        print(f"raw files read and gene names resolved in {time.perf_counter() - start:.1f} s (not counted below)",
+              file=sys.stderr)
+    store = open_store(args.store)
+    results = []
+    for spec in specs:
+        results.append(measure(spec, store, raw, args.runs))
+        print(f"{spec.name}: median {results[-1].median_ms:.1f} ms, p95 {results[-1].p95_ms:.1f} ms",
+              file=sys.stderr)
+    store.close()
+    print(markdown(results))
+    if args.json:
+        args.json.write_text(json.dumps([asdict(m) for m in results], indent=2))
+    return 0 if all(m.meets_target for m in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""What every graph analysis reads from and writes to the store: maps, memberships, hierarchy edges, provenance.
+
+Graph analyses (``*_graph.py``) read their inputs with portable Cypher (``GraphStore.query``), compute with the
+pure modules of this package and write back with ``write_nodes`` / ``write_relationships``. Every relationship an
+analysis creates carries ``dataset = ANALYSES_DATASET`` and ``analysis = <its name>`` plus the parameters it used;
+the last run of each analysis (parameters, summary, time) is recorded as JSON on the
+``Dataset {id: "cellmap-kg-analyses"}`` node (``Dataset.parameters``). Re-running an analysis first deletes its own
+relationships and clears its own properties (``clear_relationships`` / ``clear_properties``), so runs are idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from .. import __version__
+from ..store.base import GraphStore
+
+ANALYSES_DATASET = "cellmap-kg-analyses"
+"""``dataset`` of every relationship written by an analysis, and the id of its ``Dataset`` node."""
+DEFAULT_MAP = "U2OS-2023-05"
+"""The cell map analysed when one map is needed (the U2OS map of Schaffer et al. 2025)."""
+
+
+class AnalysisError(RuntimeError):
+    """An analysis cannot run on this graph (an input is missing: the message says which and how to add it)."""
+
+
+def map_names(store: GraphStore) -> list[str]:
+    """Names of the cell maps in the graph (``Assembly.map``), sorted."""
+    return [r["map"] for r in store.query("MATCH (a:Assembly) RETURN DISTINCT a.map AS map ORDER BY map",
+                                          read_only=True)]
+
+
+def check_map(store: GraphStore, map_name: str) -> None:
+    """Raise ``AnalysisError`` if no assembly has ``map = map_name`` (naming the maps that exist)."""
+    known = map_names(store)
+    if map_name not in known:
+        raise AnalysisError(f"no cell map {map_name!r} in the graph (maps: {known or 'none - build the graph first'})")
+
+
+def read_assemblies(store: GraphStore, map_name: str) -> list[dict]:
+    """The assemblies of one map: ``[{id, size, name, isRoot}]`` sorted by id (``size`` as the map gives it)."""
+    return store.query("MATCH (a:Assembly {map: $map}) RETURN a.id AS id, a.size AS size, a.name AS name, "
+                       "a.isRoot AS isRoot ORDER BY id", {"map": map_name}, read_only=True)
+
+
+def read_memberships(store: GraphStore, map_name: str) -> dict[str, set[str]]:
+    """Assembly id -> member symbols (``MEMBER_OF``) for every assembly of ``map_name`` (empty sets included).
+
+    The lists are as the map gives them (HiDeF lists are propagated: a parent holds its children's proteins).
+    """
+    members: dict[str, set[str]] = {r["id"]: set() for r in read_assemblies(store, map_name)}
+    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map}) RETURN a.id AS a, p.symbol AS p",
+                       {"map": map_name}, read_only=True)
+    for row in rows:
+        members[row["a"]].add(row["p"])
+    return members
+
+
+def read_hierarchy_edges(store: GraphStore, map_name: str) -> list[tuple[str, str]]:
+    """``(parent id, child id)`` pairs of ``CONTAINS`` within ``map_name``, sorted."""
+    rows = store.query("MATCH (a:Assembly {map: $map})-[:CONTAINS]->(b:Assembly {map: $map}) "
+                       "RETURN a.id AS parent, b.id AS child ORDER BY parent, child", {"map": map_name},
+                       read_only=True)
+    return [(r["parent"], r["child"]) for r in rows]
+
+
+def provenance(analysis: str, **parameters) -> dict:
+    """Properties stamped on each written relationship: ``dataset``, ``analysis`` and the parameters used."""
+    return {"dataset": ANALYSES_DATASET, "analysis": analysis, **parameters}
+
+
+def clear_relationships(store: GraphStore, rel_type: str, analysis: str, map_name: str | None = None) -> int:
+    """Delete the ``rel_type`` relationships written by ``analysis`` (only from ``map_name``'s assemblies if
+    given, for types whose source is ``Assembly``); returns how many were deleted."""
+    if map_name is None:
+        cypher = f"MATCH ()-[r:{rel_type}]->() WHERE r.analysis = $analysis DELETE r RETURN count(r) AS n"
+    else:
+        cypher = (f"MATCH (:Assembly {{map: $map}})-[r:{rel_type}]->() WHERE r.analysis = $analysis "
+                  "DELETE r RETURN count(r) AS n")
+    rows = store.query(cypher, {"analysis": analysis, "map": map_name})
+    return rows[0]["n"] if rows else 0
+
+
+def clear_properties(store: GraphStore, label: str, properties: tuple[str, ...], map_name: str | None = None) -> None:
+    """Set ``properties`` to null (remove them) on every ``label`` node (``Assembly`` nodes of ``map_name`` only,
+    if given)."""
+    where = "{map: $map}" if map_name is not None else ""
+    sets = ", ".join(f"n.{p} = null" for p in properties)
+    store.query(f"MATCH (n:{label} {where}) SET {sets}", {"map": map_name})
+
+
+def record_run(store: GraphStore, analysis: str, parameters: dict, summary: dict) -> None:
+    """Record one run on the ``Dataset {id: ANALYSES_DATASET}`` node: ``parameters`` holds a JSON object
+    ``{analysis: {parameters, summary, finishedAt}}`` with the last run of each analysis."""
+    rows = store.query("MATCH (d:Dataset {id: $id}) RETURN d.parameters AS p", {"id": ANALYSES_DATASET})
+    runs = json.loads(rows[0]["p"]) if rows and rows[0]["p"] else {}
+    runs[analysis] = {"parameters": parameters, "summary": summary,
+                      "finishedAt": datetime.now(UTC).isoformat(timespec="seconds")}
+    store.write_nodes("Dataset", [{
+        "id": ANALYSES_DATASET, "name": "cellmap-kg graph analyses (assembly annotation, size, multi-localization, "
+                                        "recurrent mutation, function by association)",
+        "version": __version__, "licence": "MIT (computed from the graph's data sets; their licences apply)",
+        "citation": "Schaffer et al., Nature 2025; Zheng et al., Science 2021 (HiSig); see docs/analyses.md",
+        "parameters": json.dumps(runs, sort_keys=True, default=str),
+    }])

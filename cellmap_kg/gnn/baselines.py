@@ -1,0 +1,92 @@
+"""Baseline scorers, each a function ``pairs (2, M) -> scores (M,)`` on the same split as the GNN.
+
+- :func:`heuristic_scorer`: common neighbours / Adamic-Adar in the test-time message-passing graph (the
+  supervised relation alone, or the whole heterogeneous graph);
+- :func:`node2vec_scorer`: Node2Vec on the training graph of the supervised relation + logistic regression on
+  the Hadamard product (Grover & Leskovec 2016);
+- :func:`coembedding_scorer`: the cosine of the U2OS MUSE co-embedding (``PROXIMAL_TO.cosine``), defined for
+  pairs of proteins in the co-embedding only (:func:`coembedding_coverage`);
+- the MLP on node features alone is a :class:`~cellmap_kg.gnn.model.FeatureMLP` trained like the GNN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+
+from .export import GraphExport
+from .heuristics import adamic_adar, common_neighbours, homogeneous_adjacency, node_offsets
+from .negatives import PairSet, sample_negatives
+from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
+from .splits import LinkSplit
+
+Scorer = Callable[[torch.Tensor], np.ndarray]
+HEURISTICS = {"CN": common_neighbours, "AA": adamic_adar}
+
+
+def heuristic_scorer(split: LinkSplit, name: str, whole_graph: bool) -> Scorer:
+    """``CN`` or ``AA`` (``name``) in the test graph: the supervised relation's edges only, or every edge type."""
+    graph = split.graphs["test"]
+    task = split.task
+    adj = homogeneous_adjacency(graph, None if whole_graph else [task.edge_type])
+    offsets = node_offsets(graph)
+    shift = torch.tensor([[offsets[task.source_type]], [offsets[task.target_type]]])
+    function = HEURISTICS[name]
+    return lambda pairs: function(adj, (pairs + shift).numpy())
+
+
+def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scorer:
+    """Node2Vec on the training message-passing graph of the supervised relation (homogeneous: source nodes
+    first, then target nodes for a bipartite relation), then a logistic regression on ``z_u * z_v`` fitted on the
+    training supervision positives and as many negatives drawn from the training graph only."""
+    task = split.task
+    graph = split.graphs["train"]
+    n_src = graph[task.source_type].num_nodes
+    message = split.message_passing("train")
+    if task.undirected:
+        edge_index, n = message, n_src
+    else:
+        shifted = torch.stack([message[0], message[1] + n_src])
+        edge_index, n = torch.cat([shifted, shifted.flip(0)], dim=1), n_src + graph[task.target_type].num_nodes
+    z = train_node2vec(edge_index, n, config, seed)
+    z_src, z_dst = (z, z) if task.undirected else (z[:n_src], z[n_src:])
+    gen = torch.Generator().manual_seed(20_000 + seed)
+    known = PairSet(split.training_graph_pairs(), graph[task.target_type].num_nodes, symmetric=task.undirected)
+    positives = split.positives("train")
+    negatives = sample_negatives(positives.size(1), split.candidates("train", 0), split.candidates("train", 1),
+                                 known, gen, distinct_ends=task.undirected)
+    clf = hadamard_logistic_regression(z_src, z_dst, positives, negatives, seed)
+    return lambda pairs: hadamard_scores(clf, z_src, z_dst, pairs)
+
+
+def coembedding_coverage(export: GraphExport) -> torch.Tensor:
+    """Boolean ``(N_protein,)``: the protein has at least one ``PROXIMAL_TO`` pair, i.e. is in the co-embedding."""
+    edge_index = export.data["Protein", "PROXIMAL_TO", "Protein"].edge_index
+    covered = torch.zeros(len(export.keys["Protein"]), dtype=torch.bool)
+    covered[edge_index.view(-1)] = True
+    return covered
+
+
+def coembedding_scorer(export: GraphExport) -> tuple[Scorer, Callable[[torch.Tensor], torch.Tensor]]:
+    """``(scorer, subset)``: the co-embedding cosine of a pair (0 when the pair is not among the top 0.2% pairs
+    the data set lists: its cosine is then below every listed one), and the subset of pairs it is defined on
+    (both proteins covered, see :func:`coembedding_coverage`)."""
+    store = export.data["Protein", "PROXIMAL_TO", "Protein"]
+    n = len(export.keys["Protein"])
+    ei = store.edge_index.numpy()
+    codes = np.concatenate([ei[0] * n + ei[1], ei[1] * n + ei[0]])
+    values = np.concatenate([store.edge_attr[:, 0].numpy()] * 2).astype(np.float64)
+    order = np.argsort(codes)
+    codes, values = codes[order], values[order]
+    covered = coembedding_coverage(export)
+
+    def scorer(query: torch.Tensor) -> np.ndarray:
+        q = query[0].numpy().astype(np.int64) * n + query[1].numpy()
+        if not len(codes):
+            return np.zeros(len(q))
+        pos = np.minimum(np.searchsorted(codes, q), len(codes) - 1)
+        return np.where(codes[pos] == q, values[pos], 0.0)
+
+    return scorer, lambda query: covered[query[0]] & covered[query[1]]
