@@ -23,7 +23,12 @@ DEFAULT_MAP = "U2OS-2023-05"
 
 
 class AnalysisError(RuntimeError):
-    """An analysis cannot run on this graph (an input is missing: the message says which and how to add it)."""
+    """An analysis cannot run on this graph or could not write its results (the message says which and why)."""
+
+
+class MissingInputError(AnalysisError):
+    """An input of the analysis is absent from the graph (e.g. a source not built); the message says which and
+    how to add it. The default analyses of a build skip such an analysis instead of failing."""
 
 
 def map_names(store: GraphStore) -> list[str]:
@@ -33,10 +38,11 @@ def map_names(store: GraphStore) -> list[str]:
 
 
 def check_map(store: GraphStore, map_name: str) -> None:
-    """Raise ``AnalysisError`` if no assembly has ``map = map_name`` (naming the maps that exist)."""
+    """Raise ``MissingInputError`` if no assembly has ``map = map_name`` (naming the maps that exist)."""
     known = map_names(store)
     if map_name not in known:
-        raise AnalysisError(f"no cell map {map_name!r} in the graph (maps: {known or 'none - build the graph first'})")
+        raise MissingInputError(f"no cell map {map_name!r} in the graph "
+                                f"(maps: {known or 'none - build the graph first'})")
 
 
 def read_assemblies(store: GraphStore, map_name: str) -> list[dict]:
@@ -51,10 +57,10 @@ def read_memberships(store: GraphStore, map_name: str) -> dict[str, set[str]]:
     The lists are as the map gives them (HiDeF lists are propagated: a parent holds its children's proteins).
     """
     members: dict[str, set[str]] = {r["id"]: set() for r in read_assemblies(store, map_name)}
-    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map}) RETURN a.id AS a, p.symbol AS p",
-                       {"map": map_name}, read_only=True)
+    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map}) "
+                       "RETURN a.id AS a, collect(p.symbol) AS members", {"map": map_name}, read_only=True)
     for row in rows:
-        members[row["a"]].add(row["p"])
+        members[row["a"]] = set(row["members"])
     return members
 
 
@@ -87,8 +93,9 @@ def clear_properties(store: GraphStore, label: str, properties: tuple[str, ...],
     """Set ``properties`` to null (remove them) on every ``label`` node (``Assembly`` nodes of ``map_name`` only,
     if given)."""
     where = "{map: $map}" if map_name is not None else ""
+    present = " OR ".join(f"n.{p} IS NOT NULL" for p in properties)
     sets = ", ".join(f"n.{p} = null" for p in properties)
-    store.query(f"MATCH (n:{label} {where}) SET {sets}", {"map": map_name})
+    store.query(f"MATCH (n:{label} {where}) WHERE {present} SET {sets}", {"map": map_name})
 
 
 def record_run(store: GraphStore, analysis: str, parameters: dict, summary: dict) -> None:

@@ -18,7 +18,6 @@ import torch
 
 from .export import GraphExport
 from .heuristics import adamic_adar, common_neighbours, homogeneous_adjacency, node_offsets
-from .negatives import PairSet, sample_negatives
 from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
 from .splits import LinkSplit
 
@@ -52,11 +51,8 @@ def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scor
         edge_index, n = torch.cat([shifted, shifted.flip(0)], dim=1), n_src + graph[task.target_type].num_nodes
     z = train_node2vec(edge_index, n, config, seed)
     z_src, z_dst = (z, z) if task.undirected else (z[:n_src], z[n_src:])
-    gen = torch.Generator().manual_seed(20_000 + seed)
-    known = PairSet(split.training_graph_pairs(), graph[task.target_type].num_nodes, symmetric=task.undirected)
     positives = split.positives("train")
-    negatives = sample_negatives(positives.size(1), split.candidates("train", 0), split.candidates("train", 1),
-                                 known, gen, distinct_ends=task.undirected)
+    negatives = split.training_negatives(positives.size(1), torch.Generator().manual_seed(20_000 + seed))
     clf = hadamard_logistic_regression(z_src, z_dst, positives, negatives, seed)
     return lambda pairs: hadamard_scores(clf, z_src, z_dst, pairs)
 
@@ -65,7 +61,7 @@ def coembedding_coverage(export: GraphExport) -> torch.Tensor:
     """Boolean ``(N_protein,)``: the protein has at least one ``PROXIMAL_TO`` pair, i.e. is in the co-embedding."""
     edge_index = export.data["Protein", "PROXIMAL_TO", "Protein"].edge_index
     covered = torch.zeros(len(export.keys["Protein"]), dtype=torch.bool)
-    covered[edge_index.view(-1)] = True
+    covered[edge_index.reshape(-1)] = True
     return covered
 
 

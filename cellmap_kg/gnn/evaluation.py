@@ -59,7 +59,7 @@ def hard_negative_groups(export: GraphExport, task: Task) -> tuple[list[list[int
         target, group = edge_index[1], edge_index[0]
     groups: list[list[int]] = [[] for _ in range(len(export.keys[task.target_type]))]
     members: list[list[int]] = [[] for _ in range(num_groups)]
-    for t, g in zip(target.tolist(), group.tolist()):
+    for t, g in zip(target.tolist(), group.tolist(), strict=True):
         groups[t].append(g)
         members[g].append(t)
     return groups, members

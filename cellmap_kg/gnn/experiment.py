@@ -38,7 +38,7 @@ class LeakageError(AssertionError):
 
 
 def _default_mlp() -> TrainConfig:
-    return TrainConfig(model="feature-mlp", pair_features=False, epochs=150, lr=0.005)
+    return TrainConfig(model="feature-mlp", pair_features=(), epochs=100, lr=0.01, patience=3)
 
 
 @dataclass
@@ -51,7 +51,7 @@ class ExperimentConfig:
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     gnn: TrainConfig = field(default_factory=TrainConfig)
     mlp: TrainConfig = field(default_factory=_default_mlp)
-    node2vec: Node2VecConfig = field(default_factory=Node2VecConfig)
+    node2vec: Node2VecConfig = field(default_factory=lambda: Node2VecConfig(walks_per_node=5))
     num_shared: int = 100_000
     num_hard: int = 50
 

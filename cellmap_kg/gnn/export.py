@@ -33,8 +33,6 @@ from .features import incidence_features, property_features, standardise
 from .spec import EDGE_SPECS, NODE_SPECS, EdgeSpec, EdgeType
 
 CACHE_FORMAT = 1
-#: properties kept verbatim per node type (tasks need them: the map of an assembly, the root flag)
-KEPT_PROPERTIES = {"Assembly": ("map", "isRoot")}
 
 
 @dataclass
@@ -48,7 +46,7 @@ class GraphExport:
         keys: node keys per type, in index order (``keys["Protein"][i]`` is the symbol of protein ``i``).
         feature_names: column names of ``x`` per node type.
         edge_attr_names: column names of ``edge_attr`` per edge type.
-        node_properties: raw properties kept per type (``KEPT_PROPERTIES``), in index order.
+        node_properties: raw properties kept per type (``NodeSpec.kept``), in index order.
         dropped: edges left out per reason (``"PULLED_DOWN: self-pair"``, ``"PULLED_DOWN: duplicate pair"``).
         content_hash: SHA-256 of keys, features and edges.
         fingerprint: the store fingerprint the export was made from (``""`` if built from rows).
@@ -125,8 +123,8 @@ def build_export(node_rows: dict[str, list[dict]], edge_rows: dict[str, list[dic
         if len(set(keys[spec.label])) != len(rows):
             raise ValueError(f"duplicate {spec.label} keys in the export rows")
         raw_features[spec.label] = property_features(rows, spec.properties)
-        if spec.label in KEPT_PROPERTIES:
-            node_properties[spec.label] = {p: [r.get(p) for r in rows] for p in KEPT_PROPERTIES[spec.label]}
+        if spec.kept:
+            node_properties[spec.label] = {p: [r.get(p) for r in rows] for p in spec.kept}
         data[spec.label].num_nodes = len(rows)
 
     index = {label: {k: i for i, k in enumerate(ks)} for label, ks in keys.items()}

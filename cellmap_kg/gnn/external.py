@@ -14,7 +14,6 @@ A one-sided binomial test gives the probability of at least the observed hits at
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from scipy.stats import binomtest
 
@@ -27,7 +26,7 @@ def corum_pairs(export: GraphExport) -> PairSet:
     """Every unordered pair of proteins that are subunits of one CORUM complex (symmetric ``PairSet``)."""
     edge_index = export.data["Protein", "SUBUNIT_OF", "Complex"].edge_index
     by_complex: dict[int, list[int]] = {}
-    for p, c in zip(edge_index[0].tolist(), edge_index[1].tolist()):
+    for p, c in zip(edge_index[0].tolist(), edge_index[1].tolist(), strict=True):
         by_complex.setdefault(c, []).append(p)
     pairs = set()
     for members in by_complex.values():
@@ -66,13 +65,3 @@ def corum_check(predictions: Predictions, export: GraphExport, known: PairSet, u
             float("nan")
     return out
 
-
-def novel_universe(predictions: Predictions) -> torch.Tensor:
-    """Distinct node indices appearing in ``predictions``."""
-    return torch.unique(predictions.pairs.reshape(-1)) if predictions.pairs.numel() else torch.zeros(0, dtype=torch.long)
-
-
-def precision_at(predictions: Predictions, reference: PairSet, n: int) -> float:
-    """Share of the top ``n`` pairs of ``predictions`` that are in ``reference``."""
-    top = predictions.top(n)
-    return float(np.mean(reference.contains(top.pairs))) if top.pairs.size(1) else float("nan")

@@ -106,7 +106,7 @@ class HeteroSAGE(nn.Module):
 
     def forward(self, inp: GraphInput) -> dict[str, Tensor]:
         h = self.input(inp.x)
-        for i, (conv, root) in enumerate(zip(self.convs, self.roots)):
+        for i, (conv, root) in enumerate(zip(self.convs, self.roots, strict=True)):
             messages = conv(h, inp.adj)
             h = {t: root[t](x) + messages[t] if t in messages else root[t](x) for t, x in h.items()}
             if i < len(self.convs) - 1:
@@ -141,14 +141,15 @@ class LinkModel(nn.Module):
     Decoders: ``dot``: ``<z_u, z_v>`` (PyG ``examples/link_pred.py``); ``mlp``: a 2-layer MLP on the element-wise
     product ``z_u * z_v`` (the "Hadamard" MLP predictor of the OGB link-prediction baselines,
     ``ogb/examples/linkproppred/ppa/gnn.py`` ``LinkPredictor``), concatenated with ``pair_features`` heuristic
-    features of the pair when given (:class:`cellmap_kg.gnn.heuristics.PairFeatures`).
+    features of the pair when given (``pair_components`` of :class:`cellmap_kg.gnn.heuristics.PairFeatures`,
+    ``pair_features`` columns).
 
     Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra (M, F))`` -> logits
     ``(M,)``.
     """
 
     def __init__(self, encoder: nn.Module, edge_type: EdgeType, dim: int, decoder: str = "dot",
-                 pair_features: int = 0):
+                 pair_components: tuple[str, ...] = (), pair_features: int = 0):
         super().__init__()
         if decoder not in ("dot", "mlp"):
             raise ValueError(f"unknown decoder {decoder!r}; use 'dot' or 'mlp'")
@@ -157,6 +158,7 @@ class LinkModel(nn.Module):
         self.encoder = encoder
         self.edge_type = edge_type
         self.decoder = decoder
+        self.pair_components = pair_components
         self.pair_features = pair_features
         self.mlp = (nn.Sequential(nn.Linear(dim + pair_features, dim), nn.ReLU(), nn.Linear(dim, 1))
                     if decoder == "mlp" else None)

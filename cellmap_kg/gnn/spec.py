@@ -20,10 +20,12 @@ EdgeType = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """A node type of the export: its label and the numeric/boolean/string properties pulled for features."""
+    """A node type of the export: its label, the properties turned into features (``properties``) and those kept
+    verbatim for tasks and reports (``kept``: the map of an assembly, its name)."""
 
     label: str
     properties: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -32,7 +34,7 @@ class NodeSpec:
 
     def cypher(self) -> str:
         """Portable Cypher returning ``key`` and one column per property, one row per node."""
-        cols = "".join(f", n.{p} AS {p}" for p in self.properties)
+        cols = "".join(f", n.{p} AS {p}" for p in dict.fromkeys(self.properties + self.kept))
         return f"MATCH (n:{self.label}) RETURN n.{self.key} AS key{cols}"
 
 
@@ -72,7 +74,7 @@ class EdgeSpec:
 
 NODE_SPECS: tuple[NodeSpec, ...] = (
     NodeSpec("Protein", ("pubmedCount", "hekRnaTpm", "hekProteinConcNm")),
-    NodeSpec("Assembly", ("map", "size", "persistence", "isRoot")),
+    NodeSpec("Assembly", ("map", "size", "persistence", "isRoot"), kept=("map", "isRoot", "name")),
     NodeSpec("GOTerm", ("namespace",)),
     NodeSpec("Compartment", ("vocabulary",)),
     NodeSpec("Complex"),
@@ -105,7 +107,7 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
 def _check_declared() -> None:
     for node in NODE_SPECS:
         props = SCHEMA.nodes[node.label].properties if node.label in SCHEMA.nodes else None
-        if props is None or any(p not in props for p in node.properties):
+        if props is None or any(p not in props for p in node.properties + node.kept):
             raise SchemaError(f"GNN export node spec {node} names an undeclared label or property")
     labels = {n.label for n in NODE_SPECS}
     for edge in EDGE_SPECS:

@@ -65,6 +65,7 @@ class LinkSplit:
     graphs: dict[str, HeteroData]
     held_out: dict[str, torch.Tensor] = field(default_factory=dict)
     dropped: int = 0
+    _training_known: PairSet | None = field(default=None, repr=False)
 
     def message_passing(self, part: str) -> torch.Tensor:
         """``(2, E)`` supervised-type edges the encoder sees in ``part`` (both directions for symmetric tasks)."""
@@ -83,6 +84,15 @@ class LinkSplit:
     def training_graph_pairs(self) -> torch.Tensor:
         """``(2, E)`` every supervised-type pair of the training graph (message passing + supervision)."""
         return torch.cat([self.message_passing("train"), self.positives("train")], dim=1)
+
+    def training_negatives(self, num: int, generator: torch.Generator) -> torch.Tensor:
+        """``(2, num)`` fresh training negatives: uniform over the training candidates, avoiding every pair of the
+        training graph (and only those: the sampler never looks at held-out edges)."""
+        if self._training_known is None:
+            self._training_known = PairSet(self.training_graph_pairs(), _num_targets(self.graphs["train"], self.task),
+                                           symmetric=self.task.undirected)
+        return sample_negatives(num, self.candidates("train", 0), self.candidates("train", 1), self._training_known,
+                                generator, distinct_ends=self.task.undirected)
 
     def candidates(self, part: str, side: int) -> torch.Tensor:
         """1-D node indices a negative of ``part`` may use at ``side`` (0 = source, 1 = target): the part's
@@ -159,7 +169,7 @@ def protein_disjoint_split(graph: HeteroData, task: Task, seed: int, num_val: fl
     if task.undirected:
         edge_index = edge_index[:, edge_index[0] < edge_index[1]]
     n = graph[task.source_type].num_nodes
-    ends = edge_index.view(-1).unique() if task.undirected else edge_index[0].unique()
+    ends = edge_index.reshape(-1).unique() if task.undirected else edge_index[0].unique()
     ends = ends[torch.randperm(len(ends), generator=gen)]
     n_val, n_test = int(num_val * len(ends)), int(num_test * len(ends))
     part_of = torch.full((n,), -1, dtype=torch.long)  # 0 train, 1 val, 2 test, -1 no edge
@@ -227,7 +237,7 @@ def leakage_report(split: LinkSplit) -> dict[str, int]:
         report[f"{part} negatives that are true edges"] = int(true.contains(split.negatives(part)).sum())
     if split.kind == "protein-disjoint":
         training = split.training_graph_pairs()
-        ends = training.view(-1).unique() if task.undirected else training[0].unique()
+        ends = training.reshape(-1).unique() if task.undirected else training[0].unique()
         for part in ("val", "test"):
             report[f"{part} proteins in training edges"] = int(split.held_out[part][ends].sum())
     return report

@@ -42,6 +42,7 @@ class Task:
         undirected: the supervised relation is symmetric (both directions in the message-passing graph).
         drop_relationships: relationship types removed from the input graph (with a reason in the docs).
         target_map: for membership, the cell map whose (non-root) memberships are supervised.
+        pair_features: default ``PairFeatures`` components of the GNN's decoder for this task.
     """
 
     name: str
@@ -49,6 +50,7 @@ class Task:
     undirected: bool
     drop_relationships: tuple[str, ...] = ()
     target_map: str | None = None
+    pair_features: tuple[str, ...] = ("whole", "degree")
 
     @property
     def rev_edge_type(self) -> EdgeType | None:
@@ -68,7 +70,8 @@ class Task:
 
 
 TASKS: dict[str, Task] = {
-    "ppi": Task("ppi", ("Protein", "PULLED_DOWN", "Protein"), undirected=True, drop_relationships=("SUBUNIT_OF",)),
+    "ppi": Task("ppi", ("Protein", "PULLED_DOWN", "Protein"), undirected=True, drop_relationships=("SUBUNIT_OF",),
+                pair_features=("relation", "typed", "direct")),
     "membership": Task("membership", ("Protein", "MEMBER_OF", "Assembly"), undirected=False,
                        target_map="U2OS-2023-05"),
 }
@@ -90,8 +93,8 @@ def target_candidates(export: GraphExport, task: Task) -> torch.Tensor:
     if task.target_map is None:
         return torch.ones(len(export.keys[task.target_type]), dtype=torch.bool)
     props = export.node_properties["Assembly"]
-    return torch.tensor([m == task.target_map and not root for m, root in zip(props["map"], props["isRoot"])],
-                        dtype=torch.bool)
+    pairs = zip(props["map"], props["isRoot"], strict=True)
+    return torch.tensor([m == task.target_map and not root for m, root in pairs], dtype=torch.bool)
 
 
 def task_graph(export: GraphExport, task: Task, hops: int | None = 2) -> HeteroData:

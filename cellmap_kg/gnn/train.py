@@ -17,7 +17,7 @@ import copy
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
@@ -25,9 +25,9 @@ from torch import nn
 from torch_geometric.data import HeteroData
 
 from .heuristics import PairFeatures
-from .metrics import roc_auc
+from .metrics import hits_at_k, roc_auc
 from .model import FeatureMLP, GraphInput, HeteroSAGE, LinkModel, graph_input
-from .negatives import PairSet, WalkNegatives, sample_negatives
+from .negatives import PairSet, sample_negatives
 from .splits import LinkSplit, seed_everything
 from .tasks import Task
 
@@ -41,31 +41,32 @@ class TrainConfig:
     Attributes:
         model: ``hetero-sage`` (the GNN) or ``feature-mlp`` (node features alone).
         decoder: ``dot`` or ``mlp`` (see ``LinkModel``).
-        pair_features: feed CN / Adamic-Adar features of each pair to the ``mlp`` decoder (``PairFeatures``).
+        pair_features: heuristic features of each pair fed to the ``mlp`` decoder (``PairFeatures`` components:
+            ``relation``, ``typed``, ``direct``, ``whole``, ``degree``; empty = none; ``None`` = the task's
+            ``pair_features``).
         negative_ratio: fresh training negatives per training positive and epoch.
-        walk_negative_share: share of those negatives drawn as random-walk ends in the training graph
-            (``WalkNegatives``: pairs with common neighbours, the hard part of the random pairs); the rest are
-            uniform over the split's candidates.
         dim: embedding / hidden size. layers: message-passing layers. dropout: between layers.
         epochs: maximum epochs. lr, weight_decay: Adam. eval_every: epochs between validation checks.
         patience: validation checks without improvement before stopping (0 = never stop early).
+        select_on: validation metric that picks the kept weights and drives early stopping: ``hits@100``
+            (OGB ``ogbl-ppa`` model selection) or ``auc``.
         threads: torch intra-op threads while training (measured on the 2-core reference machine: sparse
             aggregation runs 2-5x *slower* with 2 threads than with 1, so the default is 1).
     """
 
     model: str = "hetero-sage"
     decoder: str = "mlp"
-    pair_features: bool = True
-    negative_ratio: int = 1
-    walk_negative_share: float = 0.5
+    pair_features: tuple[str, ...] | None = None
+    negative_ratio: int = 3
     dim: int = 32
     layers: int = 2
     dropout: float = 0.0
     epochs: int = 150
-    lr: float = 0.01
+    lr: float = 0.005
     weight_decay: float = 0.0
-    eval_every: int = 5
+    eval_every: int = 10
     patience: int = 5
+    select_on: str = "hits@100"
     threads: int = 1
 
     def to_dict(self) -> dict:
@@ -108,18 +109,28 @@ def torch_threads(n: int | None) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def build_model(config: TrainConfig, graph: HeteroData, task: Task) -> LinkModel:
-    """The ``LinkModel`` named by ``config.model`` / ``config.decoder`` for ``graph``.
+def resolved(config: TrainConfig, task: Task) -> TrainConfig:
+    """``config`` with ``pair_features`` set to the task's default when it is ``None``."""
+    return config if config.pair_features is not None else replace(config, pair_features=task.pair_features)
+
+
+def build_model(config: TrainConfig, graph: HeteroData, task: Task,
+                pair_features: PairFeatures | None = None) -> LinkModel:
+    """The ``LinkModel`` named by ``config.model`` / ``config.decoder`` for ``graph`` (``pair_features``: the
+    graph's ``PairFeatures``, built if needed and not given, only to size the decoder).
 
     Raises ``ValueError`` for an unknown model or decoder."""
+    config = resolved(config, task)
     if config.model == "hetero-sage":
         encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout)
     elif config.model == "feature-mlp":
         encoder = FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
     else:
         raise ValueError(f"unknown model {config.model!r}; known: {', '.join(MODELS)}")
-    extra = PairFeatures.size(task) if config.pair_features else 0
-    return LinkModel(encoder, task.edge_type, config.dim, config.decoder, extra)
+    if config.pair_features and pair_features is None:
+        pair_features = PairFeatures(graph, task.edge_type, task.undirected, config.pair_features)
+    extra = pair_features.num_features if config.pair_features else 0
+    return LinkModel(encoder, task.edge_type, config.dim, config.decoder, tuple(config.pair_features), extra)
 
 
 @torch.no_grad()
@@ -130,15 +141,19 @@ def embed(model: LinkModel, inp: GraphInput | HeteroData) -> dict[str, torch.Ten
 
 
 class LinkScorer:
-    """Scores of pairs by a trained model with message passing over one graph (embeddings computed once).
+    """Scores of pairs by a trained model with message passing over one graph (embeddings computed once;
+    ``inp`` / ``pair_features`` of the graph are built unless given).
 
     Shapes: ``__call__(pairs (2, M))`` -> ``(M,)`` float64 logits.
     """
 
-    def __init__(self, model: LinkModel, data: HeteroData, task: Task, inp: GraphInput | None = None):
+    def __init__(self, model: LinkModel, data: HeteroData, task: Task, inp: GraphInput | None = None,
+                 pair_features: PairFeatures | None = None):
         self.model = model
         self.z = embed(model, inp or graph_input(data))
-        self.pair_features = PairFeatures(data, task.edge_type, task.undirected) if model.pair_features else None
+        if pair_features is None and model.pair_components:
+            pair_features = PairFeatures(data, task.edge_type, task.undirected, model.pair_components)
+        self.pair_features = pair_features
 
     @torch.no_grad()
     def __call__(self, pairs: torch.Tensor) -> np.ndarray:
@@ -146,11 +161,30 @@ class LinkScorer:
         return self.model.decode(self.z, pairs, extra).double().numpy()
 
 
-def validation_auc(model: LinkModel, split: LinkSplit, inp: GraphInput | None = None) -> float:
-    """ROC-AUC of the validation positives against the fixed validation negatives (``inp``: the validation
-    graph's ``GraphInput``, built if not given)."""
-    scorer = LinkScorer(model, split.graphs["val"], split.task, inp)
-    return roc_auc(scorer(split.positives("val")), scorer(split.negatives("val")))
+class Validator:
+    """Validation metrics of a model during training: ROC-AUC (validation positives vs the split's fixed
+    validation negatives) and OGB Hits@K against ``num_shared`` random validation non-edges, drawn once, avoiding
+    the training graph and the validation positives (test edges are never looked at).
+
+    Shapes: ``__call__(model)`` -> ``{"auc": float, "hits@K": float}``.
+    """
+
+    def __init__(self, split: LinkSplit, components: tuple[str, ...], seed: int, num_shared: int = 20_000,
+                 k: int = 100):
+        task, graph = split.task, split.graphs["val"]
+        self.split, self.graph, self.k = split, graph, k
+        self.input = graph_input(graph)
+        self.pair_features = PairFeatures(graph, task.edge_type, task.undirected, components) if components else None
+        known = PairSet(torch.cat([split.training_graph_pairs(), split.positives("val")], dim=1),
+                        graph[task.target_type].num_nodes, symmetric=task.undirected)
+        self.shared = sample_negatives(num_shared, split.candidates("val", 0), split.candidates("val", 1), known,
+                                       torch.Generator().manual_seed(40_000 + seed), distinct_ends=task.undirected)
+
+    def __call__(self, model: LinkModel) -> dict[str, float]:
+        scorer = LinkScorer(model, self.graph, self.split.task, self.input, self.pair_features)
+        pos = scorer(self.split.positives("val"))
+        return {"auc": roc_auc(pos, scorer(self.split.negatives("val"))),
+                f"hits@{self.k}": hits_at_k(pos, scorer(self.shared), self.k)}
 
 
 def train_link_model(split: LinkSplit, config: TrainConfig, seed: int,
@@ -160,42 +194,35 @@ def train_link_model(split: LinkSplit, config: TrainConfig, seed: int,
     ``progress(epoch, loss, val_auc_or_None)`` is called after every epoch.
     """
     with torch_threads(config.threads):
-        return _train(split, config, seed, progress)
+        return _train(split, resolved(config, split.task), seed, progress)
 
 
 def _train(split: LinkSplit, config: TrainConfig, seed: int,
            progress: Callable[[int, float, float | None], None] | None) -> TrainResult:
     seed_everything(seed)
     task, train = split.task, split.graphs["train"]
-    train_input, val_input = graph_input(train), graph_input(split.graphs["val"])
-    model = build_model(config, train, task)
+    train_input = graph_input(train)
+    pair_features = PairFeatures(train, task.edge_type, task.undirected, config.pair_features) \
+        if config.pair_features else None
+    model = build_model(config, train, task, pair_features)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     gen = torch.Generator().manual_seed(seed)
-    known = PairSet(split.training_graph_pairs(), train[task.target_type].num_nodes, symmetric=task.undirected)
-    sources, targets = split.candidates("train", 0), split.candidates("train", 1)
     positives = split.positives("train")
-    pair_features = PairFeatures(train, task.edge_type, task.undirected) if config.pair_features else None
     positive_extra = pair_features(positives) if pair_features is not None else None
     num_negatives = config.negative_ratio * positives.size(1)
-    num_walk = int(config.walk_negative_share * num_negatives)
-    walker = WalkNegatives(split.training_graph_pairs(), train[task.source_type].num_nodes,
-                           train[task.target_type].num_nodes, task.undirected) if num_walk else None
     labels = torch.cat([torch.ones(positives.size(1)), torch.zeros(num_negatives)])
     loss_fn = nn.BCEWithLogitsLoss()
 
     result = TrainResult(model, config)
-    best_auc = validation_auc(model, split, val_input)
-    best_state, result.best_epoch = copy.deepcopy(model.state_dict()), 0
-    result.history.append({"epoch": 0, "loss": float("nan"), "val_auc": best_auc})
-    stale = 0
+    validate = Validator(split, tuple(config.pair_features), seed)
+    scores = validate(model)
+    best, best_state, stale = scores[config.select_on], copy.deepcopy(model.state_dict()), 0
+    result.history.append({"epoch": 0, "loss": None, **_val(scores)})
     start = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
         model.train()
         optimiser.zero_grad()
-        negatives = sample_negatives(num_negatives - num_walk, sources, targets, known, gen,
-                                     distinct_ends=task.undirected)
-        if walker is not None:
-            negatives = torch.cat([negatives, walker.sample(num_walk, known, gen)], dim=1)
+        negatives = split.training_negatives(num_negatives, gen)
         z = model(train_input)
         extra = (torch.cat([positive_extra, pair_features(negatives)]) if pair_features is not None else None)
         logits = model.decode(z, torch.cat([positives, negatives], dim=1), extra)
@@ -204,10 +231,11 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
         optimiser.step()
         entry = {"epoch": epoch, "loss": float(loss.detach())}
         if epoch % config.eval_every == 0 or epoch == config.epochs:
-            auc = validation_auc(model, split, val_input)
-            entry["val_auc"] = auc
-            if auc > best_auc:
-                best_auc, best_state, result.best_epoch, stale = auc, copy.deepcopy(model.state_dict()), epoch, 0
+            scores = validate(model)
+            entry.update(_val(scores))
+            if scores[config.select_on] > best:
+                best, best_state, result.best_epoch, stale = scores[config.select_on], \
+                    copy.deepcopy(model.state_dict()), epoch, 0
             else:
                 stale += 1
         result.history.append(entry)
@@ -219,5 +247,9 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     result.seconds = time.perf_counter() - start
     model.load_state_dict(best_state)
     model.eval()
-    result.best_val_auc = best_auc
+    result.best_val_auc = next(h["val_auc"] for h in result.history if h["epoch"] == result.best_epoch)
     return result
+
+
+def _val(scores: dict[str, float]) -> dict[str, float]:
+    return {f"val_{k}": v for k, v in scores.items()}

@@ -6,7 +6,7 @@
 //   and enrichment; BioPlex pInt) and every U2OS co-embedding proximity edge between two members (the top 0.2% most
 //   similar protein pairs of the MUSE embedding that the map was built from, with their cosine similarity). The
 //   strongest edges come first within each kind; at most `limit` rows.
-// reproduces: Schaffer et al. 2025, Fig. 1 (the data integrated into each assembly; portal 'supporting evidence')
+// reproduces: Schaffer et al. 2025, the cell-map portal's 'supporting evidence' view of an assembly
 // parameters:
 //   id:
 //     type: string

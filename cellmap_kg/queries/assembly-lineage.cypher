@@ -6,7 +6,7 @@
 //   parents, or in two terminal assemblies, has several paths (multi-localization, Schaffer et al. 2025); the
 //   number of rows equals Protein.pathsToRoot written by the multi-localization analysis. Paths are at most 12
 //   levels deep (the U2OS map has 7).
-// reproduces: Schaffer et al. 2025, Fig. 3 (multi-localized proteins and their paths in the hierarchy)
+// reproduces: Schaffer et al. 2025, multi-localization analysis (a protein's paths through the hierarchy)
 // parameters:
 //   symbol:
 //     type: string

@@ -9,7 +9,7 @@
 //   (smallest first), the components it is enriched for (one-sided hypergeometric test, BH FDR; lowest FDR first)
 //   and the tumour types in which it is recurrently mutated (HiSig; lowest q first). Computed properties are null
 //   and computed lists empty until the analyses have run. An unknown id gives no row.
-// reproduces: Schaffer et al. 2025, Fig. 2 (assembly annotation and size) and the cell-map portal's assembly page
+// reproduces: Schaffer et al. 2025, assembly annotation and size estimates (the cell-map portal's assembly page)
 // parameters:
 //   id:
 //     type: string

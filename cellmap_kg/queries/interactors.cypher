@@ -3,11 +3,11 @@
 // description: >-
 //   Both directions of the AP-MS / IP-MS evidence for one protein: role `prey` rows are the preys it pulled down as
 //   a bait, role `bait` rows the baits whose pull-downs detected it. Filters apply where the data set measures the
-//   property: OpenCell interaction stoichiometry (prey/bait abundance ratio in the pull-down; Cho et al. 2022 call
-//   interactions with stoichiometry >= 0.1 'stable' or core and lower ones transient) and -log10 p, BioPlex pInt
+//   property: OpenCell interaction stoichiometry (prey/bait abundance ratio in the pull-down, which Cho et al. 2022
+//   use to tell stable, stoichiometric interactions from substoichiometric ones) and -log10 p, BioPlex pInt
 //   (probability of a true interaction; the published network keeps pInt >= 0.75, Huttlin et al. 2021). Rows
 //   come per role and data set, strongest first (stoichiometry, then pInt).
-// reproduces: Cho et al. 2022 (OpenCell), Fig. 4A-C (interaction stoichiometry of a bait's preys)
+// reproduces: Cho et al. 2022 (OpenCell), interaction stoichiometry of a bait's preys
 // parameters:
 //   symbol:
 //     type: string

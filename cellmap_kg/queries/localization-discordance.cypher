@@ -48,16 +48,15 @@ WHERE o.grade >= $minGrade
 WITH p, collect(oc.name) AS openCell
 MATCH (p)-[h:LOCALIZES_TO]->(hpa:Compartment {vocabulary: 'HPA'})
 WHERE h.reliability IN $reliabilities
-WITH p, openCell,
-     collect(CASE WHEN h.main = true OR NOT $hpaMainOnly THEN hpa.name END) AS compared,
-     collect(CASE WHEN h.main = false THEN hpa.name END) AS additional,
-     collect(DISTINCT h.reliability) AS reliability
+WITH p, openCell, collect([hpa.name, h.main, h.reliability]) AS located
+WITH p, openCell, located, [x IN located WHERE x[1] OR NOT $hpaMainOnly | x[0]] AS compared
 WHERE size(compared) > 0
   AND none(place IN openCell WHERE any(location IN compared WHERE (place + '=' + location) IN $agreement))
 RETURN p.symbol AS symbol,
        openCell,
        compared AS hpa,
-       additional AS hpaAdditional,
-       reliability AS hpaReliability,
+       [x IN located WHERE NOT x[1] | x[0]] AS hpaAdditional,
+       reduce(levels = [], x IN located | CASE WHEN x[2] IN levels THEN levels ELSE levels + [x[2]] END)
+         AS hpaReliability,
        p.pubmedCount AS pubmedCount
 ORDER BY symbol

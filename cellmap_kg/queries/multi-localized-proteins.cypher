@@ -6,7 +6,7 @@
 //   with several parents. Schaffer et al. 2025 read these as proteins with several subcellular locations or
 //   functions. pathsToRoot, terminalAssemblies and multiLocalized are written by the multi-localization analysis;
 //   this query returns nothing before it has run. Most paths first.
-// reproduces: Schaffer et al. 2025, Fig. 3 (multi-localized proteins)
+// reproduces: Schaffer et al. 2025, Methods 'Multi-localization analysis' (about 30% of the map's proteins)
 // parameters:
 //   minPaths:
 //     type: int
@@ -15,7 +15,7 @@
 //     description: fewest distinct paths to the root (2 = every multi-localized protein)
 //   limit:
 //     type: int
-//     default: 500
+//     default: 200
 //     unit: proteins
 //     description: most proteins returned
 // columns: [symbol, name, pathsToRoot, terminalAssemblies, terminalNames, terminalSizes, pubmedCount]

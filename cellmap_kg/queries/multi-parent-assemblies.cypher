@@ -5,7 +5,7 @@
 //   builds it): each such assembly is shared between branches of the map, so its proteins take part in several
 //   larger systems. Read from the CONTAINS relationships themselves (Assembly.multiParent, written by the
 //   multi-localization analysis, says the same). Most parents first, then largest.
-// reproduces: Schaffer et al. 2025, Fig. 2 (hierarchy of the U2OS map with multi-parent assemblies)
+// reproduces: Schaffer et al. 2025, Methods 'Multi-localization analysis' (23 multi-parent assemblies)
 // parameters:
 //   map:
 //     type: string

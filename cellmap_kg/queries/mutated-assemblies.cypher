@@ -6,8 +6,10 @@
 //   largest normalised coefficient along the lasso path, tested against permutations of the gene signal (p) and
 //   corrected over the assemblies tested (Benjamini-Hochberg q). Schaffer et al. 2025 call an assembly recurrently
 //   mutated at q <= 0.4 (assemblies with more than 50 mutated proteins and paediatric tumour types with fewer than
-//   15 tumours not tested). Written as RECURRENTLY_MUTATED_IN by the HiSig analysis; nothing is returned before it
-//   has run. Per tumour type, lowest q first.
+//   15 tumours not tested). Written as RECURRENTLY_MUTATED_IN (every tested assembly, with its q) by the HiSig
+//   analyses: the default build runs the paediatric pan-cohort (tumour type Groebner2018-pan-cancer); `cellmap-kg
+//   analyze hisig-types hisig-tcga` adds each paediatric tumour type with >= 15 tumours and each TCGA cohort.
+//   Assemblies with q <= maxQ and a positive selection pressure, per tumour type, lowest q first.
 // reproduces: Schaffer et al. 2025, Fig. 5 (recurrently mutated assemblies in paediatric cancers)
 // parameters:
 //   maxQ:
@@ -25,7 +27,7 @@
 //     description: the cell map (Assembly.map)
 // columns: [tumourType, cohort, assembly, name, size, selectionPressure, p, q, mutatedProteins, frequency]
 MATCH (a:Assembly {map: $map})-[r:RECURRENTLY_MUTATED_IN]->(t:TumourType)
-WHERE r.q <= $maxQ AND ($tumourType = '' OR t.name = $tumourType)
+WHERE r.q <= $maxQ AND r.selectionPressure > 0 AND ($tumourType = '' OR t.name = $tumourType)
 RETURN t.name AS tumourType,
        t.cohort AS cohort,
        a.id AS assembly,

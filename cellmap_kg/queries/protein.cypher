@@ -66,7 +66,8 @@ WITH p,
                  filename: img.filename}}]
      + [(p)-[f:PUTATIVE_FUNCTION]->(ft:GOTerm) |
         {section: 'putativeFunctions', k1: -f.score, k2: ft.id, k3: f.assembly,
-         value: {id: ft.id, name: ft.name, assembly: f.assembly, assemblyName: f.assemblyName, score: f.score}}]
+         value: {id: ft.id, name: ft.name, assembly: f.assembly, assemblyName: f.assemblyName, score: f.score,
+                 fdr: f.fdr}}]
        AS items
 UNWIND items AS item
 WITH p, item

@@ -5,9 +5,10 @@
 //   maxPublications PubMed articles (NCBI gene2pubmed, Protein.pubmedCount). Such proteins are candidates for new
 //   roles in tumour biology: they share an assembly with recurrently mutated genes but are barely studied. Proteins
 //   without a PubMed count (not in NCBI Gene) are left out. Two rules say what "recurrently mutated" means.
-//   rule 'hisig' (default): the assembly is under mutational selection in tumourType, HiSig q <= maxQ
-//   ((:Assembly)-[:RECURRENTLY_MUTATED_IN {q}]->(:TumourType), Zheng et al. 2021; q <= 0.4 as in Schaffer et al.
-//   2025); the default tumourType is the pan-cohort type of the paediatric cohort written by the HiSig analysis.
+//   rule 'hisig' (default): the assembly is under mutational selection in tumourType, HiSig q <= maxQ with a
+//   positive selection pressure ((:Assembly)-[:RECURRENTLY_MUTATED_IN {q}]->(:TumourType), Zheng et al. 2021;
+//   q <= 0.4 as in Schaffer et al. 2025); the default tumourType, Groebner2018-pan-cancer, is the whole paediatric
+//   cohort (879 profiled tumours) of the default build's HiSig run.
 //   rule 'frequency': the assembly's pan-cohort mutation frequency (fraction of profiled paediatric tumours with at
 //   least one mutated member, Assembly.mutationFrequency) reaches minFrequency; tumourType and maxQ are then not
 //   used, and q and selectionPressure are null. Assemblies without the analysis output match nothing.
@@ -27,7 +28,7 @@
 //     description: largest HiSig Benjamini-Hochberg q-value (rule hisig; Schaffer et al. 2025 threshold)
 //   tumourType:
 //     type: string
-//     default: Groebner2018
+//     default: Groebner2018-pan-cancer
 //     description: >-
 //       tumour type whose HiSig result is used (TumourType.name; rule hisig); default: the pan-cohort type of the
 //       paediatric cohort
@@ -55,7 +56,7 @@ MATCH (a:Assembly {map: $map})
 WHERE a.size <= $maxSize
 OPTIONAL MATCH (a)-[r:RECURRENTLY_MUTATED_IN]->(:TumourType {name: $tumourType})
 WITH a, CASE WHEN $rule = 'hisig' THEN r END AS r
-WHERE ($rule = 'hisig' AND r.q <= $maxQ) OR ($rule = 'frequency' AND a.mutationFrequency >= $minFrequency)
+WHERE ($rule = 'hisig' AND r.q <= $maxQ AND r.selectionPressure > 0) OR ($rule = 'frequency' AND a.mutationFrequency >= $minFrequency)
 MATCH (p:Protein)-[:MEMBER_OF]->(a)
 WHERE p.pubmedCount <= $maxPublications
 RETURN a.id AS assembly,

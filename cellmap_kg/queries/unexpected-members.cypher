@@ -6,7 +6,7 @@
 //   or compartment (Schaffer et al. 2025, "Functions for uncharacterized proteins"). Written as
 //   MEMBER_OF.unexpected by the annotation analysis; nothing is returned before it has run. Assemblies by
 //   increasing size, then protein.
-// reproduces: Schaffer et al. 2025, Fig. 4 (unexpected members of known assemblies)
+// reproduces: Schaffer et al. 2025, Results 'Functions for uncharacterized proteins' (unexpected members)
 // parameters:
 //   map:
 //     type: string
@@ -22,7 +22,10 @@
 //     default: ""
 //     description: only this member (HGNC symbol); empty = every member
 // columns: [assembly, assemblyName, size, annotationCategory, bestMatch, bestJaccard, symbol, pubmedCount]
-MATCH (p:Protein)-[m:MEMBER_OF]->(a:Assembly {map: $map})
+MATCH (a:Assembly {map: $map})
+WHERE a.size < 50
+WITH a
+MATCH (a)<-[m:MEMBER_OF]-(p:Protein)
 WHERE m.unexpected = true
   AND ($symbol = '' OR p.symbol = $symbol)
   AND coalesce(p.pubmedCount, 0) <= $maxPublications

@@ -60,3 +60,28 @@ def proteasome_assembly(u2os_memberships) -> str:
 def swi_snf_assembly(u2os_memberships) -> str:
     """The smallest U2OS assembly with the SWI/SNF subunits ARID1A, SMARCA4 and SMARCB1."""
     return _smallest_assembly_with(u2os_memberships, SWI_SNF_CORE)
+
+
+# ------------------------------------------------------------------------------------------------ the built graph
+GRAPH_MAP = "U2OS-2023-05"
+
+
+def smallest_graph_assembly_with(store, symbols: set[str], map_name: str = GRAPH_MAP) -> str:
+    """Id of the smallest assembly of ``map_name`` in the graph whose members include all ``symbols``."""
+    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map}) WHERE p.symbol IN $symbols "
+                       "WITH a, count(DISTINCT p) AS n WHERE n = $k RETURN a.id AS id ORDER BY a.size, id LIMIT 1",
+                       {"map": map_name, "symbols": sorted(symbols), "k": len(symbols)})
+    assert rows, f"no assembly of {map_name} holds {sorted(symbols)}"
+    return rows[0]["id"]
+
+
+@pytest.fixture(scope="session")
+def graph_proteasome(built_store) -> str:
+    """Id of the smallest U2OS assembly of the built graph with ``PROTEASOME_MARKERS`` (Cluster4-9)."""
+    return smallest_graph_assembly_with(built_store, PROTEASOME_MARKERS)
+
+
+@pytest.fixture(scope="session")
+def graph_swi_snf(built_store) -> str:
+    """Id of the smallest U2OS assembly of the built graph with ``SWI_SNF_CORE`` (Cluster5-2, 20 proteins)."""
+    return smallest_graph_assembly_with(built_store, SWI_SNF_CORE)

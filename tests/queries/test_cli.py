@@ -20,7 +20,7 @@ def test_docs_queries_shows_example_output_from_the_graph(library_store, tmp_pat
     text = out.read_text()
     assert text.startswith(f"# Query library\n\n{len(load_queries())} queries.")
     protein = text[text.index("## protein\n"):text.index("## putative-functions\n")]
-    assert 'Example output with `symbol` = `"DPP9"` (1 rows):' in protein
+    assert 'Example output with `symbol` = `"DPP9"` (1 row):' in protein
     assert "| DPP9 | dipeptidyl peptidase 9 | HGNC:18648 |" in protein and "U2OS-2023-05:Cluster2-77" in protein
     lineage = text[text.index("## assembly-lineage\n"):text.index("## compartment-members\n")]
     assert "(2 rows):" in lineage and "U2OS-2023-05:Cluster0-0" in lineage

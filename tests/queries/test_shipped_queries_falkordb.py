@@ -49,13 +49,17 @@ def store(tmp_path_factory):
         {"source": f"{MAP}:B", "target": "MB_SHH", "q": 0.05, "selectionPressure": 0.5, "p": 0.001},
         {"source": f"{MAP}:C", "target": PAN, "q": 0.01, "selectionPressure": 0.3, "p": 0.001},  # too large
         {"source": f"{MAP}:D", "target": "TCGA-BRCA", "q": 0.1, "selectionPressure": 0.4, "p": 0.001},
+        {"source": f"{MAP}:D", "target": PAN, "q": 0.01, "selectionPressure": 0.0, "p": 0.001},   # no pressure
     ])
-    store.write_nodes("Tumour", [{"id": "T1", "cohort": "Groebner2018", "tumourType": "MB_SHH"},
-                                 {"id": "T2", "cohort": "Groebner2018", "tumourType": "MB_SHH"},
-                                 {"id": "T3", "cohort": "Groebner2018", "tumourType": "ATRT"}])
-    store.write_relationships("OF_TYPE", [{"source": "T1", "target": "MB_SHH"}, {"source": "T2", "target": "MB_SHH"}])
+    store.write_nodes("Tumour", [
+        {"id": "T1", "cohort": "Groebner2018", "tumourType": "MB_SHH", "mutationProfiled": True},
+        {"id": "T2", "cohort": "Groebner2018", "tumourType": "MB_SHH", "mutationProfiled": True},
+        {"id": "T3", "cohort": "Groebner2018", "tumourType": "ATRT", "mutationProfiled": True},
+        {"id": "T4", "cohort": "Groebner2018", "tumourType": "MB_SHH", "mutationProfiled": False}])  # not counted
+    store.write_relationships("OF_TYPE", [{"source": t, "target": "MB_SHH"} for t in ("T1", "T2", "T4")])
     mutations = [("T1", "LOWPUB", "non-silent SNV/indel"), ("T2", "LOWPUB", "non-silent SNV/indel"),
-                 ("T3", "LOWPUB", "non-silent SNV/indel"), ("T1", "ZEROPUB", "structural/copy-number")]
+                 ("T3", "LOWPUB", "non-silent SNV/indel"), ("T1", "ZEROPUB", "structural/copy-number"),
+                 ("T4", "LOWPUB", "non-silent SNV/indel")]
     store.write_nodes("Mutation", [{"id": f"{t}:{g}:{k}", "kind": k, "gene": g, "tumour": t} for t, g, k in mutations])
     store.write_relationships("HAS_MUTATION", [{"source": t, "target": f"{t}:{g}:{k}"} for t, g, k in mutations])
     store.write_relationships("AFFECTS", [{"source": f"{t}:{g}:{k}", "target": g} for t, g, k in mutations])
@@ -101,11 +105,12 @@ def test_hisig_rule_keeps_q_up_to_max_q_in_the_pan_cohort_type(store):
                                                             (f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB")]
     assert pairs(run_query(store, FLAGSHIP, tumourType="MB_SHH")) == [(f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB")]
     assert pairs(run_query(store, FLAGSHIP, maxSize=51, maxQ=0.01)) == [(f"{MAP}:C", "LOWPUB"), (f"{MAP}:C", "ZEROPUB")]
+    assert pairs(run_query(store, FLAGSHIP, maxQ=0.01)) == []                # D: q 0.01 but no selection pressure
 
 
 def test_mutated_assemblies_by_type_and_q(store):
     rows = run_query(store, "mutated-assemblies")
-    assert [(r["tumourType"], r["assembly"]) for r in rows] == [
+    assert [(r["tumourType"], r["assembly"]) for r in rows] == [          # D in PAN: q 0.01 but no pressure
         (PAN, f"{MAP}:C"), (PAN, f"{MAP}:A"), ("MB_SHH", f"{MAP}:B"), ("TCGA-BRCA", f"{MAP}:D")]
     assert [r["assembly"] for r in run_query(store, "mutated-assemblies", tumourType="MB_SHH", maxQ=0.01)] == []
 
@@ -113,7 +118,7 @@ def test_mutated_assemblies_by_type_and_q(store):
 def test_tumour_type_profile_counts_tumours_of_the_type_or_of_the_cohort(store):
     [shh] = run_query(store, "tumour-type-profile", tumourType="MB_SHH")
     assert shh["assembly"] == f"{MAP}:B"
-    assert shh["mutatedProteins"] == [{"symbol": "LOWPUB", "tumours": 2, "score": None}]   # T3 is ATRT
+    assert shh["mutatedProteins"] == [{"symbol": "LOWPUB", "tumours": 2, "score": None}]   # T3: ATRT, T4: unprofiled
     with_cnv = run_query(store, "tumour-type-profile", tumourType="MB_SHH",
                          kinds=["non-silent SNV/indel", "structural/copy-number"])[0]["mutatedProteins"]
     assert with_cnv == [{"symbol": "LOWPUB", "tumours": 2, "score": None},
@@ -130,7 +135,8 @@ def test_unexpected_members_and_putative_functions(store):
     assert (row["assembly"], row["symbol"], row["bestMatch"]) == (f"{MAP}:B", "ZEROPUB", "GO:1")
     assert run_query(store, "unexpected-members", symbol="LOWPUB") == []
     rows = run_query(store, "putative-functions")
-    assert [(r["symbol"], r["goId"]) for r in rows] == [("ZEROPUB", "GO:1"), ("ZEROPUB", "GO:2")]  # STUDIED: 11
+    assert [(r["symbol"], r["goId"], r["score"]) for r in rows] == [("ZEROPUB", "GO:1", 0.6),
+                                                                    ("ZEROPUB", "GO:2", 0.3)]  # STUDIED: 11
     assert len(run_query(store, "putative-functions", maxPublications=11)) == 3
     assert run_query(store, "putative-functions", symbol="LOWPUB") == []
 

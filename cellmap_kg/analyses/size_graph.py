@@ -1,0 +1,76 @@
+"""Assembly size to physical diameter, on the graph.
+
+``diameterNm = 10 ** (1.27 log10(n) - 0.31)`` with ``n`` = the assembly's protein count (``Assembly.size``, else
+its ``MEMBER_OF`` count) (Schaffer et al., Nature 2025, Methods "Assembly size estimation"; ``size.diameter_nm``).
+When a calibration table is supplied (MuSIC v1 ``data/calibration.txt``: columns ``C`` proteins, ``D`` nm; in the
+data directory at ``CALIBRATION``), ``diameterNmLow`` / ``diameterNmHigh`` are the 95% OLS prediction interval of
+that table's log-log fit, centred on the paper's curve (``size.diameter_estimates(centre="paper")``); without a
+table only ``diameterNm`` is written. Every assembly of every map is sized (the property does not depend on the
+map). Re-running replaces the three properties.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..store.base import GraphStore
+from .graph_io import MissingInputError, clear_properties
+from .size import PAPER_INTERCEPT, PAPER_SLOPE, diameter_estimates, diameter_nm, fit_calibration, read_calibration
+
+ANALYSIS = "size"
+CALIBRATION = Path("music_v1/calibration.txt")
+"""Calibration table, relative to the data directory."""
+PROPERTIES = ("diameterNm", "diameterNmLow", "diameterNmHigh")
+
+_SIZES = """
+MATCH (a:Assembly)
+OPTIONAL MATCH (p:Protein)-[:MEMBER_OF]->(a)
+RETURN a.id AS id, a.size AS size, count(p) AS members
+ORDER BY id
+"""
+
+
+def calibration_file(data_dir: Path | None) -> Path | None:
+    """The calibration table in ``data_dir`` if it exists there, else None."""
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / CALIBRATION
+    return path if path.exists() else None
+
+
+def estimate_diameters(store: GraphStore, calibration: Path | None = None, level: float = 0.95) -> dict:
+    """Write ``diameterNm`` (and the prediction bounds if ``calibration`` is given) on every assembly.
+
+    Returns ``{"assemblies", "calibration" (file or None), "calibrationPoints", "level", "medianNm",
+    "minNm", "maxNm", "unsized"}``; ``unsized`` counts assemblies with neither a size nor members (not
+    written). Raises ``MissingDataError`` / ``DataFormatError`` for a bad calibration table, ``MissingInputError``
+    if the graph has no assemblies.
+    """
+    rows = store.query(_SIZES, read_only=True)
+    if not rows:
+        raise MissingInputError("no Assembly nodes in the graph: build it first (cellmap-kg build)")
+    counts = {r["id"]: (r["size"] if r["size"] else r["members"]) for r in rows}
+    sized = {a: n for a, n in counts.items() if n and n > 0}
+    ids = list(sized)
+    n = np.array([sized[a] for a in ids], dtype=float)
+    if calibration is not None:
+        fit = fit_calibration(*read_calibration(calibration))
+        table = diameter_estimates(n, fit, level=level)
+        values = table[list(PROPERTIES)].to_numpy()
+    else:
+        fit = None
+        values = np.column_stack([diameter_nm(n), np.full(len(n), np.nan), np.full(len(n), np.nan)])
+    clear_properties(store, "Assembly", PROPERTIES)
+    store.write_nodes("Assembly", [
+        {"id": a, **{p: (float(v) if np.isfinite(v) else None) for p, v in zip(PROPERTIES, row, strict=True)}}
+        for a, row in zip(ids, values, strict=True)])
+    diameters = values[:, 0]
+    return {"assemblies": len(ids), "unsized": len(counts) - len(ids),
+            "equation": f"log10(d/nm) = {PAPER_SLOPE} log10(n) - {-PAPER_INTERCEPT}",
+            "calibration": str(calibration) if calibration else None,
+            "calibrationPoints": fit.n_points if fit else 0, "level": level if fit else None,
+            "medianNm": round(float(np.median(diameters)), 2) if len(ids) else None,
+            "minNm": round(float(diameters.min()), 2) if len(ids) else None,
+            "maxNm": round(float(diameters.max()), 2) if len(ids) else None}

@@ -1,0 +1,161 @@
+"""``cellmap-kg gnn export|train|evaluate|predict``: link prediction on the graph. Each action calls one function of
+:mod:`cellmap_kg.gnn.pipeline`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+CACHE_ENV = "CELLMAP_KG_GNN_CACHE"
+
+EPILOG = """\
+examples:
+  cellmap-kg gnn export                           export the graph to a HeteroData (cached by graph hash)
+  cellmap-kg gnn train --task ppi                 train the GNN on held-out AP-MS interactions, save a run
+  cellmap-kg gnn evaluate --task ppi --seeds 5    GNN + baselines, 5 seeds, both splits: report.md with plots
+  cellmap-kg gnn predict --run latest             write embeddings, PREDICTED_INTERACTION, SIMILAR_TO, ModelRun
+
+tasks: ppi (AP-MS interactions; CORUM kept out of the input, it is the external check) | membership (U2OS map)
+cache: --cache DIR (default $CELLMAP_KG_GNN_CACHE, else ./.cellmap-kg/gnn) holds the export and saved runs
+"""
+
+
+def _cache(args) -> Path:
+    return args.cache or Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".cellmap-kg" / "gnn")
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _run(args, action) -> int:
+    from ..store import open_store
+    from .errors import GNNError
+
+    store = open_store(args.store)
+    try:
+        return action(store)
+    except GNNError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+def _train_config(args):
+    from .train import TrainConfig
+
+    fields = {k: getattr(args, k) for k in ("epochs", "dim", "layers", "lr", "negative_ratio")
+              if getattr(args, k, None) is not None}
+    return TrainConfig(**fields)
+
+
+def cmd_export(args) -> int:
+    from .pipeline import export_action
+
+    def action(store) -> int:
+        export = export_action(store, _cache(args), _progress)
+        print(json.dumps({"contentHash": export.content_hash, "counts": export.counts(), "dropped": export.dropped,
+                          "features": {t: len(n) for t, n in export.feature_names.items()}}, indent=1))
+        return 0
+
+    return _run(args, action)
+
+
+def cmd_train(args) -> int:
+    from .pipeline import train_action
+
+    def action(store) -> int:
+        run = train_action(store, _cache(args), args.task, _train_config(args), args.seed, _progress)
+        print(json.dumps({"run": run.id, "path": str(run.path), "metrics": run.metrics}, indent=1, default=float))
+        return 0
+
+    return _run(args, action)
+
+
+def cmd_evaluate(args) -> int:
+    from dataclasses import replace
+
+    from .experiment import ExperimentConfig
+    from .pipeline import evaluate_action
+
+    def action(store) -> int:
+        defaults = ExperimentConfig()
+        config = replace(defaults, task=args.task, seeds=tuple(range(args.seeds)), gnn=_train_config(args),
+                         splits=tuple(args.split or defaults.splits))
+        _, path = evaluate_action(store, _cache(args), args.report, config, _progress)
+        print(path)
+        return 0
+
+    return _run(args, action)
+
+
+def cmd_predict(args) -> int:
+    from .pipeline import predict_action
+
+    def action(store) -> int:
+        counts = predict_action(store, _cache(args), args.run, args.task, args.top_k, args.neighbours, _progress)
+        print(json.dumps(counts, indent=1))
+        return 0
+
+    return _run(args, action)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gnn`` with its four actions to the ``cellmap-kg`` sub-parser collection ``sub``."""
+    parser = sub.add_parser("gnn", help="GNN link prediction: export, train, evaluate, predict",
+                            description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = parser.add_subparsers(dest="gnn_action", metavar="ACTION", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--store", default=None, metavar="URI",
+                       help="graph store URI (default ./.cellmap-kg or $CELLMAP_KG_STORE)")
+        p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                       help=f"export cache and saved runs (default ${CACHE_ENV}, else ./.cellmap-kg/gnn)")
+
+    def task(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--task", choices=("ppi", "membership"), default="ppi",
+                       help="ppi: held-out AP-MS interactions; membership: held-out U2OS assembly memberships")
+
+    def training(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 150)")
+        p.add_argument("--dim", type=int, default=None, help="embedding / hidden size (default 32)")
+        p.add_argument("--layers", type=int, default=None, help="message-passing layers (default 2)")
+        p.add_argument("--lr", type=float, default=None, help="Adam learning rate (default 0.005)")
+        p.add_argument("--negative-ratio", type=int, default=None, dest="negative_ratio",
+                       help="fresh training negatives per positive and epoch (default 3)")
+
+    p = actions.add_parser("export", help="export the graph to a PyG HeteroData (cached by graph hash)")
+    common(p)
+    p.set_defaults(func=cmd_export)
+
+    p = actions.add_parser("train", help="train the GNN on the edge split of a task and save the run")
+    common(p)
+    task(p)
+    training(p)
+    p.add_argument("--seed", type=int, default=0, help="split, initialisation and sampling seed (default 0)")
+    p.set_defaults(func=cmd_train)
+
+    p = actions.add_parser("evaluate", help="GNN and baselines on edge and protein-disjoint splits, several seeds: "
+                                            "markdown report with plots")
+    common(p)
+    task(p)
+    training(p)
+    p.add_argument("--seeds", type=int, default=5, help="number of seeds 0..N-1 (default 5)")
+    p.add_argument("--split", action="append", choices=("edge", "protein-disjoint"),
+                   help="split kind (repeatable; default both)")
+    p.add_argument("--report", type=Path, default=Path("gnn-report"), metavar="DIR",
+                   help="directory for report.md, metrics.json and the plots (default ./gnn-report)")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = actions.add_parser("predict", help="write a run's embeddings and top-K new links back into the graph")
+    common(p)
+    p.add_argument("--run", default="latest", help="run id, or 'latest' (default)")
+    p.add_argument("--task", choices=("ppi", "membership"), default=None, help="with --run latest: newest run of "
+                                                                                "this task")
+    p.add_argument("--top-k", type=int, default=10, dest="top_k", help="predicted links per protein (default 10)")
+    p.add_argument("--neighbours", type=int, default=10, help="SIMILAR_TO neighbours per protein (default 10)")
+    p.set_defaults(func=cmd_predict)

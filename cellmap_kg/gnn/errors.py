@@ -1,0 +1,8 @@
+"""The error a user of ``cellmap-kg gnn`` can cause."""
+
+from __future__ import annotations
+
+
+class GNNError(RuntimeError):
+    """A GNN action cannot run as asked: no such saved run, the graph changed since the run, or an empty graph.
+    The message says what to do."""
