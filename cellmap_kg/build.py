@@ -41,6 +41,7 @@ class BuildResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     elements: int = 0
+    analyses: dict[str, dict] = field(default_factory=dict)
 
     @property
     def seconds(self) -> float:
@@ -210,7 +211,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         result.timings["write"] = time.perf_counter() - t2
         t3 = time.perf_counter()
         if analyses:
-            run_default_analyses(staging, data_dir=data_dir, ui=ui)
+            result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui)
         result.timings["analyses"] = time.perf_counter() - t3
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{

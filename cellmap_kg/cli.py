@@ -63,6 +63,12 @@ def cmd_build(args) -> int:
     console.print(counts_table(result.counts, title=f"graph built in {result.seconds:.1f} s "
                                                    f"({result.elements:,} elements written)"))
     console.print(skip_table(result.reports))
+    if result.analyses:
+        from .analyses.cli import format_summary
+
+        for name, summary in result.analyses.items():
+            console.print(f"[bold]{name}[/]")
+            console.print("\n".join(format_summary(summary)), markup=False, highlight=False)
     timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"timings: {timings}")
     if not args.no_answer and not args.source:

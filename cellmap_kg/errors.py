@@ -8,6 +8,7 @@ from __future__ import annotations
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exception classes that describe a user-fixable problem (imported lazily to keep CLI start-up fast)."""
+    from .analyses.graph_io import AnalysisError
     from .build import BuildError
     from .derive import DerivationError
     from .fetch import FetchError
@@ -16,7 +17,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from .store.base import StoreError
 
     errors: list[type[BaseException]] = [BuildError, DataFormatError, MissingDataError, SchemaError, StoreError,
-                                         FetchError, DerivationError]
+                                         FetchError, DerivationError, AnalysisError]
     try:
         from .queries.registry import QueryParameterError
         errors.append(QueryParameterError)

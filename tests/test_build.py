@@ -129,14 +129,14 @@ def small_store(tmp_path):
 
 
 def test_build_twice_gives_identical_counts(small_store, data_dir):
-    first = build(small_store, data_dir, only=SMALL).counts
-    second = build(small_store, data_dir, only=SMALL).counts
+    first = build(small_store, data_dir, only=SMALL, analyses=False).counts
+    second = build(small_store, data_dir, only=SMALL, analyses=False).counts
     assert first == second
     assert first["nodes"]["Assembly"] == 270
 
 
 def test_failed_build_leaves_previous_graph_queryable(small_store, data_dir, tmp_path):
-    build(small_store, data_dir, only=SMALL)
+    build(small_store, data_dir, only=SMALL, analyses=False)
     before = small_store.counts()
     corrupt = tmp_path / "data"
     shutil.copytree(data_dir / "u2os_cellmap_draft", corrupt / "u2os_cellmap_draft")
@@ -148,7 +148,7 @@ def test_failed_build_leaves_previous_graph_queryable(small_store, data_dir, tmp
     lines[5] = lines[5].replace("\t0\t", "\tnot-a-count\t", 1)
     s9.write_text("\n".join(lines) + "\n")
     with pytest.raises((DataFormatError, BuildError)) as err:
-        build(small_store, corrupt, only=SMALL)
+        build(small_store, corrupt, only=SMALL, analyses=False)
     assert "groebner2018_S9_smg_mutation_matrix.tsv:6" in str(err.value)
     assert small_store.counts() == before
     assert members(small_store, f"{MAP}:Cluster3-65") >= {"C18orf21", "POP1"}

@@ -121,3 +121,69 @@ def hard_negatives(positives: torch.Tensor, groups_of_target: list[list[int]], m
         out[i, : len(cand)] = torch.from_numpy(cand)
     return out
 
+
+
+class TwoHopNegatives:
+    """Non-edges at distance two in a symmetric relation's training graph, with their sampling probabilities.
+
+    A pair ``{u, v}`` is drawn by a two-step walk ``u -> w -> v`` from a uniform start ``u`` (among nodes with an
+    edge), so ``P({u, v}) = (RA(u, v) / S) (1 / deg u + 1 / deg v)`` with ``RA(u, v)`` the resource-allocation
+    sum of ``1 / deg w`` over common neighbours and ``S`` the number of start nodes. :meth:`sample` returns the
+    pairs with importance weights ``1 / P`` (up to a constant), so that a self-normalised weighted mean over them
+    estimates the mean over *uniform* pairs with a common neighbour: the rare, hard part of uniform negatives
+    (2% of random protein pairs), seen many times more often at the same expected loss (stratified importance
+    sampling).
+
+    Args:
+        pairs: ``(2, E)`` pairs of the training graph (both directions or one; symmetrised here).
+        num_nodes: number of nodes.
+    """
+
+    def __init__(self, pairs: torch.Tensor, num_nodes: int):
+        edges = torch.unique(torch.cat([pairs, pairs.flip(0)], dim=1), dim=1)
+        edges = edges[:, edges[0] != edges[1]]
+        self.row, self.col = edges[0], edges[1]
+        self.rowptr = torch.zeros(num_nodes + 1, dtype=torch.long)
+        self.rowptr[1:] = torch.cumsum(torch.bincount(self.row, minlength=num_nodes), dim=0)
+        self.degree = (self.rowptr[1:] - self.rowptr[:-1]).double()
+        self.starts = (self.degree > 0).nonzero().view(-1)
+        n = num_nodes
+        matrix = torch.sparse_coo_tensor(torch.stack([self.row, self.col]), torch.ones(self.row.size(0)), (n, n))
+        self.adjacency = matrix.coalesce().to_sparse_csr()
+
+    def _step(self, cur: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        d = self.degree[cur].long()
+        step = (torch.rand(len(cur), generator=generator) * d).long().clamp(max=(d - 1).clamp(min=0))
+        return self.col[(self.rowptr[cur] + step).clamp(max=len(self.col) - 1)]
+
+    def resource_allocation(self, pairs: torch.Tensor) -> torch.Tensor:
+        """``RA(u, v)`` for ``pairs`` ``(2, M)``. Shapes: ``(M,)`` float64."""
+        import scipy.sparse as sp
+
+        n = len(self.degree)
+        adj = sp.csr_matrix((np.ones(len(self.row)), (self.row.numpy(), self.col.numpy())), shape=(n, n))
+        inv = np.where(self.degree.numpy() > 0, 1.0 / np.maximum(self.degree.numpy(), 1.0), 0.0)
+        weighted = adj @ sp.diags(inv)
+        p = pairs.numpy()
+        return torch.from_numpy(np.asarray(adj[p[0]].multiply(weighted[p[1]]).sum(axis=1)).ravel())
+
+    def sample(self, num: int, known: PairSet, generator: torch.Generator,
+               max_rounds: int = 100) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(pairs (2, num), weights (num,))``: two-hop non-edges not in ``known`` and their ``1 / P`` weights
+        (normalised to mean 1). Raises ``RuntimeError`` if too few are found."""
+        found, have = [], 0
+        for _ in range(max_rounds):
+            draw = max(2 * (num - have), 64)
+            start = self.starts[torch.randint(len(self.starts), (draw,), generator=generator)]
+            end = self._step(self._step(start, generator), generator)
+            pairs = torch.stack([start, end])[:, start != end]
+            pairs = pairs[:, torch.from_numpy(~known.contains(pairs))]
+            found.append(pairs[:, : num - have])
+            have += found[-1].size(1)
+            if have >= num:
+                pairs = torch.cat(found, dim=1)
+                ra = self.resource_allocation(pairs)
+                prob = ra * (1 / self.degree[pairs[0]] + 1 / self.degree[pairs[1]])
+                weights = 1.0 / prob
+                return pairs, (weights / weights.mean()).float()
+        raise RuntimeError(f"found only {have} of {num} two-hop negatives in {max_rounds} rounds")

@@ -164,12 +164,14 @@ class LinkScorer:
 class Validator:
     """Validation metrics of a model during training: ROC-AUC (validation positives vs the split's fixed
     validation negatives) and OGB Hits@K against ``num_shared`` random validation non-edges, drawn once, avoiding
-    the training graph and the validation positives (test edges are never looked at).
+    the training graph and the validation positives (test edges are never looked at). The defaults equal the test
+    protocol (:mod:`cellmap_kg.gnn.evaluation`), so the selected weights are those of the best validation score
+    on the reported metric.
 
     Shapes: ``__call__(model)`` -> ``{"auc": float, "hits@K": float}``.
     """
 
-    def __init__(self, split: LinkSplit, components: tuple[str, ...], seed: int, num_shared: int = 20_000,
+    def __init__(self, split: LinkSplit, components: tuple[str, ...], seed: int, num_shared: int = 100_000,
                  k: int = 100):
         task, graph = split.task, split.graphs["val"]
         self.split, self.graph, self.k = split, graph, k

@@ -22,6 +22,7 @@ a ``Hierarchy`` (also produced by ``hcx.read_hcx``) into ``Assembly``/``CONTAINS
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,8 +259,15 @@ def add_hierarchy(result: LoadResult, hierarchy: Hierarchy, map_id: str, resolve
     result.add_relationships("MEMBER_OF", members.rows)
 
 
+TITLE_LABEL = re.compile(r"^\s*title\s*:\s*", re.IGNORECASE)
+"""A 'Title:' label before an LLM name (an artefact of the response format, not part of the name)."""
+
+
 def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, str]:
     """Read ``cluster_id -> llm_name`` from a names table (``cluster_id, size, persistence, llm_name``).
+
+    The ``Title:`` label GPT-4 put before some names (68 of 267 in the May 2023 table: the heading of its
+    response read ``# Title: Membrane-Associated Protein Interaction System``) is removed; the name is what follows.
 
     Raises ``DataFormatError`` if a row names an assembly that is not in ``assemblies`` or gives another size or
     persistence than the map (the names would belong to another map version), or repeats a cluster id.
@@ -277,8 +285,9 @@ def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, 
                                               f"as in the map, found {size} and {persistence}")
         if cluster_id in names:
             raise DataFormatError(path, line, f"{cluster_id} is named twice")
-        if row["llm_name"].strip():
-            names[cluster_id] = row["llm_name"].strip()
+        name = TITLE_LABEL.sub("", row["llm_name"]).strip()
+        if name:
+            names[cluster_id] = name
     return names
 
 

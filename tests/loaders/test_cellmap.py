@@ -159,3 +159,10 @@ def test_demo_prompt_terms_are_assemblies_of_the_may2023_map(data_dir):
     for term in demo.itertuples():
         assert set(term.genes.split()) == set(nodes[term.term].genes)
         assert term.stability == nodes[term.term].persistence
+
+
+def test_llm_names_lose_the_title_label_gpt4_put_before_some(data_dir, resolver):
+    result = load_u2os_cellmap(data_dir, resolver)
+    names = {r["clusterId"]: r.get("name") for b in result.nodes if b.label == "Assembly" for r in b.rows}
+    assert names["Cluster1-6"] == "Membrane-Associated Protein Interaction System"
+    assert not any(n and n.lower().startswith("title") for n in names.values())
