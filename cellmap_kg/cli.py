@@ -79,6 +79,15 @@ def cmd_build(args) -> int:
         rows = run_query(store, FLAGSHIP)
         console.print(f"\n[bold]{spec.question}[/]  (cellmap-kg query {FLAGSHIP})")
         render_rows(rows, "table")
+        if not rows:
+            mutated = store.query("MATCH (a:Assembly)-[r:RECURRENTLY_MUTATED_IN]->(:TumourType {name: $t}) "
+                                  "WHERE r.q <= 0.4 RETURN a.id AS id, a.name AS name ORDER BY id",
+                                  {"t": spec.parameters["tumourType"].default})
+            names = "; ".join(f"{r['id']} ({r['name']})" for r in mutated) or "none"
+            console.print(f"No poorly characterized protein (<= 10 PubMed articles) sits in an assembly that HiSig "
+                          f"finds recurrently mutated across the paediatric cohort (q <= 0.4: {names}). "
+                          "The same question under the frequency rule (>= 2% of tumours with a mutated member):")
+            render_rows(run_query(store, FLAGSHIP, rule="frequency"), "table")
     store.close()
     return 0
 

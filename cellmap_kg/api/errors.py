@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..queries.registry import QueryParameterError, UnknownQueryError
-from ..store.base import QueryTimeout, StoreError
+from ..store.base import BadParameter, QueryTimeout, StoreError
 from .access import StoreBusy
 
 log = logging.getLogger("cellmap_kg.api")
@@ -126,6 +126,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownQueryError)
     async def _unknown_query(request: Request, exc: UnknownQueryError) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(BadParameter)
+    async def _bad_parameter(request: Request, exc: BadParameter) -> JSONResponse:
+        return error_response(422, "invalid_parameter", str(exc))
 
     @app.exception_handler(QueryTimeout)
     async def _timeout(request: Request, exc: QueryTimeout) -> JSONResponse:

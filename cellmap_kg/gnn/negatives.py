@@ -11,6 +11,7 @@ it is positive), validation/test negatives avoid every true edge (as ``RandomLin
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 
@@ -147,9 +148,10 @@ class TwoHopNegatives:
         self.rowptr[1:] = torch.cumsum(torch.bincount(self.row, minlength=num_nodes), dim=0)
         self.degree = (self.rowptr[1:] - self.rowptr[:-1]).double()
         self.starts = (self.degree > 0).nonzero().view(-1)
-        n = num_nodes
-        matrix = torch.sparse_coo_tensor(torch.stack([self.row, self.col]), torch.ones(self.row.size(0)), (n, n))
-        self.adjacency = matrix.coalesce().to_sparse_csr()
+        self.adjacency = sp.csr_matrix((np.ones(len(self.row)), (self.row.numpy(), self.col.numpy())),
+                                       shape=(num_nodes, num_nodes))
+        inverse = np.where(self.degree.numpy() > 0, 1.0 / np.maximum(self.degree.numpy(), 1.0), 0.0)
+        self.weighted = self.adjacency @ sp.diags(inverse)
 
     def _step(self, cur: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         d = self.degree[cur].long()
@@ -157,15 +159,10 @@ class TwoHopNegatives:
         return self.col[(self.rowptr[cur] + step).clamp(max=len(self.col) - 1)]
 
     def resource_allocation(self, pairs: torch.Tensor) -> torch.Tensor:
-        """``RA(u, v)`` for ``pairs`` ``(2, M)``. Shapes: ``(M,)`` float64."""
-        import scipy.sparse as sp
-
-        n = len(self.degree)
-        adj = sp.csr_matrix((np.ones(len(self.row)), (self.row.numpy(), self.col.numpy())), shape=(n, n))
-        inv = np.where(self.degree.numpy() > 0, 1.0 / np.maximum(self.degree.numpy(), 1.0), 0.0)
-        weighted = adj @ sp.diags(inv)
+        """``RA(u, v)`` for ``pairs`` ``(2, M)`` (Zhou et al. 2009, Eur Phys J B 71:623). Shapes: ``(M,)``
+        float64."""
         p = pairs.numpy()
-        return torch.from_numpy(np.asarray(adj[p[0]].multiply(weighted[p[1]]).sum(axis=1)).ravel())
+        return torch.from_numpy(np.asarray(self.adjacency[p[0]].multiply(self.weighted[p[1]]).sum(axis=1)).ravel())
 
     def sample(self, num: int, known: PairSet, generator: torch.Generator,
                max_rounds: int = 100) -> tuple[torch.Tensor, torch.Tensor]:

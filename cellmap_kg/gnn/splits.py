@@ -85,13 +85,18 @@ class LinkSplit:
         """``(2, E)`` every supervised-type pair of the training graph (message passing + supervision)."""
         return torch.cat([self.message_passing("train"), self.positives("train")], dim=1)
 
-    def training_negatives(self, num: int, generator: torch.Generator) -> torch.Tensor:
-        """``(2, num)`` fresh training negatives: uniform over the training candidates, avoiding every pair of the
-        training graph (and only those: the sampler never looks at held-out edges)."""
+    def training_known(self) -> PairSet:
+        """The pairs of the training graph (message passing + supervision), the only pairs training negatives
+        avoid (the samplers never look at held-out edges)."""
         if self._training_known is None:
             self._training_known = PairSet(self.training_graph_pairs(), _num_targets(self.graphs["train"], self.task),
                                            symmetric=self.task.undirected)
-        return sample_negatives(num, self.candidates("train", 0), self.candidates("train", 1), self._training_known,
+        return self._training_known
+
+    def training_negatives(self, num: int, generator: torch.Generator) -> torch.Tensor:
+        """``(2, num)`` fresh training negatives: uniform over the training candidates, avoiding every pair of the
+        training graph (and only those)."""
+        return sample_negatives(num, self.candidates("train", 0), self.candidates("train", 1), self.training_known(),
                                 generator, distinct_ends=self.task.undirected)
 
     def candidates(self, part: str, side: int) -> torch.Tensor:

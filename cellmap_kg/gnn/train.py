@@ -27,7 +27,7 @@ from torch_geometric.data import HeteroData
 from .heuristics import PairFeatures
 from .metrics import hits_at_k, roc_auc
 from .model import FeatureMLP, GraphInput, HeteroSAGE, LinkModel, graph_input
-from .negatives import PairSet, sample_negatives
+from .negatives import PairSet, TwoHopNegatives, sample_negatives
 from .splits import LinkSplit, seed_everything
 from .tasks import Task
 
@@ -45,6 +45,9 @@ class TrainConfig:
             ``relation``, ``typed``, ``direct``, ``whole``, ``degree``; empty = none; ``None`` = the task's
             ``pair_features``).
         negative_ratio: fresh training negatives per training positive and epoch.
+        two_hop_ratio: additional two-hop negatives per positive (``TwoHopNegatives``, symmetric tasks only):
+            the uniform negatives with a common neighbour are replaced in the loss by these, importance-weighted
+            so that the expected loss is unchanged (stratified sampling of the hard part of uniform negatives).
         dim: embedding / hidden size. layers: message-passing layers. dropout: between layers.
         epochs: maximum epochs. lr, weight_decay: Adam. eval_every: epochs between validation checks.
         patience: validation checks without improvement before stopping (0 = never stop early).
@@ -58,6 +61,7 @@ class TrainConfig:
     decoder: str = "mlp"
     pair_features: tuple[str, ...] | None = None
     negative_ratio: int = 3
+    two_hop_ratio: float = 0.0
     dim: int = 32
     layers: int = 2
     dropout: float = 0.0
@@ -212,9 +216,10 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     positives = split.positives("train")
     positive_extra = pair_features(positives) if pair_features is not None else None
     num_negatives = config.negative_ratio * positives.size(1)
-    labels = torch.cat([torch.ones(positives.size(1)), torch.zeros(num_negatives)])
-    loss_fn = nn.BCEWithLogitsLoss()
-
+    num_two_hop = int(config.two_hop_ratio * positives.size(1)) if task.undirected else 0
+    two_hop = TwoHopNegatives(split.training_graph_pairs(), train[task.source_type].num_nodes) if num_two_hop \
+        else None
+    loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     result = TrainResult(model, config)
     validate = Validator(split, tuple(config.pair_features), seed)
     scores = validate(model)
@@ -225,10 +230,19 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
         model.train()
         optimiser.zero_grad()
         negatives = split.training_negatives(num_negatives, gen)
+        weights = None
+        if two_hop is not None:
+            hard, hard_weights = two_hop.sample(num_two_hop, split.training_known(), gen)
+            in_stratum = two_hop.resource_allocation(negatives) > 0
+            share = float(in_stratum.double().mean())
+            easy = negatives[:, ~in_stratum]
+            negatives = torch.cat([easy, hard], dim=1)
+            weights = torch.cat([torch.full((easy.size(1),), (1 - share) / max(easy.size(1), 1)),
+                                 share * hard_weights / hard_weights.sum()])
         z = model(train_input)
         extra = (torch.cat([positive_extra, pair_features(negatives)]) if pair_features is not None else None)
         logits = model.decode(z, torch.cat([positives, negatives], dim=1), extra)
-        loss = loss_fn(logits, labels)
+        loss = _loss(loss_fn, logits, positives.size(1), config.negative_ratio, weights)
         loss.backward()
         optimiser.step()
         entry = {"epoch": epoch, "loss": float(loss.detach())}
@@ -251,6 +265,20 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     model.eval()
     result.best_val_auc = next(h["val_auc"] for h in result.history if h["epoch"] == result.best_epoch)
     return result
+
+
+def _loss(loss_fn: nn.Module, logits: torch.Tensor, num_positives: int, ratio: int,
+          weights: torch.Tensor | None) -> torch.Tensor:
+    """Binary cross-entropy of positives (label 1) then negatives (label 0): the plain mean over all pairs, or,
+    with ``weights`` (negatives' weights summing to 1), ``(mean positive loss + ratio * weighted negative loss) /
+    (1 + ratio)``, the same expectation as ``ratio`` uniform negatives per positive."""
+    labels = torch.zeros_like(logits)
+    labels[:num_positives] = 1.0
+    losses = loss_fn(logits, labels)
+    if weights is None:
+        return losses.mean()
+    negative = (losses[num_positives:] * weights).sum()
+    return (losses[:num_positives].mean() + ratio * negative) / (1 + ratio)
 
 
 def _val(scores: dict[str, float]) -> dict[str, float]:

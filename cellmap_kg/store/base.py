@@ -14,12 +14,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 
 from ..schema import SCHEMA, Schema, SchemaError
+from .indexing import contains_search_cypher, fulltext_properties, identifier, search_terms
 
 DEFAULT_BATCH_SIZE = 5000
 
 
 class StoreError(RuntimeError):
     """The store could not be reached, started, or answered with an error (the message says which and why)."""
+
+
+class BadParameter(StoreError):
+    """A query parameter value the backend cannot take (NaN, infinity, a NUL character, an unsupported type)."""
 
 
 class QueryTimeout(StoreError):
@@ -46,7 +51,8 @@ class GraphStore(ABC):
     """A property-graph store (FalkorDB embedded or Neo4j 5).
 
     Subclasses implement ``query``, ``_write``, ``apply_schema``, ``clear``, ``staging``, ``promote``,
-    ``fulltext_search``, ``vector_search`` and ``close``; node/relationship writing and ``counts`` are shared.
+    ``_fulltext_call``, ``set_vectors`` (with ``_write_vectors``), ``vector_search`` and ``close``;
+    node/relationship writing, ``counts`` and the ``fulltext_search`` CONTAINS fallback are shared.
     """
 
     backend: str = "abstract"
@@ -148,19 +154,61 @@ class GraphStore(ABC):
         """Make ``staging``'s graph the live graph of this store, replacing the old one in one step."""
 
     # ---------------------------------------------------------------------------------------------- search
-    @abstractmethod
     def fulltext_search(self, label: str, text: str, limit: int = 20) -> list[dict]:
         """Nodes of ``label`` whose full-text-indexed properties match ``text``: ``[{"key", "score"}]``, best
-        first. Falls back to case-insensitive ``CONTAINS`` where the backend has no full-text index."""
+        first, at most ``limit``. The backend's full-text index answers (``_indexed_search``); where ``label`` has
+        none, a case-insensitive ``CONTAINS`` on the same properties does (``indexing.contains_search_cypher``).
+        A ``text`` without search terms (``indexing.search_terms``) finds nothing."""
+        key = self.schema.key_of(label)
+        terms = search_terms(text)
+        if not terms:
+            return []
+        call = self._fulltext_call(label, terms)
+        if call is not None:
+            procedure, params = call
+            return self.query(f"{procedure} YIELD node, score "
+                              f"RETURN node.{key} AS key, score ORDER BY score DESC, key LIMIT $limit",
+                              {**params, "limit": limit}, read_only=True)
+        props = fulltext_properties(self.schema).get(label, (key,))
+        return self.query(contains_search_cypher(label, key, props), {"text": text.lower(), "limit": limit},
+                          read_only=True)
+
+    @abstractmethod
+    def _fulltext_call(self, label: str, terms: list[str]) -> tuple[str, dict] | None:
+        """The backend's full-text index procedure call for ``label`` and the non-empty search ``terms``:
+        ``("CALL ...(...)", params)``, the call yielding ``node, score`` (``$limit`` is added by
+        ``fulltext_search``), or ``None`` when ``label`` has no full-text index (the CONTAINS fallback runs)."""
 
     @abstractmethod
     def set_vectors(self, label: str, prop: str, vectors: dict[str, list[float]]) -> None:
-        """Store ``vectors`` (node key -> float vector) on ``label.prop`` and (re)create its vector index."""
+        """Store ``vectors`` (node key -> float vector) on ``label.prop`` and (re)create its vector index.
+
+        Raises:
+            ValueError: no vectors, vectors of different lengths, or a bad property name.
+            StoreError: some keys are not nodes of ``label`` (nothing is written then).
+        """
 
     @abstractmethod
     def vector_search(self, label: str, prop: str, vector: list[float], k: int = 10) -> list[dict]:
         """The ``k`` nodes of ``label`` nearest to ``vector`` by cosine: ``[{"key", "score"}]``, nearest first
         (score = cosine similarity)."""
+
+    def _write_vectors(self, label: str, prop: str, vectors: dict[str, list[float]], value: str = "row.v") -> int:
+        """Validate ``set_vectors`` input, then ``SET n.<prop> = <value>`` on every node of ``label`` in batches of
+        1000; ``value`` is the backend's Cypher for the stored vector built from ``row.v`` (a list of floats).
+        Returns the common vector length (the index dimension).
+
+        Raises:
+            ValueError: no vectors, vectors of different or zero length, or a bad property name.
+            StoreError: some keys are not nodes of ``label`` (nothing is written then).
+        """
+        key, prop = self.schema.key_of(label), identifier(prop)
+        dims = self._checked_vectors(label, vectors)
+        rows = [{"key": k, "v": [float(x) for x in v]} for k, v in vectors.items()]
+        cypher = f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n.{prop} = {value} RETURN count(n) AS n"
+        for batch in batched(rows, 1000):
+            self._write(cypher, batch)
+        return dims
 
     def _checked_vectors(self, label: str, vectors: dict[str, list[float]]) -> int:
         """Validate ``set_vectors`` input and return the common vector length.

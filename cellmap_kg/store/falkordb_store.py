@@ -35,15 +35,9 @@ from falkordb.query_result import QueryResult
 
 from ..schema import Schema
 from . import falkordb_server
-from .base import GraphStore, QueryTimeout, StoreError, batched
+from .base import BadParameter, GraphStore, QueryTimeout, StoreError
 from .falkordb_values import params_header, to_plain
-from .indexing import (
-    contains_search_cypher,
-    fulltext_properties,
-    identifier,
-    redisearch_query,
-    search_terms,
-)
+from .indexing import fulltext_properties, identifier, redisearch_query
 
 DEFAULT_GRAPH = "cellmap"
 STAGING_SUFFIX = "__staging"
@@ -181,7 +175,7 @@ class FalkorDBStore(GraphStore):
         try:
             text = params_header(params) + cypher
         except (TypeError, ValueError) as exc:
-            raise StoreError(f"bad query parameter: {exc}") from exc
+            raise BadParameter(f"bad query parameter: {exc}") from exc
         if timeout_ms is not None and (not isinstance(timeout_ms, int) or timeout_ms <= 0):
             raise ValueError(f"timeout_ms must be a positive int, got {timeout_ms!r}")
         for _ in range(3):
@@ -217,7 +211,7 @@ class FalkorDBStore(GraphStore):
         try:
             header = params_header(params)
         except (ValueError, TypeError) as exc:  # a parameter with no Cypher literal (NaN, an object ...)
-            raise StoreError(f"bad query parameter: {exc}") from exc
+            raise BadParameter(f"bad query parameter: {exc}") from exc
         try:
             return list(self._conn.execute_command("GRAPH.EXPLAIN", self.graph, header + cypher))
         except redis.ResponseError as exc:
@@ -344,34 +338,16 @@ class FalkorDBStore(GraphStore):
             self._conn.connection_pool.disconnect()
 
     # ---------------------------------------------------------------------------------------------- search
-    def fulltext_search(self, label: str, text: str, limit: int = 20) -> list[dict]:
-        """See ``GraphStore.fulltext_search``; query syntax in ``indexing``. Score: RediSearch TF-IDF."""
-        key = self.schema.key_of(label)
-        terms = search_terms(text)
-        if not terms:
-            return []
-        if any("FULLTEXT" in kinds for (lbl, _), kinds in self.indexes().items() if lbl == label):
-            return self.query(f"CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score "
-                              f"RETURN node.{key} AS key, score ORDER BY score DESC, key LIMIT $limit",
-                              {"label": label, "query": redisearch_query(terms), "limit": limit}, read_only=True)
-        props = fulltext_properties(self.schema).get(label, (key,))
-        return self.query(contains_search_cypher(label, key, props), {"text": text.lower(), "limit": limit},
-                          read_only=True)
+    def _fulltext_call(self, label: str, terms: list[str]) -> tuple[str, dict] | None:
+        """See ``GraphStore._fulltext_call``; RediSearch query from ``indexing.redisearch_query``, score = TF-IDF."""
+        if not any("FULLTEXT" in kinds for (lbl, _), kinds in self.indexes().items() if lbl == label):
+            return None
+        return "CALL db.idx.fulltext.queryNodes($label, $query)", {"label": label, "query": redisearch_query(terms)}
 
     def set_vectors(self, label: str, prop: str, vectors: dict[str, list[float]]) -> None:
-        """See ``GraphStore.set_vectors``; values are stored as ``vecf32`` and the vector index is rebuilt.
-
-        Raises:
-            ValueError: no vectors, vectors of different lengths, or a bad property name.
-            StoreError: some keys are not nodes of ``label`` (nothing is written then).
-        """
-        key, prop = self.schema.key_of(label), identifier(prop)
-        dims = self._checked_vectors(label, vectors)
-        rows = [{"key": k, "v": [float(x) for x in v]} for k, v in vectors.items()]
-        cypher = (f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n.{prop} = vecf32(row.v) "
-                  "RETURN count(n) AS n")
-        for batch in batched(rows, 1000):
-            self._write(cypher, batch)
+        """See ``GraphStore.set_vectors`` (same errors); values are stored as ``vecf32``, the vector index rebuilt."""
+        prop = identifier(prop)
+        dims = self._write_vectors(label, prop, vectors, "vecf32(row.v)")
         if "VECTOR" in self.indexes().get((label, prop), set()):
             self.query(f"DROP VECTOR INDEX FOR (n:{label}) ON (n.{prop})")
         self.query(f"CREATE VECTOR INDEX FOR (n:{label}) ON (n.{prop}) "

@@ -39,6 +39,8 @@ def cypher_literal(value: object) -> str:
             raise ValueError(f"query parameter value {value!r} is not a finite number")
         return repr(value)
     if isinstance(value, str):
+        if "\x00" in value:  # FalkorDB reads the parameter header as a C string: a NUL would cut the query
+            raise ValueError("a string parameter contains a NUL character")
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list | tuple):
         return "[" + ",".join(map(cypher_literal, value)) + "]"

@@ -14,8 +14,8 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..schema import Schema
-from .base import GraphStore, QueryTimeout, StoreError, batched
-from .indexing import contains_search_cypher, fulltext_properties, identifier, lucene_query, search_terms
+from .base import GraphStore, QueryTimeout, StoreError
+from .indexing import identifier, lucene_query
 from .neo4j_ddl import (
     constraint_statements,
     cosine_from_score,
@@ -240,34 +240,17 @@ class Neo4jStore(GraphStore):
             self._driver.close()
 
     # ---------------------------------------------------------------------------------------------- search
-    def fulltext_search(self, label: str, text: str, limit: int = 20) -> list[dict]:
-        """See ``GraphStore.fulltext_search``; Lucene query from ``indexing.lucene_query``, score = Lucene's."""
-        key = self.schema.key_of(label)
-        terms = search_terms(text)
-        if not terms:
-            return []
+    def _fulltext_call(self, label: str, terms: list[str]) -> tuple[str, dict] | None:
+        """See ``GraphStore._fulltext_call``; Lucene query from ``indexing.lucene_query``, score = Lucene's."""
         index = fulltext_index_name(label)
-        if self._index_exists(index):
-            return self.query(f"CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
-                              f"RETURN node.{key} AS key, score ORDER BY score DESC, key LIMIT $limit",
-                              {"index": index, "query": lucene_query(terms), "limit": limit}, read_only=True)
-        props = fulltext_properties(self.schema).get(label, (key,))
-        return self.query(contains_search_cypher(label, key, props), {"text": text.lower(), "limit": limit},
-                          read_only=True)
+        if not self._index_exists(index):
+            return None
+        return "CALL db.index.fulltext.queryNodes($index, $query)", {"index": index, "query": lucene_query(terms)}
 
     def set_vectors(self, label: str, prop: str, vectors: dict[str, list[float]]) -> None:
-        """See ``GraphStore.set_vectors`` (vectors stored as ``LIST<FLOAT>``; cosine vector index rebuilt).
-
-        Raises:
-            ValueError: no vectors, vectors of different lengths, or a bad property name.
-            StoreError: some keys are not nodes of ``label`` (nothing is written then).
-        """
-        key, prop = self.schema.key_of(label), identifier(prop)
-        dims = self._checked_vectors(label, vectors)
-        rows = [{"key": k, "v": [float(x) for x in v]} for k, v in vectors.items()]
-        cypher = f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n.{prop} = row.v RETURN count(n) AS n"
-        for batch in batched(rows, 1000):
-            self._write(cypher, batch)
+        """See ``GraphStore.set_vectors`` (same errors); vectors stored as ``LIST<FLOAT>``, cosine index rebuilt."""
+        prop = identifier(prop)
+        dims = self._write_vectors(label, prop, vectors)
         for statement in vector_index_statements(label, prop, dims):
             self._run(statement)
         self._run(f"CALL db.awaitIndexes({INDEX_WAIT_S})")

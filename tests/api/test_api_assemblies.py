@@ -106,3 +106,10 @@ def test_unknown_assembly_is_404(client, error_of, suffix):
 def test_bad_evidence_parameters_are_422_naming_the_parameter(client, error_of, query, parameter):
     error = error_of(client.get(f"/assemblies/{RNASE_P}/evidence?{query}"))
     assert (error["status"], error["parameter"]) == (422, parameter)
+
+
+def test_a_nul_character_in_a_parameter_is_a_422_naming_the_problem(client):
+    # found by the schemathesis run: a NUL used to cut FalkorDB's parameter header and surface as a 503
+    response = client.get("/assemblies", params={"search": "*", "map": "\x00"})
+    assert response.status_code == 422
+    assert "NUL" in response.json()["error"]["message"]

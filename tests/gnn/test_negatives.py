@@ -41,3 +41,25 @@ def test_hard_negatives_share_a_group_with_the_target_and_are_not_partners():
     assert hard.shape == (3, 3)
     assert set(hard[0].tolist()) == {3, 4, -1} and set(hard[1].tolist()) == {3, 4, -1}
     assert hard[2].tolist() == [-1, -1, -1]          # 6's only group-mate is 5 itself: no candidate
+
+
+def test_two_hop_negatives_weighted_are_uniform_over_pairs_with_a_common_neighbour():
+    from collections import Counter
+
+    from cellmap_kg.gnn.negatives import TwoHopNegatives
+
+    # a hub 0 with leaves 1..5, and a path 5 - 6 - 7: walks reach leaf pairs far more often than (5, 7)
+    edges = torch.tensor([[0, 0, 0, 0, 0, 5, 6], [1, 2, 3, 4, 5, 6, 7]])
+    known = PairSet(edges, 8, symmetric=True)
+    sampler = TwoHopNegatives(edges, 8)
+    pairs, weights = sampler.sample(60_000, known, torch.Generator().manual_seed(0))
+    assert not known.contains(pairs).any()
+    mass: Counter = Counter()
+    for (u, v), w in zip(pairs.t().tolist(), weights.tolist(), strict=True):
+        mass[frozenset((u, v))] += w
+    # two-hop non-edges: the 10 leaf pairs of the hub, (0, 6) and (5, 7)
+    expected = {frozenset(p) for p in [(a, b) for a in range(1, 6) for b in range(a + 1, 6)] + [(0, 6), (5, 7)]}
+    assert set(mass) == expected
+    total = sum(mass.values())
+    assert all(abs(m / total - 1 / 12) < 0.01 for m in mass.values())
+    assert sampler.resource_allocation(torch.tensor([[1, 5], [2, 7]])).tolist() == [pytest.approx(1 / 5), 0.5]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
+from cellmap_kg.loaders.base import NodeBatch
 from cellmap_kg.schema import SCHEMA
 
 
@@ -47,3 +50,42 @@ def copy_slice(src, dst, lines: int | None = None, edits: dict | None = None):
 def slice_file():
     """``slice_file(src, dst, lines=None, edits=None)``: a slice of a real file, optionally with edited lines."""
     return copy_slice
+
+
+def keyed_rows(batches, name: str, key: str = "id") -> dict:
+    """The rows of the only batch in ``batches`` (a ``LoadResult``'s ``nodes`` or ``relationships``, or a filtered
+    list of them), keyed by ``row[key]`` for nodes and by ``(source, target)`` for relationships.
+
+    Asserts ``batches`` holds exactly one batch and that its label (node batch) or type (relationship batch) is
+    ``name``.
+    """
+    (batch,) = batches
+    if isinstance(batch, NodeBatch):
+        assert batch.label == name
+        return {row[key]: row for row in batch.rows}
+    assert batch.type == name
+    return {(row["source"], row["target"]): row for row in batch.rows}
+
+
+def sources_by_target(batches, rel_type: str) -> dict[str, set[str]]:
+    """``{target: {sources}}`` over every relationship batch of ``rel_type`` in ``batches`` (e.g. the members of
+    each assembly or complex); asserts there is at least one such batch."""
+    out = defaultdict(set)
+    matching = [b for b in batches if b.type == rel_type]
+    assert matching, f"no {rel_type} batch"
+    for batch in matching:
+        for row in batch.rows:
+            out[row["target"]].add(row["source"])
+    return out
+
+
+@pytest.fixture(scope="session")
+def rows_by_key():
+    """``rows_by_key(batches, name, key="id")``: the only batch's rows keyed by node key or (source, target)."""
+    return keyed_rows
+
+
+@pytest.fixture(scope="session")
+def members_by_target():
+    """``members_by_target(batches, rel_type)``: ``{target: {sources}}`` of the relationships of ``rel_type``."""
+    return sources_by_target

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pandas as pd
 import pytest
 
@@ -28,19 +26,13 @@ def u2os(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def assemblies(u2os):
-    (batch,) = [b for b in u2os.nodes if b.label == "Assembly"]
-    return {row["id"]: row for row in batch.rows}
+def assemblies(u2os, rows_by_key):
+    return rows_by_key([b for b in u2os.nodes if b.label == "Assembly"], "Assembly")
 
 
 @pytest.fixture(scope="module")
-def members(u2os):
-    out = defaultdict(set)
-    for batch in u2os.relationships:
-        if batch.type == "MEMBER_OF":
-            for row in batch.rows:
-                out[row["target"]].add(row["source"])
-    return out
+def members(u2os, members_by_target):
+    return members_by_target(u2os.relationships, "MEMBER_OF")
 
 
 def _containing(members, genes: set[str]) -> list[tuple[int, str]]:

@@ -14,10 +14,8 @@ def network(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def pairs(network):
-    (batch,) = network.relationships
-    assert batch.type == "PROXIMAL_TO"
-    return {(row["source"], row["target"]): row["cosine"] for row in batch.rows}
+def pairs(network, rows_by_key):
+    return {pair: row["cosine"] for pair, row in rows_by_key(network.relationships, "PROXIMAL_TO").items()}
 
 
 def test_rows_match_schema(network, assert_schema):

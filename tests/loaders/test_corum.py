@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
@@ -18,20 +16,14 @@ def corum(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def complexes(corum):
-    (batch,) = corum.nodes
-    assert batch.label == "Complex"
-    return {row["id"]: row for row in batch.rows}
+def complexes(corum, rows_by_key):
+    return rows_by_key(corum.nodes, "Complex")
 
 
 @pytest.fixture(scope="module")
-def subunits(corum):
-    (batch,) = corum.relationships
-    assert batch.type == "SUBUNIT_OF"
-    out = defaultdict(set)
-    for row in batch.rows:
-        out[row["target"]].add(row["source"])
-    return out
+def subunits(corum, members_by_target):
+    assert [b.type for b in corum.relationships] == ["SUBUNIT_OF"]
+    return members_by_target(corum.relationships, "SUBUNIT_OF")
 
 
 def test_rows_match_schema(corum, assert_schema):

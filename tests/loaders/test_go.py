@@ -28,10 +28,8 @@ def ontology(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def terms(ontology):
-    (batch,) = ontology.nodes
-    assert batch.label == "GOTerm"
-    return {row["id"]: row for row in batch.rows}
+def terms(ontology, rows_by_key):
+    return rows_by_key(ontology.nodes, "GOTerm")
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +38,8 @@ def gene2go(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def annotations(gene2go):
-    (batch,) = gene2go.relationships
-    assert batch.type == "ANNOTATED_WITH"
-    return {(row["source"], row["target"]): row for row in batch.rows}
+def annotations(gene2go, rows_by_key):
+    return rows_by_key(gene2go.relationships, "ANNOTATED_WITH")
 
 
 def _read_tsv(path):

@@ -18,34 +18,32 @@ def images(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def image_rows(images):
-    (batch,) = images.nodes
-    assert batch.label == "Image"
-    return {row["id"]: row for row in batch.rows}
+def image_rows(images, rows_by_key):
+    return rows_by_key(images.nodes, "Image")
 
 
-def _depicts(result):
-    (batch,) = result.relationships
-    assert batch.type == "DEPICTS"
-    return {(row["source"], row["target"]) for row in batch.rows}
+@pytest.fixture(scope="session")
+def depicts(rows_by_key):
+    """``depicts(result)``: the (image, gene) pairs of the only relationship batch, ``DEPICTS``."""
+    return lambda result: set(rows_by_key(result.relationships, "DEPICTS"))
 
 
 def test_rows_match_schema(images, assert_schema):
     assert_schema(images, DATASET)
 
 
-def test_first_image(image_rows, images):
+def test_first_image(image_rows, images, depicts):
     assert image_rows["7_C5_1"] == {
         "id": "7_C5_1", "filename": "/archive/7/7_C5_1_", "antibody": "HPA005910", "plate": "7", "position": "C5",
         "sample": "1", "status": 35, "cellLine": "U-2 OS", "locations": ["Cytosol", "Nuclear speckles"]}
-    assert ("7_C5_1", "ELOA") in _depicts(images)
+    assert ("7_C5_1", "ELOA") in depicts(images)
 
 
-def test_every_image_depicts_its_gene(image_rows, images):
+def test_every_image_depicts_its_gene(image_rows, images, depicts):
     assert len(image_rows) == 483
-    depicts = _depicts(images)
-    assert len(depicts) == 483
-    assert {image for image, _ in depicts} == set(image_rows)
+    pairs = depicts(images)
+    assert len(pairs) == 483
+    assert {image for image, _ in pairs} == set(image_rows)
     assert not images.report.skipped
 
 
@@ -61,11 +59,11 @@ def _image_dir(data_dir, tmp_path, slice_file, edits):
     return tmp_path
 
 
-def test_antibody_of_several_genes_depicts_each(data_dir, tmp_path, slice_file, resolver):
+def test_antibody_of_several_genes_depicts_each(data_dir, tmp_path, slice_file, resolver, depicts):
     data = _image_dir(data_dir, tmp_path, slice_file, {3: '/archive/7/7_C5_2_,7,C5,2,35,"Cytosol,Nuclear speckles",'
                                                           'HPA005910,"ENSG00000011007,ENSG00000239306","ELOA,RBM14"'})
-    depicts = _depicts(load_hpa_images(data, resolver))
-    assert {gene for image, gene in depicts if image == "7_C5_2"} == {"ELOA", "RBM14"}
+    pairs = depicts(load_hpa_images(data, resolver))
+    assert {gene for image, gene in pairs if image == "7_C5_2"} == {"ELOA", "RBM14"}
 
 
 def test_bad_status_names_file_and_line(data_dir, tmp_path, slice_file, resolver):

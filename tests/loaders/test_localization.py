@@ -30,14 +30,14 @@ def opencell(data_dir, resolver):
     return load_opencell_localization(data_dir, resolver)
 
 
+@pytest.fixture(scope="session")
+def compartments_of(rows_by_key):
+    """``compartments_of(result)``: the rows of the only node batch, ``Compartment``, by name."""
+    return lambda result: rows_by_key(result.nodes, "Compartment", key="name")
+
+
 def _relationships(result, rel_type):
     return {(row["source"], row["target"]): row for b in result.relationships if b.type == rel_type for row in b.rows}
-
-
-def _compartments(result):
-    (batch,) = result.nodes
-    assert batch.label == "Compartment"
-    return {row["name"]: row for row in batch.rows}
 
 
 # ---------------------------------------------------------------------------------------------------------- HPA
@@ -56,8 +56,8 @@ def test_hpa_known_locations(hpa):
     assert ("NPM1", "Mitochondria") not in located
 
 
-def test_hpa_compartments_and_their_go_terms(data_dir, hpa):
-    compartments = _compartments(hpa)
+def test_hpa_compartments_and_their_go_terms(data_dir, hpa, compartments_of):
+    compartments = compartments_of(hpa)
     assert len(compartments) == 35
     assert compartments["Nucleoli fibrillar center"] == {"name": "Nucleoli fibrillar center", "vocabulary": "HPA",
                                                          "goId": "GO:0001650"}
@@ -109,7 +109,7 @@ def test_opencell_grades_of_known_targets(opencell):
     assert located[("AAMP", "nucleoplasm")]["grade"] == 1  # 'cytoplasmic,,nucleoplasm'
 
 
-def test_opencell_agrees_with_flat_annotation_table(data_dir, opencell, resolver):
+def test_opencell_agrees_with_flat_annotation_table(data_dir, opencell, resolver, compartments_of):
     with open(data_dir / OPENCELL_FLAT, newline="", encoding="utf-8") as fh:
         flat = list(csv.DictReader(fh))
     expected = {(resolver.resolve(r["target_name"], ensembl=r["ensg_id"]).symbol, r["annotation_name"],
@@ -117,7 +117,7 @@ def test_opencell_agrees_with_flat_annotation_table(data_dir, opencell, resolver
     loaded = {(row["source"], row["target"], row["grade"]) for row in _relationships(opencell, "LOCALIZES_TO").values()}
     assert loaded == expected
     assert len(loaded) == 2_749
-    assert set(_compartments(opencell)) == {r["annotation_name"] for r in flat}
+    assert set(compartments_of(opencell)) == {r["annotation_name"] for r in flat}
 
 
 def test_opencell_semicolon_separates_annotations_of_one_grade(data_dir, tmp_path, slice_file, resolver):
@@ -141,8 +141,8 @@ def test_opencell_non_snake_case_name_names_file_and_line(data_dir, tmp_path, sl
 
 
 # ----------------------------------------------------------------------------------------------- both vocabularies
-def test_vocabularies_do_not_share_compartment_names(hpa, opencell):
-    hpa_names, opencell_names = set(_compartments(hpa)), set(_compartments(opencell))
+def test_vocabularies_do_not_share_compartment_names(hpa, opencell, compartments_of):
+    hpa_names, opencell_names = set(compartments_of(hpa)), set(compartments_of(opencell))
     assert not hpa_names & opencell_names
     assert all(name[0].isupper() for name in hpa_names)
     assert all(name == name.lower() and " " not in name for name in opencell_names)

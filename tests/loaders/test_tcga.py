@@ -14,10 +14,8 @@ def scores(data_dir, resolver):
 
 
 @pytest.fixture(scope="module")
-def score_of(scores):
-    (batch,) = scores.relationships
-    assert batch.type == "MUTATION_SCORE"
-    return {(row["source"], row["target"]): row["score"] for row in batch.rows}
+def score_of(scores, rows_by_key):
+    return {pair: row["score"] for pair, row in rows_by_key(scores.relationships, "MUTATION_SCORE").items()}
 
 
 def _zero_lines(data_dir) -> int:

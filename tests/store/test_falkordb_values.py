@@ -56,3 +56,9 @@ def test_iso_duration():
     assert iso_duration(relativedelta(years=1, months=2, days=3, hours=4, minutes=5, seconds=6)) == "P1Y2M3DT4H5M6S"
     assert iso_duration(relativedelta(seconds=90)) == "PT1M30S"
     assert iso_duration(relativedelta()) == "PT0S"
+
+
+def test_nul_characters_are_refused_not_sent():
+    # FalkorDB reads the parameter header as a C string: a NUL would silently cut the query text
+    with pytest.raises(ValueError, match="NUL"):
+        cypher_literal("U2OS\x00")

@@ -78,7 +78,8 @@ def run_query_get(name: QueryName, request: Request,
 
 
 @router.post("/queries/{name}", response_model=QueryResult, summary="Run a library query (JSON parameters)",
-             responses={404: {"description": "unknown query"}, 422: {"description": "bad parameter (named)"}})
+             responses={400: {"description": "the body is not valid JSON"}, 404: {"description": "unknown query"},
+                        422: {"description": "bad parameter (named)"}})
 def run_query_post(name: QueryName, body: QueryRun, request: Request,
                    page: Annotated[PageParams, Depends(row_page_params)],
                    queries: Annotated[dict[str, QuerySpec], Depends(deps.queries)],
