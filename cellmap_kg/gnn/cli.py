@@ -121,7 +121,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="ppi: held-out AP-MS interactions; membership: held-out U2OS assembly memberships")
 
     def training(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 150)")
+        p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 120)")
         p.add_argument("--dim", type=int, default=None, help="embedding / hidden size (default 32)")
         p.add_argument("--layers", type=int, default=None, help="message-passing layers (default 2)")
         p.add_argument("--lr", type=float, default=None, help="Adam learning rate (default 0.005)")

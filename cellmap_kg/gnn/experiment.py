@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import torch
 from torch_geometric.data import HeteroData
 
 from .baselines import coembedding_scorer, heuristic_scorer, node2vec_scorer
@@ -203,9 +202,3 @@ def best_heuristic(summary: dict[str, dict[str, tuple[float, float]]], metric: s
     name = max(candidates, key=lambda m: candidates[m])
     return name, candidates[name]
 
-
-def protein_embeddings(model: LinkModel, graph: HeteroData) -> torch.Tensor:
-    """``(N_protein, d)`` embeddings of every protein with message passing over ``graph`` (all known edges)."""
-    from .train import embed
-
-    return embed(model, graph)["Protein"]

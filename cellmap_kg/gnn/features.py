@@ -7,9 +7,9 @@ feature reveals the supervised relation):
 =========== =================================================================================================
 node type   columns (each numeric column also gets a ``<name>_missing`` 0/1 column when any value is missing)
 =========== =================================================================================================
-Protein     ``log1p(pubmedCount)`` (articles), ``log1p(goAnnotationCount)``, ``log1p(hekRnaTpm)`` (TPM),
-            ``log1p(hekProteinConcNm)`` (nM), one 0/1 column per compartment (``loc:<Compartment.name>``,
-            from ``LOCALIZES_TO``)
+Protein     ``log1p(pubmedCount)`` (articles), ``log1p(hekRnaTpm)`` (TPM), ``log1p(hekProteinConcNm)`` (nM),
+            one 0/1 column per compartment (``loc:<Compartment.name>``, from ``LOCALIZES_TO``). Not
+            ``goAnnotationCount``: NCBI counts IPI (inferred from physical interaction) annotations too.
 Assembly    ``log1p(size)`` (proteins), ``persistence``, ``isRoot`` 0/1, one-hot ``map``
 GOTerm      one-hot ``namespace``
 Compartment one-hot ``vocabulary`` (HPA | OpenCell)
@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-LOG1P_PROPERTIES = frozenset({"pubmedCount", "goAnnotationCount", "hekRnaTpm", "hekProteinConcNm", "size"})
+LOG1P_PROPERTIES = frozenset({"pubmedCount", "hekRnaTpm", "hekProteinConcNm", "size"})
 
 
 def _numeric_column(name: str, values: Sequence) -> tuple[list[np.ndarray], list[str]]:

@@ -142,7 +142,8 @@ class LinkModel(nn.Module):
     product ``z_u * z_v`` (the "Hadamard" MLP predictor of the OGB link-prediction baselines,
     ``ogb/examples/linkproppred/ppa/gnn.py`` ``LinkPredictor``), concatenated with ``pair_features`` heuristic
     features of the pair when given (``pair_components`` of :class:`cellmap_kg.gnn.heuristics.PairFeatures`,
-    ``pair_features`` columns).
+    ``pair_features`` columns, batch-normalised: counts on very different scales otherwise slow the decoder's
+    learning).
 
     Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra (M, F))`` -> logits
     ``(M,)``.
@@ -162,6 +163,7 @@ class LinkModel(nn.Module):
         self.pair_features = pair_features
         self.mlp = (nn.Sequential(nn.Linear(dim + pair_features, dim), nn.ReLU(), nn.Linear(dim, 1))
                     if decoder == "mlp" else None)
+        self.scale = nn.BatchNorm1d(pair_features) if pair_features else None
 
     def forward(self, inp: GraphInput) -> dict[str, Tensor]:
         return self.encoder(inp)
@@ -171,5 +173,5 @@ class LinkModel(nn.Module):
         if self.mlp is None:
             return h.sum(dim=-1)
         if self.pair_features:
-            h = torch.cat([h, extra], dim=1)
+            h = torch.cat([h, self.scale(extra)], dim=1)
         return self.mlp(h).view(-1)

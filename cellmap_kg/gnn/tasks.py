@@ -71,7 +71,7 @@ class Task:
 
 TASKS: dict[str, Task] = {
     "ppi": Task("ppi", ("Protein", "PULLED_DOWN", "Protein"), undirected=True, drop_relationships=("SUBUNIT_OF",),
-                pair_features=("relation", "typed", "direct")),
+                pair_features=("relation", "whole")),
     "membership": Task("membership", ("Protein", "MEMBER_OF", "Assembly"), undirected=False,
                        target_map="U2OS-2023-05"),
 }

@@ -206,6 +206,10 @@ class FalkorDBStore(GraphStore):
             message = "read-only query attempted to write (" + message + ")"
         return StoreError(f"FalkorDB error: {message}\n  in query: {_abbreviate(cypher)}")
 
+    def memory_peak_mb(self) -> float:
+        """Peak memory of the embedded server since it started, in MiB (Redis ``INFO memory`` used_memory_peak)."""
+        return self._conn.info("memory")["used_memory_peak"] / 1024**2
+
     def explain(self, cypher: str, params: dict | None = None) -> list[str]:
         """``GRAPH.EXPLAIN`` plan lines (operators indented by depth). Raises ``StoreError`` on a bad query."""
         try:

@@ -42,7 +42,7 @@ def test_a_trained_run_is_saved_with_its_test_metrics(run, cache, small_export):
     assert run.export_hash == small_export.content_hash
     test = run.metrics["test"]
     assert test["auc"] > 0.8 and 0 <= test["hits@100"] <= 1 and test["positives"] > 2000
-    assert run.config["pair_features"] == ["relation", "typed", "direct"]
+    assert run.config["pair_features"] == ["relation", "whole"]          # the task default, recorded
 
 
 def test_predictions_written_back_are_queryable(small_store, written, run):
