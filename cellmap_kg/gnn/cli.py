@@ -85,7 +85,7 @@ def cmd_evaluate(args) -> int:
     def action(store) -> int:
         defaults = ExperimentConfig()
         config = replace(defaults, task=args.task, seeds=tuple(range(args.seeds)), gnn=_train_config(args),
-                         splits=tuple(args.split or defaults.splits))
+                         splits=tuple(args.split or defaults.splits), jobs=args.jobs)
         _, path = evaluate_action(store, _cache(args), args.report, config, _progress)
         print(path)
         return 0
@@ -147,6 +147,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seeds", type=int, default=5, help="number of seeds 0..N-1 (default 5)")
     p.add_argument("--split", action="append", choices=("edge", "protein-disjoint"),
                    help="split kind (repeatable; default both)")
+    p.add_argument("--jobs", type=int, default=2, help="worker processes for the (split, seed) runs (default 2)")
     p.add_argument("--report", type=Path, default=Path("gnn-report"), metavar="DIR",
                    help="directory for report.md, metrics.json and the plots (default ./gnn-report)")
     p.set_defaults(func=cmd_evaluate)

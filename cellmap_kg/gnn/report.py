@@ -206,7 +206,7 @@ def write_report(result: ExperimentResult, export: GraphExport, embeddings: torc
         lines += ["Split sizes (first seed): " + ", ".join(f"{k} {v:,}" for k, v in record.sizes.items()) + ".", ""]
     lines += ["## Leakage", "", LEAKAGE_STATEMENT, "| check | " + " | ".join(
         f"{r.kind} {r.seed}" for r in result.records) + " |", "|---|" + "---|" * len(result.records)]
-    for check in result.records[0].leakage:
+    for check in dict.fromkeys(c for r in result.records for c in r.leakage):
         lines.append(f"| {check} | " + " | ".join(str(r.leakage.get(check, "-")) for r in result.records) + " |")
     lines.append("")
     if external:

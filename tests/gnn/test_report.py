@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
+import torch
 
 from cellmap_kg.gnn.experiment import GNN, ExperimentConfig, run_experiment
 from cellmap_kg.gnn.node2vec import Node2VecConfig
@@ -16,13 +18,22 @@ from cellmap_kg.gnn.train import TrainConfig, embed
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+SMALL = ExperimentConfig(seeds=(0,), gnn=TrainConfig(epochs=10, eval_every=5, lr=0.01),
+                         mlp=TrainConfig(model="feature-mlp", pair_features=(), epochs=10, eval_every=5),
+                         node2vec=Node2VecConfig(walks_per_node=2, walk_length=10, context_size=5),
+                         num_shared=5000, num_hard=10, jobs=2)
+
+
 @pytest.fixture(scope="module")
 def experiment(small_export):
-    config = ExperimentConfig(seeds=(0,), gnn=TrainConfig(epochs=10, eval_every=5, lr=0.01),
-                              mlp=TrainConfig(model="feature-mlp", pair_features=(), epochs=10, eval_every=5),
-                              node2vec=Node2VecConfig(walks_per_node=2, walk_length=10, context_size=5),
-                              num_shared=5000, num_hard=10)
-    return run_experiment(small_export, config)
+    return run_experiment(small_export, SMALL)
+
+
+def test_worker_processes_give_the_sequential_results(experiment, small_export):
+    sequential = run_experiment(small_export, replace(SMALL, splits=("edge",), jobs=1))
+    assert sequential.records[0].metrics == experiment.records[0].metrics
+    state, again = experiment.model.state_dict(), sequential.model.state_dict()
+    assert all(torch.equal(state[k], again[k]) for k in state)
 
 
 def test_every_method_is_scored_on_both_splits(experiment):
@@ -50,6 +61,7 @@ def test_report_has_the_table_verdicts_leakage_and_plots(experiment, small_expor
     assert metrics_table(experiment.summary()["edge"]).splitlines()[0] in text
     assert f"| {GNN} |" in text and "the best heuristic on Hits@100" in text
     assert "| test positives in train message passing | 0 | 0 |" in text
+    assert "| test proteins in training edges | - | 0 |" in text                # protein-disjoint check only
     assert "External check: CORUM" in text
     for plot in ("roc.png", "pr.png", "training.png", "embedding.png"):
         assert (tmp_path / plot).read_bytes()[:8] == PNG and f"![{plot}]({plot})" in text
