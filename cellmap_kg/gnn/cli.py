@@ -1,4 +1,4 @@
-"""``cellmap-kg gnn export|train|evaluate|predict``: link prediction on the graph. Each action calls one function of
+"""cellmap-kg gnn export|train|evaluate|predict: link prediction on the graph. Each action calls one function of
 :mod:`cellmap_kg.gnn.pipeline`."""
 
 from __future__ import annotations
