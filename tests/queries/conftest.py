@@ -1,28 +1,17 @@
 """Fixtures of the query-library tests: the full real graph, and the raw files the answers are checked against.
 
-``library_store`` is the session's ``built_store`` (every source, default analyses), or the store named by
-``$CELLMAP_KG_TEST_STORE`` (a full build of the same data directory) to iterate on these tests without rebuilding.
+``library_store`` is the shared ``graph_store`` (the session's full build, or ``$CELLMAP_KG_TEST_STORE``).
 """
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def library_store(request):
-    """The store holding the full real graph (read-only)."""
-    uri = os.environ.get("CELLMAP_KG_TEST_STORE")
-    if not uri:
-        yield request.getfixturevalue("built_store")
-        return
-    from cellmap_kg.store import open_store
-
-    store = open_store(uri)
-    yield store
-    store.close()
+def library_store(graph_store):
+    """The store holding the full real graph (read-only): tests/conftest.py's ``graph_store``."""
+    return graph_store
 
 
 @pytest.fixture(scope="session")
