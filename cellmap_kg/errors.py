@@ -12,12 +12,14 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from .build import BuildError
     from .derive import DerivationError
     from .fetch import FetchError
+    from .gnn.errors import GNNError
     from .loaders.base import DataFormatError, MissingDataError
     from .schema import SchemaError
     from .store.base import StoreError
 
     errors: list[type[BaseException]] = [BuildError, DataFormatError, MissingDataError, SchemaError, StoreError,
-                                         FetchError, DerivationError, AnalysisError]
+                                         FetchError, DerivationError, AnalysisError,
+                                         GNNError]
     try:
         from .queries.registry import QueryParameterError
         errors.append(QueryParameterError)
