@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_options import add_data_option, add_store_option
 
 EPILOG = """\
 quick start (embedded FalkorDB store in ./.cellmap-kg, nothing to install by hand):
@@ -27,17 +28,6 @@ data:  --data DIR (default $CELLMAP_KG_DATA, else ./data); `cellmap-kg fetch` do
 """
 
 FLAGSHIP = "uncharacterized-in-mutated-assemblies"
-
-
-def _add_store(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=None, metavar="URI",
-                   help="graph store URI: falkordb:///DIR (default ./.cellmap-kg or $CELLMAP_KG_STORE) "
-                        "or neo4j://HOST:7687 / bolt://HOST:7687")
-
-
-def _add_data(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", type=Path, default=None, metavar="DIR",
-                   help="data directory with the source files (default $CELLMAP_KG_DATA, else ./data)")
 
 
 def _data_dir(args) -> Path:
@@ -170,8 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "build leaves the previous graph intact. Prints counts, skipped input and the "
                                    "answer to the flagship question.",
                        epilog="example: cellmap-kg build --data ../shared/data")
-    _add_data(p)
-    _add_store(p)
+    add_data_option(p)
+    add_store_option(p)
     p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable; see sources.yaml)")
     p.add_argument("--no-analyses", action="store_true", help="skip the graph analyses of the default build")
     p.add_argument("--no-answer", action="store_true", help="do not print the flagship answer")
@@ -182,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Download every declared file from its canonical URL (or from --mirror, a base "
                                    "URL serving the data-directory layout), verifying SHA-256 checksums.",
                        epilog="example: cellmap-kg fetch --data ./data")
-    _add_data(p)
+    add_data_option(p)
     p.add_argument("--mirror", metavar="URL", help="base URL of a mirror of the data directory")
     p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
     p.add_argument("--force", action="store_true", help="replace files whose checksum is wrong (default: report them)")
@@ -198,12 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the queries with their questions and parameters")
     p.add_argument("--param", "-p", action="append", metavar="K=V", help="a query parameter (repeatable)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    _add_store(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("stats", help="node counts per label and relationship counts per type")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    _add_store(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("schema", help="print the graph schema as Markdown (docs/schema.md)")
@@ -211,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("store", help="embedded store: status, or stop the background FalkorDB server")
     p.add_argument("action", choices=("status", "stop"))
-    _add_store(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_store)
 
     from .cli_more import register  # analyses, exports, API and GNN commands

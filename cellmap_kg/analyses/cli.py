@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from ..cli_options import add_data_option, add_store_option
+
 ANALYZE_EPILOG = """\
 examples:
   cellmap-kg analyze                              the default analyses (those of the default build)
@@ -118,10 +120,8 @@ def cmd_hisig(args) -> int:
 
 
 def _store_and_data(p: argparse.ArgumentParser) -> None:
-    from ..cli import _add_data, _add_store
-
-    _add_store(p)
-    _add_data(p)
+    add_store_option(p)
+    add_data_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

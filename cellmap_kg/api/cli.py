@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ..cli_options import add_store_option
+
 
 def settings_from_args(args):
     """``ApiSettings`` from the parsed ``serve`` options; options not given fall back to the environment
@@ -48,8 +50,7 @@ def cmd_serve(args) -> int:
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``serve`` (shared by ``cellmap-kg serve`` and ``python -m cellmap_kg.api``)."""
-    p.add_argument("--store", default=None, metavar="URI",
-                   help="graph store URI (default ./.cellmap-kg or $CELLMAP_KG_STORE)")
+    add_store_option(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cli_options import add_store_option
+
 
 def cmd_export_rdf(args) -> int:
     from ..store import open_store
@@ -46,12 +48,6 @@ def cmd_export_neo4j_admin(args) -> int:
     return 0
 
 
-def _store_option(p: argparse.ArgumentParser) -> None:
-    from ..cli import _add_store
-
-    _add_store(p)
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``export rdf``, ``export hcx`` and ``export neo4j-admin`` to the ``cellmap-kg`` sub-parsers ``sub``."""
     export = sub.add_parser("export", help="write the graph as RDF, HCX (Cytoscape) or neo4j-admin CSVs",
@@ -67,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", action="append", metavar="MAP", help="only this cell map (repeatable; default all)")
     p.add_argument("--no-annotations", action="store_true", help="leave out the members' GO annotations")
     p.add_argument("--format", default=None, help="rdflib format name, overriding the suffix")
-    _store_option(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_export_rdf)
 
     p = formats.add_parser("hcx", help="one cell map as an HCX hierarchy for Cytoscape / the Cell Mapping Toolkit",
@@ -79,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--interactions", default="PROXIMAL_TO", metavar="TYPES",
                    help="comma-separated protein-protein relationship types for the interactome "
                         "(PROXIMAL_TO, PULLED_DOWN) or 'none' (default PROXIMAL_TO)")
-    _store_option(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_export_hcx)
 
     p = formats.add_parser("neo4j-admin", help="node/relationship CSVs for neo4j-admin database import full",
@@ -94,5 +90,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--import-dir", default=None, metavar="PATH",
                    help="directory where neo4j-admin will see the files (e.g. /import in a container); "
                         "default: DIR")
-    _store_option(p)
+    add_store_option(p)
     p.set_defaults(func=cmd_export_neo4j_admin)

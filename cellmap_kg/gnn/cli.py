@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from ..cli_options import add_store_option
+
 CACHE_ENV = "CELLMAP_KG_GNN_CACHE"
 
 EPILOG = """\
@@ -111,8 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="gnn_action", metavar="ACTION", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--store", default=None, metavar="URI",
-                       help="graph store URI (default ./.cellmap-kg or $CELLMAP_KG_STORE)")
+        add_store_option(p)
         p.add_argument("--cache", type=Path, default=None, metavar="DIR",
                        help=f"export cache and saved runs (default ${CACHE_ENV}, else ./.cellmap-kg/gnn)")
 

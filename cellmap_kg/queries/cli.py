@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cli_options import add_store_option
+
 DOCS_FILE = Path("docs") / "queries.md"
 
 
@@ -62,8 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "on the graph in --store.",
                        epilog="example: cellmap-kg docs-queries --store falkordb:///path/to/store")
     p.add_argument("--out", type=Path, default=DOCS_FILE, metavar="FILE", help=f"output file (default {DOCS_FILE})")
-    p.add_argument("--store", default=None, metavar="URI",
-                   help="graph store to run the examples on (default ./.cellmap-kg or $CELLMAP_KG_STORE)")
+    add_store_option(p, "graph to run the examples on")
     p.add_argument("--no-examples", action="store_true", help="headers only; do not run the queries")
     p.add_argument("--max-rows", type=int, default=10, metavar="N", help="example rows shown per query (default 10)")
     p.add_argument("--timeout-ms", type=int, default=60000, metavar="MS",
