@@ -18,6 +18,8 @@ from fastapi import Query, Request
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000
+MAX_SEARCH_WINDOW = 1000
+"""Deepest result a full-text search pages to (``offset + limit``): the index ranks a bounded candidate list."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,20 @@ class PageParams:
         if (total is not None and end >= total) or (total is None and returned < self.limit):
             return None
         return str(request.url.include_query_params(**{self.offset_name: end, self.limit_name: self.limit}))
+
+    def check_search_window(self) -> None:
+        """Raise ``ApiError`` 422 (parameter ``offset``) if a search page reaches past ``MAX_SEARCH_WINDOW``."""
+        from .errors import ApiError
+
+        if self.offset + self.limit > MAX_SEARCH_WINDOW:
+            raise ApiError(422, "invalid_parameter", f"offset + limit may not exceed {MAX_SEARCH_WINDOW} for a "
+                                                     "search; refine the search text", parameter=self.offset_name)
+
+    def search_next_url(self, request: Request, returned: int) -> str | None:
+        """``next_url`` of a search page (total unknown); ``None`` once the next page would pass the window."""
+        if self.offset + 2 * self.limit > MAX_SEARCH_WINDOW:
+            return None
+        return self.next_url(request, None, returned)
 
 
 async def page_params(

@@ -18,9 +18,9 @@ from ...export.cx2 import CX2Network
 from ...schema import SCHEMA
 from ...store.base import GraphStore
 from ..access import StoreAccess
-from ..errors import ApiError, error_responses, not_found
+from ..errors import error_responses, not_found
 from ..models import Assembly, AssemblyRef, ContainsEdge, Lineage, LineageAssembly, Member, Page, Subnetwork
-from ..pagination import PageParams, json_safe, page_params
+from ..pagination import MAX_SEARCH_WINDOW, PageParams, json_safe, page_params
 from ..settings import ApiSettings
 from . import deps
 
@@ -28,7 +28,6 @@ router = APIRouter(tags=["assemblies"])
 
 MAX_LINEAGE_DEPTH = 20
 """Longest ``CONTAINS`` chain followed by ``/lineage`` (the U2OS map is 7 levels deep)."""
-MAX_SEARCH_WINDOW = 1000
 
 EvidenceType = Enum("EvidenceType", {t: t for t, r in SCHEMA.relationships.items()
                                      if r.sources == ("Protein",) and r.targets == ("Protein",)}, type=str)
@@ -102,18 +101,17 @@ def list_assemblies(request: Request,
             rows = store.query(LIST_CYPHER, {"map": map, "offset": page.offset, "limit": page.limit},
                                read_only=True, timeout_ms=timeout)
         else:
-            if page.offset + page.limit > MAX_SEARCH_WINDOW:
-                raise ApiError(422, "invalid_parameter", f"offset + limit may not exceed {MAX_SEARCH_WINDOW} for a "
-                                                         "search; refine the search text", parameter="offset")
+            page.check_search_window()
             total = None
             hits = [h["key"] for h in store.fulltext_search("Assembly", search, limit=MAX_SEARCH_WINDOW)]
             refs = {r["id"]: r for r in store.query(REFS_CYPHER, {"ids": hits, "map": map}, read_only=True,
                                                     timeout_ms=timeout)}
             rows = [refs[h] for h in hits if h in refs][page.offset:page.offset + page.limit]
     items = [AssemblyRef(**r) for r in rows]
-    last = search is not None and page.offset + 2 * page.limit > MAX_SEARCH_WINDOW
+    next_url = page.search_next_url(request, len(items)) if search is not None else page.next_url(
+        request, total, len(items))
     return Page[AssemblyRef](items=items, total=total, limit=page.limit, offset=page.offset,
-                             next=None if last else page.next_url(request, total, len(items)))
+                             next=next_url)
 
 
 @router.get("/assemblies/{assembly_id:path}/members", response_model=Page[Member],

@@ -23,7 +23,6 @@ from . import deps
 
 router = APIRouter(tags=["proteins"])
 
-MAX_SEARCH_WINDOW = 1000
 """Search results reachable by paging (``offset + limit``); refine the search text beyond that."""
 HIDDEN_PROPERTIES = ("embedding",)
 """Node properties not returned in ``properties`` (large vectors; reachable with ``/cypher``)."""
@@ -125,15 +124,14 @@ def list_proteins(request: Request,
                                timeout_ms=timeout)
             items = [ProteinSummary(**r) for r in rows]
         else:
-            if page.offset + page.limit > MAX_SEARCH_WINDOW:
-                raise ApiError(422, "invalid_parameter", f"offset + limit may not exceed {MAX_SEARCH_WINDOW} for a "
-                                                         "search; refine the search text", parameter="offset")
+            page.check_search_window()
             total = None
             hits = store.fulltext_search("Protein", search, limit=page.offset + page.limit)[page.offset:]
             names = {r["symbol"]: r["name"] for r in
                      store.query(NAMES_CYPHER, {"symbols": [h["key"] for h in hits]}, read_only=True,
                                  timeout_ms=timeout)}
             items = [ProteinSummary(symbol=h["key"], name=names.get(h["key"]), score=h["score"]) for h in hits]
-    last = search is not None and page.offset + 2 * page.limit > MAX_SEARCH_WINDOW
+    next_url = page.search_next_url(request, len(items)) if search is not None else page.next_url(
+        request, total, len(items))
     return Page[ProteinSummary](items=items, total=total, limit=page.limit, offset=page.offset,
-                                next=None if last else page.next_url(request, total, len(items)))
+                                next=next_url)
