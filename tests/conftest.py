@@ -1,18 +1,48 @@
-"""Shared fixtures: the real data directory, the symbol resolver, and one full graph built per test session.
+"""Shared fixtures: the real data directory, the symbol resolver, the two backends, and one full graph built per
+backend per test session.
 
-The data directory is ``$CELLMAP_KG_DATA`` or ``../shared/data`` next to the repository (as in CI).
-The full build (every source, default analyses) runs once into a temporary embedded FalkorDB store and is
-shared read-only by every test that asks for ``built_store``; tests that write use their own stores.
+Backends: every test that uses ``backend``, ``built_store``, ``graph_store`` or ``scratch_store`` runs once on the
+embedded FalkorDB store and once on Neo4j 5 (test ids ``[falkordb]`` / ``[neo4j]``). The session starts the
+project's own Neo4j servers (``cellmap_kg.store.neo4j_server``) when ``java`` and ``mvn`` are on PATH: one holds
+the full graph (read-only use), one is scratch space for tests that write (emptied before each such test).
+Their homes are ``.cellmap-kg/test-neo4j/{graph,scratch}`` in the repository (the resolved jars are kept between
+sessions; data, logs and passwords are made new each session). Without Java or Maven the Neo4j half is skipped,
+unless ``CELLMAP_KG_REQUIRE_NEO4J=1`` (as in CI), where a skipped Neo4j test fails the session.
+
+Environment:
+    CELLMAP_KG_DATA: the data directory (default ``../shared/data`` next to the repository, as in CI).
+    CELLMAP_KG_TEST_BACKENDS: ``falkordb``, ``neo4j`` or both (default ``falkordb,neo4j``).
+    CELLMAP_KG_TEST_STORE: a store URI holding a full build of the same data directory, used as ``graph_store``
+        instead of building (to iterate on tests; its backend is the only one the graph tests then run on).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+REQUIRE_NEO4J = os.environ.get("CELLMAP_KG_REQUIRE_NEO4J") == "1"
+TEST_STORE = os.environ.get("CELLMAP_KG_TEST_STORE")
+
+
+def _backends() -> list[str]:
+    if TEST_STORE:
+        return ["falkordb" if TEST_STORE.startswith("falkordb:") else "neo4j"]
+    chosen = [b.strip() for b in os.environ.get("CELLMAP_KG_TEST_BACKENDS", "falkordb,neo4j").split(",") if b.strip()]
+    unknown = set(chosen) - {"falkordb", "neo4j"}
+    if unknown:
+        raise pytest.UsageError(f"CELLMAP_KG_TEST_BACKENDS: unknown backend(s) {sorted(unknown)}")
+    return chosen
+
+
+BACKENDS = _backends()
 
 
 @pytest.fixture(scope="session")
@@ -32,31 +62,148 @@ def resolver(data_dir):
     return SymbolResolver.from_data_dir(data_dir)
 
 
+# ------------------------------------------------------------------------------------------------ Neo4j servers
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _neo4j_server(name: str):
+    """Start a fresh project Neo4j server in ``.cellmap-kg/test-neo4j/<name>`` (jars kept, data made new)."""
+    from cellmap_kg.store.neo4j_server import Neo4jServer, Neo4jServerError, require_tools
+
+    try:
+        require_tools()
+    except Neo4jServerError as exc:
+        if REQUIRE_NEO4J:
+            pytest.fail(f"CELLMAP_KG_REQUIRE_NEO4J=1 but {exc}")
+        pytest.skip(str(exc))
+    os.environ.setdefault("NEO4J_PASSWORD", secrets.token_urlsafe(18))  # the servers' and open_store()'s password
+    home = ROOT / ".cellmap-kg" / "test-neo4j" / name
+    Neo4jServer(home).stop()  # a server left running by an interrupted session
+    for sub in ("data", "logs", "run", "conf", "password"):
+        target = home / sub
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+    server = Neo4jServer(home, bolt_port=_free_port(), http_port=_free_port())
+    server.start(echo=lambda *_: None)
+    return server
+
+
 @pytest.fixture(scope="session")
-def built_store(data_dir, tmp_path_factory):
-    """A store holding the full graph built from the real data (all sources, default analyses). Read-only use."""
+def neo4j_graph_server():
+    """The project's Neo4j server that holds the session's full graph (``built_store[neo4j]``)."""
+    server = _neo4j_server("graph")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_scratch_server():
+    """The project's Neo4j server for tests that write (``scratch_store[neo4j]``)."""
+    server = _neo4j_server("scratch")
+    yield server
+    server.stop()
+
+
+# ------------------------------------------------------------------------------------------------ stores
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    """``"falkordb"`` or ``"neo4j"``: the backend of this test's stores (every graph test runs on both)."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def falkordb_scratch_dir(tmp_path_factory):
+    """Store directory of the session's scratch FalkorDB server (one graph per test on it)."""
+    from cellmap_kg.store import falkordb_server
+
+    store_dir = tmp_path_factory.mktemp("falkordb")
+    falkordb_server.ensure_running(store_dir)
+    yield store_dir
+    falkordb_server.stop(store_dir)
+
+
+@pytest.fixture
+def scratch_store(backend, request):
+    """An empty store of ``backend`` that the test may write to: a FalkorDB graph named after the test (deleted
+    afterwards), or the scratch Neo4j database emptied before and after (constraints and indexes dropped too)."""
+    from cellmap_kg.store import open_store
+
+    if backend == "falkordb":
+        from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+        store_dir = request.getfixturevalue("falkordb_scratch_dir")
+        graph = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)
+        store = FalkorDBStore(store_dir, graph)
+        store._drop()
+        yield store
+        for name in (graph, graph + "__staging"):
+            FalkorDBStore(store_dir, name, _conn=store._conn)._drop()
+        store.close()
+        return
+    server = request.getfixturevalue("neo4j_scratch_server")
+    store = open_store(server.uri)
+    store._reset()
+    yield store
+    store._reset()
+    store.close()
+
+
+def _build_full(store, data_dir):
     from cellmap_kg.build import build
+
+    store.build_result = build(store, data_dir)
+    return store
+
+
+@pytest.fixture(scope="session")
+def built_store(backend, data_dir, tmp_path_factory, request):
+    """A store of ``backend`` holding the full graph built from the real data (all sources, default analyses).
+    Read-only use."""
     from cellmap_kg.store import open_store, stop_embedded
 
-    uri = f"falkordb://{tmp_path_factory.mktemp('kg') / 'store'}"
-    store = open_store(uri)
-    result = build(store, data_dir)
-    store.build_result = result
+    if backend == "falkordb":
+        uri = f"falkordb://{tmp_path_factory.mktemp('kg') / 'store'}"
+        store = _build_full(open_store(uri), data_dir)
+        yield store
+        store.close()
+        stop_embedded(uri)
+        return
+    server = request.getfixturevalue("neo4j_graph_server")
+    store = _build_full(open_store(server.uri), data_dir)
     yield store
     store.close()
-    stop_embedded(uri)
 
 
 @pytest.fixture(scope="session")
-def graph_store(request):
-    """The store with the full graph: ``$CELLMAP_KG_TEST_STORE`` (a store URI holding a full build of the same
-    data directory, to iterate on tests without rebuilding) if set, else the session's ``built_store``."""
-    uri = os.environ.get("CELLMAP_KG_TEST_STORE")
-    if not uri:
+def graph_store(backend, request):
+    """The store with the full graph: ``$CELLMAP_KG_TEST_STORE`` if set, else the session's ``built_store`` of
+    ``backend``."""
+    if not TEST_STORE:
         yield request.getfixturevalue("built_store")
         return
     from cellmap_kg.store import open_store
 
-    store = open_store(uri)
+    store = open_store(TEST_STORE)
     yield store
     store.close()
+
+
+# ------------------------------------------------------------------------------------------------ CI guard
+_skipped_neo4j: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Remember Neo4j tests that were skipped (CI turns them into a failure, see ``pytest_sessionfinish``)."""
+    if report.skipped and ("[neo4j" in report.nodeid or "neo4j" in report.keywords):
+        _skipped_neo4j.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With ``CELLMAP_KG_REQUIRE_NEO4J=1`` a skipped Neo4j test fails the session."""
+    if REQUIRE_NEO4J and _skipped_neo4j:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            f"CELLMAP_KG_REQUIRE_NEO4J=1: {len(_skipped_neo4j)} Neo4j test(s) skipped, e.g. {_skipped_neo4j[:3]}",
+            red=True)
+        session.exitstatus = 1

@@ -1,4 +1,4 @@
-"""Backend-neutral parts of indexing and search: which properties are full-text indexed, how user text becomes
+r"""Backend-neutral parts of indexing and search: which properties are full-text indexed, how user text becomes
 a full-text query (RediSearch for FalkorDB, Lucene for Neo4j), the ``CONTAINS`` fallback, and a guard for names
 spliced into Cypher.
 
@@ -13,7 +13,11 @@ Example::
     >>> redisearch_query(["rna", "polymer"])
     '(rna|rna*) (polymer|polymer*)'
     >>> lucene_query(["rna", "polymer"])
-    '(rna OR rna*) AND (polymer OR polymer*)'
+    '(rna OR rna* OR *\\:rna*) AND (polymer OR polymer* OR *\\:polymer*)'
+
+Lucene's standard tokenizer (Unicode UAX #29 word breaks) keeps letters joined by a colon in one token, so the id
+``NeST:NEST:2`` is indexed as ``nest:nest`` and ``2``; the Lucene query therefore also matches a term that follows
+a colon inside a token (``*\:term*``), as RediSearch, which splits at every colon, does.
 """
 
 from __future__ import annotations
@@ -53,10 +57,10 @@ def search_terms(text: str) -> list[str]:
     return _TERM.findall(text.lower())
 
 
-def _alternatives(term: str, sep: str) -> str:
+def _alternatives(term: str, sep: str, *extra: str) -> str:
     if len(term) < MIN_PREFIX_LENGTH:
         return term
-    return f"({term}{sep}{term}*)"
+    return "(" + sep.join((term, f"{term}*", *extra)) + ")"
 
 
 def redisearch_query(terms: list[str]) -> str:
@@ -66,7 +70,7 @@ def redisearch_query(terms: list[str]) -> str:
 
 def lucene_query(terms: list[str]) -> str:
     """Lucene query (Neo4j full-text) requiring every term, each as a word or a word prefix."""
-    return " AND ".join(_alternatives(t, " OR ") for t in terms)
+    return " AND ".join(_alternatives(t, " OR ", f"*\\:{t}*") for t in terms)
 
 
 def contains_search_cypher(label: str, key: str, props: tuple[str, ...]) -> str:

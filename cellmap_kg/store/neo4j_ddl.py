@@ -84,12 +84,18 @@ def fulltext_index_statements(schema: Schema) -> list[str]:
 
 
 def vector_index_statements(label: str, prop: str, dimensions: int) -> tuple[str, str]:
-    """``(drop, create)`` statements that rebuild the cosine vector index on ``label.prop``."""
+    """``(drop, create)`` statements that rebuild the cosine vector index on ``label.prop``.
+
+    Quantization is off: Neo4j >= 5.23 quantizes vector indexes by default (``vector.quantization.enabled``),
+    which shifts scores by ~1e-4 and can reorder near-ties; the graph's embeddings (a few thousand proteins x
+    64 dimensions) fit unquantized, and scores then equal ``vector.similarity.cosine`` and FalkorDB's.
+    """
     name = vector_index_name(label, prop)
     if not isinstance(dimensions, int) or dimensions < 1:
         raise ValueError(f"vector dimensions must be a positive int, got {dimensions!r}")
     create = (f"CREATE VECTOR INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop}) OPTIONS {{indexConfig: "
-              f"{{`vector.dimensions`: {dimensions}, `vector.similarity_function`: 'cosine'}}}}")
+              f"{{`vector.dimensions`: {dimensions}, `vector.similarity_function`: 'cosine', "
+              "`vector.quantization.enabled`: false}}")
     return f"DROP INDEX {name} IF EXISTS", create
 
 

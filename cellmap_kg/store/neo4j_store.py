@@ -2,7 +2,8 @@
 
 URI ``neo4j://host:7687`` or ``bolt://host:7687`` (``+s`` / ``+ssc`` for TLS), optional ``?database=NAME``
 (default: the server's default database). Credentials: ``NEO4J_USER`` (default ``neo4j``) and
-``NEO4J_PASSWORD`` (no authentication if unset). DDL, full-text and vector statements: ``neo4j_ddl``.
+``NEO4J_PASSWORD``, else the stored password of the project's own server when the URI is its Bolt address
+(``neo4j_server.local_password``), else no authentication. DDL, full-text and vector statements: ``neo4j_ddl``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class Neo4jStore(GraphStore):
         if _driver is None:
             user = user or os.environ.get("NEO4J_USER", "neo4j")
             password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+            if password is None:
+                from .neo4j_server import local_password
+
+                password = local_password(uri)
             _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
             try:
                 _driver.verify_connectivity()
@@ -185,6 +190,16 @@ class Neo4jStore(GraphStore):
     def _delete_all(self) -> None:
         while self.query(f"MATCH (n) WITH n LIMIT {CLEAR_BATCH} DETACH DELETE n RETURN count(*) AS n")[0]["n"]:
             pass
+
+    def _reset(self) -> None:
+        """Empty the database and drop its constraints and indexes but the token lookups (a test's scratch
+        database; never used on a user's graph)."""
+        self._clear_pending = False
+        self._delete_all()
+        for row in self._run("SHOW CONSTRAINTS YIELD name RETURN name"):
+            self._run(f"DROP CONSTRAINT `{row['name']}` IF EXISTS")
+        for row in self._run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name"):
+            self._run(f"DROP INDEX `{row['name']}` IF EXISTS")
 
     def _clear_if_pending(self) -> None:
         if self._clear_pending:

@@ -28,3 +28,27 @@ def store(falkordb_dir, request):
     for name in (graph, graph + "__staging"):
         FalkorDBStore(falkordb_dir, name, _conn=s._conn)._drop()
     s.close()
+
+
+PROTEINS = [
+    {"symbol": "POLR2A", "name": "RNA polymerase II subunit A", "uniprot": ["P24928"], "entrezId": 5430,
+     "hekRnaTpm": 81.5},
+    {"symbol": "POLR1A", "name": "RNA polymerase I subunit A", "uniprot": ["O95602", "Q9H0A1"]},
+    {"symbol": "TP53", "name": "tumor protein p53", "entrezId": 7157},
+    {"symbol": "TP53BP1", "name": "tumor protein p53 binding protein 1"},
+]
+ASSEMBLIES = [{"id": "U2OS:Cluster1-1", "name": "RNA polymerase", "size": 2},
+              {"id": "U2OS:Cluster2-1", "name": "p53 signalling", "size": 1}]
+
+
+def _load(store) -> None:
+    """Write the sample proteins (TP53 also a Bait) and assemblies into ``store``."""
+    store.write_nodes("Protein", PROTEINS)
+    store.write_nodes("Protein", [{"symbol": "TP53"}], extra_labels=["Bait"])
+    store.write_nodes("Assembly", ASSEMBLIES)
+
+
+@pytest.fixture
+def load_sample():
+    """``load_sample(store)``: writes ``PROTEINS`` (TP53 also labelled ``Bait``) and ``ASSEMBLIES``."""
+    return _load

@@ -24,7 +24,7 @@ def test_search_terms_split_like_the_index_analyzers():
 
 def test_query_builders_keep_one_letter_terms_exact():
     assert redisearch_query(["hla", "a"]) == "(hla|hla*) a"
-    assert lucene_query(["hla", "a"]) == "(hla OR hla*) AND a"
+    assert lucene_query(["hla", "a"]) == "(hla OR hla* OR *\\:hla*) AND a"
 
 
 def test_identifier_guards_spliced_names():

@@ -51,7 +51,8 @@ def test_vector_index_statements():
     drop, create = vector_index_statements("Protein", "embedding", 64)
     assert drop == "DROP INDEX Protein_embedding_vector IF EXISTS"
     assert create == ("CREATE VECTOR INDEX Protein_embedding_vector IF NOT EXISTS FOR (n:Protein) ON (n.embedding) "
-                      "OPTIONS {indexConfig: {`vector.dimensions`: 64, `vector.similarity_function`: 'cosine'}}")
+                      "OPTIONS {indexConfig: {`vector.dimensions`: 64, `vector.similarity_function`: 'cosine', "
+                      "`vector.quantization.enabled`: false}}")
     with pytest.raises(ValueError):
         vector_index_statements("Protein", "embedding", 0)
     with pytest.raises(ValueError):

@@ -1,18 +1,14 @@
-"""Neo4jStore against a real Neo4j 5 server at ``$NEO4J_URI`` (skipped without one), plus the connection error
-without a server. The tests write to the database of the URI: point ``NEO4J_URI`` at a scratch database."""
+"""Neo4jStore specifics on the project's own Neo4j 5 scratch server (tests/conftest.py), plus the connection error
+without a server. What both backends share is tested in test_store.py."""
 
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
 
 from cellmap_kg.store import open_store
 from cellmap_kg.store.base import QueryTimeout, StoreError
-
-NEO4J_URI = os.environ.get("NEO4J_URI")
-needs_server = pytest.mark.skipif(not NEO4J_URI, reason="set NEO4J_URI to a scratch Neo4j 5 database")
 
 
 def test_unreachable_server_raises_store_error():
@@ -21,16 +17,15 @@ def test_unreachable_server_raises_store_error():
 
 
 @pytest.fixture
-def neo4j_store():
-    store = open_store(NEO4J_URI)
-    store._delete_all()
+def neo4j_store(neo4j_scratch_server):
+    store = open_store(neo4j_scratch_server.uri)
+    store._reset()
     yield store
-    store._delete_all()
+    store._reset()
     store.close()
 
 
 @pytest.mark.neo4j
-@needs_server
 def test_write_query_and_counts(neo4j_store):
     store = neo4j_store
     store.apply_schema()
@@ -50,7 +45,6 @@ def test_write_query_and_counts(neo4j_store):
 
 
 @pytest.mark.neo4j
-@needs_server
 def test_errors_read_only_and_timeout(neo4j_store):
     with pytest.raises(StoreError, match="SyntaxError"):
         neo4j_store.query("MATCH (n:Protein RETURN n")
@@ -63,7 +57,6 @@ def test_errors_read_only_and_timeout(neo4j_store):
 
 
 @pytest.mark.neo4j
-@needs_server
 def test_fulltext_and_vector_search(neo4j_store):
     store = neo4j_store
     store.apply_schema()
@@ -77,7 +70,6 @@ def test_fulltext_and_vector_search(neo4j_store):
 
 
 @pytest.mark.neo4j
-@needs_server
 def test_staging_and_promote(neo4j_store):
     store = neo4j_store
     store.write_nodes("Protein", [{"symbol": "OLD"}])

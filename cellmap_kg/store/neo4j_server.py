@@ -1,0 +1,426 @@
+"""The project's own Neo4j 5 server: resolved from Maven Central, configured, started and stopped here.
+
+``cellmap-kg neo4j install | start | stop | status`` call this module. A *home* folder (default
+``./.cellmap-kg/neo4j``, beside the embedded FalkorDB store, or ``$CELLMAP_KG_NEO4J_HOME``) holds everything::
+
+    <home>/pom.xml          copy of the shipped pom (``neo4j_pom.xml``: every version pinned there)
+    <home>/lib/             runtime jars of ``org.neo4j:neo4j`` + Neo4j Browser (``mvn dependency:copy-dependencies``)
+    <home>/conf/neo4j.conf  written by ``configure`` (127.0.0.1 only, ports, memory, the packaged JVM options)
+    <home>/password         the ``neo4j`` user's password (mode 600), from ``$NEO4J_PASSWORD`` or generated
+    <home>/data, logs, run  databases, ``logs/neo4j.log`` / ``debug.log``, ``run/neo4j.pid``
+
+The server is started by Neo4j's own launcher (``org.neo4j.server.startup.Neo4jCommand start``, what the
+``bin/neo4j`` script of a tarball runs): it reads ``neo4j.conf``, applies heap and ``server.jvm.additional``,
+daemonizes ``org.neo4j.server.CommunityEntryPoint`` and writes ``run/neo4j.pid``. ``start`` then waits until Bolt
+answers. ``stop`` signals that pid (SIGTERM, then SIGKILL after ``STOP_TIMEOUT_S``). ``neo4j-admin`` is
+``org.neo4j.server.startup.Neo4jAdminCommand`` on the same classpath (``admin``).
+
+Memory (a 2-core, 24 GiB machine that also runs FalkorDB, the API and PyTorch): heap 1-2 GiB, page cache 1 GiB;
+the full cell-map graph (~100 k nodes, ~700 k relationships) takes ~0.3 GiB on disk, so it is cached whole.
+
+Versions: Neo4j 5.26 LTS Community and Neo4j Browser 5.24 (``neo4j_pom.xml``). APOC is not installed: no library
+query, analysis or export calls an ``apoc.*`` procedure.
+
+Example::
+
+    >>> server = Neo4jServer(Path(".cellmap-kg/neo4j"))   # doctest: +SKIP
+    >>> server.start()                                    # installs first if needed   # doctest: +SKIP
+    >>> server.uri, server.password                       # doctest: +SKIP
+    ('bolt://127.0.0.1:7687', '...')
+    >>> server.stop()                                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from .base import StoreError
+
+HOME_ENV = "CELLMAP_KG_NEO4J_HOME"
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_HTTP_PORT = 7474
+START_TIMEOUT_S = 180.0
+"""How long ``start`` waits for Bolt to answer (a cold JVM on a busy 2-core machine needs ~20-60 s)."""
+STOP_TIMEOUT_S = 60.0
+"""How long ``stop`` waits after SIGTERM before SIGKILL."""
+INSTALL_TIMEOUT_S = 1200.0
+"""How long the Maven resolution of the jars may take (first run: ~130 MB from Maven Central)."""
+
+LAUNCHER = "org.neo4j.server.startup.Neo4jCommand"
+ADMIN = "org.neo4j.server.startup.Neo4jAdminCommand"
+
+JVM_ADDITIONAL = (
+    # The JVM options of the neo4j.conf packaged with Neo4j 5.26 (server.jvm.additional), kept as shipped.
+    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+AlwaysPreTouch", "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields", "-XX:+DisableExplicitGC", "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true", "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true", "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+)
+
+
+class Neo4jServerError(StoreError):
+    """The project's Neo4j could not be installed, started or stopped (the message says why and what to do)."""
+
+
+def default_home() -> Path:
+    """``$CELLMAP_KG_NEO4J_HOME``, else ``./.cellmap-kg/neo4j`` (beside the default embedded store)."""
+    env = os.environ.get(HOME_ENV)
+    return Path(env).absolute() if env else Path.cwd().absolute() / ".cellmap-kg" / "neo4j"
+
+
+def pom_text() -> str:
+    """The shipped pom (``cellmap_kg/store/neo4j_pom.xml``) that pins every Java-side version."""
+    return files(__package__).joinpath("neo4j_pom.xml").read_text(encoding="utf-8")
+
+
+def neo4j_version() -> str:
+    """The Neo4j version pinned in the shipped pom, e.g. ``"5.26.30"``."""
+    text = pom_text()
+    return text.split("<neo4j.version>", 1)[1].split("<", 1)[0]
+
+
+def require_tools() -> tuple[str, str]:
+    """Paths of ``java`` and ``mvn``.
+
+    Raises:
+        Neo4jServerError: one of them is not on PATH (the message names the docker compose alternative).
+    """
+    found = {tool: shutil.which(tool) for tool in ("java", "mvn")}
+    missing = [tool for tool, path in found.items() if path is None]
+    if missing:
+        raise Neo4jServerError(
+            f"{' and '.join(missing)} not found on PATH: the project's Neo4j needs Java 17+ and Maven "
+            "(Debian: apt-get install openjdk-17-jre-headless maven), or run Neo4j 5 with "
+            "`docker compose -f docker/docker-compose.yml up neo4j` and use --store bolt://127.0.0.1:7687")
+    return found["java"], found["mvn"]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (exited, not yet reaped by its parent) counts as gone
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+@dataclass
+class Neo4jServer:
+    """The project's Neo4j 5 Community server living in ``home``.
+
+    Args:
+        home: the server's folder (see the module docstring for its layout).
+        bolt_port, http_port: loopback ports (127.0.0.1 only); ``None`` keeps the ports of an existing
+            ``neo4j.conf``, else 7687 / 7474.
+        heap_max, pagecache: JVM max heap and page cache (Neo4j size strings, e.g. ``"2g"``).
+    """
+
+    home: Path = field(default_factory=default_home)
+    bolt_port: int | None = None
+    http_port: int | None = None
+    heap_max: str = "2g"
+    pagecache: str = "1g"
+
+    def __post_init__(self) -> None:
+        self.home = Path(self.home).absolute()
+        current = self._conf_settings()
+        if self.bolt_port is None:
+            self.bolt_port = int(current.get("server.bolt.listen_address", f":{DEFAULT_BOLT_PORT}").rsplit(":", 1)[1])
+        if self.http_port is None:
+            self.http_port = int(current.get("server.http.listen_address", f":{DEFAULT_HTTP_PORT}").rsplit(":", 1)[1])
+
+    # ------------------------------------------------------------------------------------------------ layout
+    @property
+    def lib_dir(self) -> Path:
+        return self.home / "lib"
+
+    @property
+    def conf_dir(self) -> Path:
+        return self.home / "conf"
+
+    @property
+    def conf_file(self) -> Path:
+        return self.conf_dir / "neo4j.conf"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "run" / "neo4j.pid"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / "password"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "logs" / "neo4j.log"
+
+    @property
+    def uri(self) -> str:
+        """The Bolt URI of this server (``bolt://127.0.0.1:<bolt_port>``), usable as ``--store``."""
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str:
+        """Neo4j Browser of this server."""
+        return f"http://127.0.0.1:{self.http_port}/browser/"
+
+    @property
+    def password(self) -> str:
+        """The ``neo4j`` user's password.
+
+        Raises:
+            Neo4jServerError: the server is not installed (no password file).
+        """
+        if not self.password_file.exists():
+            raise Neo4jServerError(f"no Neo4j installed in {self.home}: run `cellmap-kg neo4j install`")
+        return self.password_file.read_text(encoding="utf-8").strip()
+
+    def _conf_settings(self) -> dict[str, str]:
+        if not self.conf_file.exists():
+            return {}
+        out = {}
+        for line in self.conf_file.read_text(encoding="utf-8").splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                key, value = line.split("=", 1)
+                out.setdefault(key.strip(), value.strip())
+        return out
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)}
+
+    # ------------------------------------------------------------------------------------------------ install
+    def installed(self) -> bool:
+        """True when ``lib/`` holds the jars of the shipped pom (its hash is recorded in ``lib/.pom.sha256``)."""
+        marker = self.lib_dir / ".pom.sha256"
+        return marker.exists() and marker.read_text().strip() == hashlib.sha256(pom_text().encode()).hexdigest()
+
+    def install(self, *, force: bool = False, echo=print) -> bool:
+        """Resolve the jars with Maven into ``lib/``, write ``neo4j.conf`` and set the initial password.
+
+        Idempotent: does nothing but rewrite the configuration when the jars of this pom are there (``force``
+        re-resolves them). The jars land in ``lib.partial/`` and are renamed to ``lib/`` only when Maven
+        succeeded, so an interrupted install never leaves a half-filled ``lib/``. Returns True if jars were
+        resolved.
+
+        Raises:
+            Neo4jServerError: no ``java``/``mvn``, or Maven failed (its last output lines are in the message).
+        """
+        _, mvn = require_tools()
+        self.home.mkdir(parents=True, exist_ok=True)
+        resolved = False
+        if force or not self.installed():
+            pom = self.home / "pom.xml"
+            pom.write_text(pom_text(), encoding="utf-8")
+            partial = self.home / "lib.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            echo(f"resolving Neo4j {neo4j_version()} Community + Neo4j Browser with Maven into {self.lib_dir} "
+                 "(first time: ~130 MB from Maven Central)")
+            cmd = [mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies", "-DincludeScope=runtime",
+                   f"-DoutputDirectory={partial}"]
+            try:
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S)
+            except subprocess.TimeoutExpired as exc:
+                raise Neo4jServerError(f"Maven did not finish within {INSTALL_TIMEOUT_S:.0f} s: "
+                                       f"{' '.join(cmd)}") from exc
+            if done.returncode != 0:
+                tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+                raise Neo4jServerError(f"Maven could not resolve the Neo4j jars (exit {done.returncode}):\n{tail}")
+            (partial / ".pom.sha256").write_text(hashlib.sha256(pom_text().encode()).hexdigest())
+            shutil.rmtree(self.lib_dir, ignore_errors=True)
+            partial.rename(self.lib_dir)
+            resolved = True
+        self.configure()
+        if not self.password_file.exists():
+            self._set_initial_password(echo)
+        return resolved
+
+    def configure(self) -> None:
+        """(Re)write ``conf/neo4j.conf`` from this object's ports and memory settings."""
+        self.conf_dir.mkdir(parents=True, exist_ok=True)
+        settings = {
+            "server.default_listen_address": "127.0.0.1",
+            "server.default_advertised_address": "127.0.0.1",
+            "server.bolt.listen_address": f"127.0.0.1:{self.bolt_port}",
+            "server.bolt.advertised_address": f"127.0.0.1:{self.bolt_port}",
+            "server.http.listen_address": f"127.0.0.1:{self.http_port}",
+            "server.http.advertised_address": f"127.0.0.1:{self.http_port}",
+            "server.https.enabled": "false",
+            "dbms.security.auth_enabled": "true",
+            "server.memory.heap.initial_size": "1g",
+            "server.memory.heap.max_size": self.heap_max,
+            "server.memory.pagecache.size": self.pagecache,
+            "dbms.usage_report.enabled": "false",
+            "server.directories.data": str(self.home / "data"),
+            "server.directories.logs": str(self.home / "logs"),
+            "server.directories.plugins": str(self.home / "plugins"),
+            "server.directories.import": str(self.home / "import"),
+            "server.directories.run": str(self.home / "run"),
+            "server.directories.lib": str(self.lib_dir),
+            "db.tx_log.rotation.retention_policy": "2 files",
+        }
+        lines = ["# Written by cellmap-kg (cellmap_kg/store/neo4j_server.py); `cellmap-kg neo4j start` rewrites it.",
+                 *(f"{k}={v}" for k, v in settings.items()),
+                 *(f"server.jvm.additional={opt}" for opt in JVM_ADDITIONAL)]
+        tmp = self.conf_file.with_suffix(".tmp")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.replace(self.conf_file)
+
+    def _set_initial_password(self, echo) -> None:
+        given = os.environ.get("NEO4J_PASSWORD")
+        password = given or secrets.token_urlsafe(18)
+        if len(password) < 8:
+            raise Neo4jServerError("NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum)")
+        self.admin("dbms", "set-initial-password", password)
+        self.password_file.write_text(password + "\n", encoding="utf-8")
+        self.password_file.chmod(0o600)
+        if not given:
+            echo(f"generated password for user neo4j: {password}  (stored in {self.password_file})")
+
+    def admin(self, *args: str, timeout: float = 900.0) -> subprocess.CompletedProcess:
+        """Run ``neo4j-admin ARGS`` (``Neo4jAdminCommand``) against this home; returns the finished process.
+
+        Raises:
+            Neo4jServerError: not installed, or neo4j-admin exited non-zero (its output is in the message).
+        """
+        java, _ = require_tools()
+        if not self.lib_dir.exists():
+            raise Neo4jServerError(f"no Neo4j installed in {self.home}: run `cellmap-kg neo4j install`")
+        cmd = [java, "-cp", f"{self.lib_dir}/*", ADMIN, *args]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=self._env(), timeout=timeout)
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
+            raise Neo4jServerError(f"neo4j-admin {' '.join(args[:3])} failed (exit {done.returncode}):\n{tail}")
+        return done
+
+    # ------------------------------------------------------------------------------------------------ run
+    def pid(self) -> int | None:
+        """The pid of this home's running server, or None (a stale pid file is removed)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        if _pid_alive(pid):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
+    def bolt_answers(self, timeout: float = 5.0) -> bool:
+        """True when Bolt accepts this home's credentials and runs ``RETURN 1``."""
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+        try:
+            with GraphDatabase.driver(self.uri, auth=("neo4j", self.password), connection_timeout=timeout) as drv:
+                drv.verify_connectivity()
+                return True
+        except AuthError as exc:
+            raise Neo4jServerError(f"Neo4j at {self.uri} rejects the password in {self.password_file}: {exc}") from exc
+        except (DriverError, Neo4jError, OSError):
+            return False
+
+    def start(self, *, timeout: float = START_TIMEOUT_S, echo=print) -> None:
+        """Install if needed, write the configuration, start the server in the background and wait for Bolt.
+
+        Does nothing but check Bolt when this home's server already runs.
+
+        Raises:
+            Neo4jServerError: a port is taken by another program, the launcher failed, or Bolt did not answer
+                within ``timeout`` s (the end of ``logs/neo4j.log`` is in the message).
+        """
+        if self.pid() is not None:
+            self._wait_bolt(timeout)
+            return
+        self.install(echo=echo)
+        for name, port in (("Bolt", self.bolt_port), ("HTTP", self.http_port)):
+            if not _port_free(port):
+                raise Neo4jServerError(f"{name} port 127.0.0.1:{port} is in use by another program: choose another "
+                                       f"with `cellmap-kg neo4j start --{name.lower()}-port N`")
+        java, _ = require_tools()
+        (self.home / "logs").mkdir(parents=True, exist_ok=True)
+        echo(f"starting Neo4j {neo4j_version()} in {self.home} (Bolt {self.uri}, Browser {self.browser_url})")
+        done = subprocess.run([java, "-cp", f"{self.lib_dir}/*", LAUNCHER, "start"], capture_output=True, text=True,
+                              env=self._env(), timeout=timeout, stdin=subprocess.DEVNULL)
+        if done.returncode != 0 or self.pid() is None:
+            raise Neo4jServerError(f"the Neo4j launcher failed (exit {done.returncode}): "
+                                   f"{(done.stdout + done.stderr).strip()[-1500:]}\n{self._log_tail()}")
+        self._wait_bolt(timeout)
+
+    def _wait_bolt(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.bolt_answers():
+                return
+            if self.pid() is None:
+                raise Neo4jServerError(f"Neo4j in {self.home} exited during start-up\n{self._log_tail()}")
+            time.sleep(0.5)
+        raise Neo4jServerError(f"Neo4j in {self.home} did not answer on {self.uri} within {timeout:.0f} s\n"
+                               f"{self._log_tail()}")
+
+    def _log_tail(self, lines: int = 15) -> str:
+        if not self.log_file.exists():
+            return f"(no log at {self.log_file})"
+        tail = self.log_file.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        return f"last lines of {self.log_file}:\n" + "\n".join(tail)
+
+    def stop(self, *, timeout: float = STOP_TIMEOUT_S) -> bool:
+        """Stop this home's server by its pid (SIGTERM, SIGKILL after ``timeout`` s); False if none ran."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _pid_alive(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                time.sleep(0.5)
+                break
+            time.sleep(0.2)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def status(self) -> dict:
+        """What runs where: ``{home, version, installed, running, pid, bolt, browser, passwordFile}``."""
+        pid = self.pid()
+        return {"home": str(self.home), "version": neo4j_version(), "installed": self.installed(),
+                "running": pid is not None, "pid": pid, "bolt": self.uri, "browser": self.browser_url,
+                "passwordFile": str(self.password_file) if self.password_file.exists() else None}
+
+
+def local_password(driver_uri: str) -> str | None:
+    """The stored password of the project's Neo4j in ``default_home()`` if ``driver_uri`` is its Bolt address
+    (``bolt://127.0.0.1:PORT`` or ``localhost``), else None. Lets ``--store bolt://127.0.0.1:7687`` work without
+    ``NEO4J_PASSWORD`` after ``cellmap-kg neo4j start``."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(driver_uri)
+    server = Neo4jServer(default_home())
+    if parsed.hostname not in ("127.0.0.1", "localhost") or parsed.port != server.bolt_port:
+        return None
+    return server.password if server.password_file.exists() else None
