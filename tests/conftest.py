@@ -158,22 +158,32 @@ def _build_full(store, data_dir):
 
 
 @pytest.fixture(scope="session")
-def built_store(backend, data_dir, tmp_path_factory, request):
-    """A store of ``backend`` holding the full graph built from the real data (all sources, default analyses).
-    Read-only use."""
+def full_falkordb(data_dir, tmp_path_factory):
+    """An embedded FalkorDB store holding the full graph built from the real data (all sources, default analyses).
+    Read-only use; built once per session."""
     from cellmap_kg.store import open_store, stop_embedded
 
-    if backend == "falkordb":
-        uri = f"falkordb://{tmp_path_factory.mktemp('kg') / 'store'}"
-        store = _build_full(open_store(uri), data_dir)
-        yield store
-        store.close()
-        stop_embedded(uri)
-        return
-    server = request.getfixturevalue("neo4j_graph_server")
-    store = _build_full(open_store(server.uri), data_dir)
+    uri = f"falkordb://{tmp_path_factory.mktemp('kg') / 'store'}"
+    store = _build_full(open_store(uri), data_dir)
     yield store
     store.close()
+    stop_embedded(uri)
+
+
+@pytest.fixture(scope="session")
+def full_neo4j(data_dir, neo4j_graph_server):
+    """The project's Neo4j holding the full graph built by Cypher from the same data. Read-only use."""
+    from cellmap_kg.store import open_store
+
+    store = _build_full(open_store(neo4j_graph_server.uri), data_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def built_store(backend, request):
+    """The full graph in ``backend``'s store (``full_falkordb`` or ``full_neo4j``). Read-only use."""
+    return request.getfixturevalue(f"full_{backend}")
 
 
 @pytest.fixture(scope="session")
