@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import UserError
 from .loaders.base import LoadReport, LoadResult, MissingDataError, NodeBatch
 from .loaders.symbols import SymbolResolver
 from .schema import SCHEMA, SchemaError
@@ -29,7 +30,7 @@ from .store.base import GraphStore
 PROTEIN = "Protein"
 
 
-class BuildError(RuntimeError):
+class BuildError(UserError, RuntimeError):
     """The build failed; the previous graph is intact. The message says which step and source failed."""
 
 

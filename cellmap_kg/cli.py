@@ -217,11 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from .errors import user_errors
+    from .errors import UserError
 
     try:
         return args.func(args)
-    except user_errors() as exc:
+    except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if os.environ.get("CELLMAP_KG_DEBUG"):
             raise

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
 from ..loaders.cellmap import Hierarchy, MapAssembly
 from ..loaders.hcx import write_hcx
 from ..store.base import GraphStore
@@ -34,7 +35,7 @@ INTERACTION_TYPES = ("PROXIMAL_TO", "PULLED_DOWN")
 """Protein-protein relationship types that may be written into the interactome."""
 
 
-class HcxExportError(ValueError):
+class HcxExportError(UserError, ValueError):
     """The map to export does not exist or is not a single-rooted hierarchy."""
 
 
