@@ -15,6 +15,7 @@ Any failure before step 5's promote leaves the previous live graph untouched (``
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -216,7 +217,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         result.timings["analyses"] = time.perf_counter() - t3
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{
-            "id": "current", "startedAt": started.isoformat(timespec="seconds"),
+            "id": "current", "buildId": uuid.uuid4().hex, "startedAt": started.isoformat(timespec="seconds"),
             "finishedAt": finished.isoformat(timespec="seconds"), "dataDir": str(data_dir.resolve()),
             "sources": [s.id for s in sources], "elements": result.elements,
         }])
