@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 
 from .. import __version__
 from ..errors import UserError
+from ..sources import DEFAULT_MAP as DEFAULT_MAP  # the map analysed when one is needed (re-exported)
 from ..store.base import GraphStore
 
 ANALYSES_DATASET = "cellmap-kg-analyses"
 """``dataset`` of every relationship written by an analysis, and the id of its ``Dataset`` node."""
-DEFAULT_MAP = "U2OS-2023-05"
-"""The cell map analysed when one map is needed (the U2OS map of Schaffer et al. 2025)."""
 
 
 class AnalysisError(UserError, RuntimeError):

@@ -26,10 +26,10 @@ from pathlib import Path
 from ..errors import UserError
 from ..loaders.cellmap import Hierarchy, MapAssembly
 from ..loaders.hcx import write_hcx
+from ..sources import DEFAULT_MAP
 from ..store.base import GraphStore
 from .cx2 import CX2Network
 
-DEFAULT_MAP = "U2OS-2023-05"
 DEFAULT_INTERACTIONS = ("PROXIMAL_TO",)
 INTERACTION_TYPES = ("PROXIMAL_TO", "PULLED_DOWN")
 """Protein-protein relationship types that may be written into the interactome."""
