@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ...queries.registry import QuerySpec, get_query
+from ...queries.registry import QuerySpec, get_query, load_queries
 from ..access import StoreAccess
 from ..pagination import PageParams
 from ..settings import ApiSettings
@@ -27,8 +27,9 @@ async def access(request: Request) -> StoreAccess:
 
 
 async def queries(request: Request) -> dict[str, QuerySpec]:
-    """The query library by name (parsed once per process, see ``load_queries``)."""
-    return request.app.state.queries
+    """The query library by name (parsed once per process and again when a file changes, see
+    ``load_queries``)."""
+    return load_queries()
 
 
 def ask(access: StoreAccess, settings: ApiSettings, name: str, **params: Any) -> list[dict]:
