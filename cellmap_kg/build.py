@@ -15,11 +15,13 @@ Any failure before step 5's promote leaves the previous live graph untouched (``
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import UserError
 from .loaders.base import LoadReport, LoadResult, MissingDataError, NodeBatch
 from .loaders.symbols import SymbolResolver
 from .schema import SCHEMA, SchemaError
@@ -29,7 +31,7 @@ from .store.base import GraphStore
 PROTEIN = "Protein"
 
 
-class BuildError(RuntimeError):
+class BuildError(UserError, RuntimeError):
     """The build failed; the previous graph is intact. The message says which step and source failed."""
 
 
@@ -215,7 +217,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         result.timings["analyses"] = time.perf_counter() - t3
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{
-            "id": "current", "startedAt": started.isoformat(timespec="seconds"),
+            "id": "current", "buildId": uuid.uuid4().hex, "startedAt": started.isoformat(timespec="seconds"),
             "finishedAt": finished.isoformat(timespec="seconds"), "dataDir": str(data_dir.resolve()),
             "sources": [s.id for s in sources], "elements": result.elements,
         }])

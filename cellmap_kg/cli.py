@@ -62,24 +62,35 @@ def cmd_build(args) -> int:
     timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
     console.print(f"timings: {timings}")
     if not args.no_answer and not args.source:
-        from .queries.registry import load_queries, run_query
-        from .ui import render_rows
-
-        spec = load_queries()[FLAGSHIP]
-        rows = run_query(store, FLAGSHIP)
-        console.print(f"\n[bold]{spec.question}[/]  (cellmap-kg query {FLAGSHIP})")
-        render_rows(rows, "table")
-        if not rows:
-            mutated = store.query("MATCH (a:Assembly)-[r:RECURRENTLY_MUTATED_IN]->(:TumourType {name: $t}) "
-                                  "WHERE r.q <= 0.4 RETURN a.id AS id, a.name AS name ORDER BY id",
-                                  {"t": spec.parameters["tumourType"].default})
-            names = "; ".join(f"{r['id']} ({r['name']})" for r in mutated) or "none"
-            console.print(f"No poorly characterized protein (<= 10 PubMed articles) sits in an assembly that HiSig "
-                          f"finds recurrently mutated across the paediatric cohort (q <= 0.4: {names}). "
-                          "The same question under the frequency rule (>= 2% of tumours with a mutated member):")
-            render_rows(run_query(store, FLAGSHIP, rule="frequency"), "table")
+        flagship_answer(store)
     store.close()
     return 0
+
+
+def flagship_answer(store) -> None:
+    """Print the answer to the flagship question (query ``FLAGSHIP`` with its declared defaults). If it has no row,
+    say which assemblies the default rule found recurrently mutated (query ``mutated-assemblies`` with the same
+    thresholds) and print the answer under the flagship's other rule (``frequency``). Every threshold shown is the
+    query header's default."""
+    from .queries.registry import get_query
+    from .ui import console, render_rows
+
+    spec = get_query(FLAGSHIP)
+    defaults = spec.defaults()
+    rows = spec.run(store)
+    console.print(f"\n[bold]{spec.question}[/]  (cellmap-kg query {FLAGSHIP})")
+    render_rows(rows, "table")
+    if rows:
+        return
+    mutated = get_query("mutated-assemblies").run(store, {"maxQ": defaults["maxQ"], "tumourType":
+                                                          defaults["tumourType"], "map": defaults["map"]})
+    names = "; ".join(f"{r['assembly']} ({r['name']}, {r['size']} proteins)" for r in mutated) or "none"
+    console.print(f"No poorly characterized protein (<= {defaults['maxPublications']} PubMed articles) sits in an "
+                  f"assembly of <= {defaults['maxSize']} proteins that HiSig finds recurrently mutated in "
+                  f"{defaults['tumourType']} (q <= {defaults['maxQ']}; recurrently mutated: {names}). The same "
+                  f"question under the frequency rule (>= {defaults['minFrequency']:.0%} of tumours with a mutated "
+                  "member):")
+    render_rows(spec.run(store, {"rule": "frequency"}), "table")
 
 
 def cmd_fetch(args) -> int:
@@ -217,11 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from .errors import user_errors
+    from .errors import UserError
 
     try:
         return args.func(args)
-    except user_errors() as exc:
+    except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         if os.environ.get("CELLMAP_KG_DEBUG"):
             raise

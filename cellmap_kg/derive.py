@@ -31,8 +31,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import UserError
 
-class DerivationError(ValueError):
+
+class DerivationError(UserError, ValueError):
     """A derivation input is missing or not in the expected form (the message names the file and the problem)."""
 
 

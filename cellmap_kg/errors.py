@@ -1,28 +1,19 @@
-"""The exceptions a user can cause (bad input, missing data, unreachable store, bad parameters).
+"""The one base class of the errors a user can cause and fix (bad input, missing data, unreachable store, bad
+parameters, unknown names).
 
-The CLI prints these as one-line errors instead of tracebacks; anything else is a bug and keeps its traceback.
+Every module's user-facing error derives from :class:`UserError` (``DataFormatError``, ``StoreError``,
+``QueryParameterError``, ``HcxExportError`` ...). The CLI catches this one type and prints its message on one line
+(``error: ...``, exit status 1; ``CELLMAP_KG_DEBUG=1`` re-raises for the traceback); the REST API answers it with
+the error body. Anything else is a bug and keeps its traceback.
+
+This module imports nothing from the package, so every module can derive from it without an import cycle.
 """
 
 from __future__ import annotations
 
 
-def user_errors() -> tuple[type[BaseException], ...]:
-    """Exception classes that describe a user-fixable problem (imported lazily to keep CLI start-up fast)."""
-    from .analyses.graph_io import AnalysisError
-    from .build import BuildError
-    from .derive import DerivationError
-    from .fetch import FetchError
-    from .gnn.errors import GNNError
-    from .loaders.base import DataFormatError, MissingDataError
-    from .schema import SchemaError
-    from .store.base import StoreError
+class UserError(Exception):
+    """Base of every user-fixable error of cellmap-kg. The message says what was wrong and what was expected,
+    naming the file and line, parameter or name concerned. Subclasses usually also derive from the built-in type
+    that fits (``ValueError``, ``LookupError``, ``FileNotFoundError``, ``RuntimeError``)."""
 
-    errors: list[type[BaseException]] = [BuildError, DataFormatError, MissingDataError, SchemaError, StoreError,
-                                         FetchError, DerivationError, AnalysisError,
-                                         GNNError]
-    try:
-        from .queries.registry import QueryParameterError
-        errors.append(QueryParameterError)
-    except ImportError:
-        pass
-    return tuple(errors)

@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .derive import DerivationError, bioconductor_export, deb_member, llm_name_table, xlsx_sheet
+from .errors import UserError
 from .sources import Source, SourceFile, load_sources
 
 CHUNK = 1 << 16
@@ -34,7 +35,7 @@ TIMEOUT_S = 60
 DOWNLOADS_DIR = ".downloads"
 
 
-class FetchError(RuntimeError):
+class FetchError(UserError, RuntimeError):
     """A file could not be downloaded (HTTP error, unreachable host, unknown source id, nothing declared)."""
 
 

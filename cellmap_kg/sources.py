@@ -16,6 +16,10 @@ from pathlib import Path
 import yaml
 
 SOURCES_FILE = Path(__file__).with_name("sources.yaml")
+DEFAULT_MAP = "U2OS-2023-05"
+"""The id of the U2OS cell map (Schaffer et al. 2025; source ``u2os-cellmap-2023-05``, whose loader writes it): the
+map that analyses, exports, the GNN and the REST API use when none is named. Declared once here; the ``map``
+defaults in query headers (read by Neo4j Browser users too) are checked against it by the query tests."""
 DATA_ENV = "CELLMAP_KG_DATA"
 
 

@@ -45,8 +45,19 @@ class BuildUI:
         self.progress.update(self.tasks[phase], advance=n, description=what)
 
 
+MAX_ITEMS = 5
+"""List items named in a table cell before the rest are counted (``+N more``); ``--format json`` keeps them all."""
+LABEL_KEYS = ("symbol", "id", "name", "compartment", "tumourType", "partner", "term", "key")
+"""Keys whose value names a map in a summarised list (the first one present), e.g. an assembly by ``id``."""
+
+
 def render_rows(rows: list[dict], fmt: str = "table", title: str | None = None, out=None) -> None:
-    """Print query ``rows`` as a rich ``table``, ``json`` (list of objects) or ``csv`` (header + rows)."""
+    """Print query ``rows`` as a rich ``table``, ``json`` (list of objects, everything kept) or ``csv`` (header +
+    rows, nested values as JSON).
+
+    ``table`` stays readable when columns hold maps or lists: a single row prints as a record (one line per
+    column: name, value), and nested values are summarised by :func:`summarise` (the first ``MAX_ITEMS`` items by
+    name, then ``+N more``)."""
     out = out or sys.stdout
     if fmt == "json":
         out.write(json.dumps(rows, indent=2, default=str) + "\n")
@@ -57,26 +68,65 @@ def render_rows(rows: list[dict], fmt: str = "table", title: str | None = None, 
         writer = csv.writer(buf)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([_csv_cell(row.get(c)) for c in columns])
         out.write(buf.getvalue())
         return
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*[_cell(row.get(c)) for c in columns])
+    if len(rows) == 1:
+        table = Table(title=title, show_header=False, show_lines=False)
+        table.add_column("column", style="bold", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        for c in columns:
+            table.add_row(c, summarise(rows[0][c]))
+    else:
+        table = Table(title=title, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for row in rows:
+            table.add_row(*[summarise(row.get(c)) for c in columns])
     Console(file=out, width=200).print(table)
     Console(file=out).print(f"{len(rows)} row(s)")
 
 
-def _cell(value) -> str:
+def summarise(value, max_items: int = MAX_ITEMS) -> str:
+    """``value`` as short text for a table cell: ``None`` -> empty, floats to 4 significant digits, a map as
+    ``key=value`` pairs (nested lists counted), a list of maps as ``N: a, b, c +K more`` named by their first
+    ``LABEL_KEYS`` key, a list of scalars as ``a, b, c +K more``."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
-    if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
+        return ", ".join(f"{k}={_scalar(v)}" for k, v in value.items() if v is not None and v != [])
+    if isinstance(value, list | tuple):
+        if not value:
+            return ""
+        shown = [_item_name(v) for v in value[:max_items]]
+        more = f" +{len(value) - max_items} more" if len(value) > max_items else ""
+        count = f"{len(value)}: " if any(isinstance(v, dict) for v in value) else ""
+        return count + ", ".join(shown) + more
+    return str(value)
+
+
+def _scalar(value) -> str:
+    """A value inside a map: scalars as text, lists as ``[N]``."""
+    if isinstance(value, list | tuple):
+        return f"[{len(value)}]"
+    if isinstance(value, dict):
+        return "{...}"
+    return summarise(value)
+
+
+def _item_name(value) -> str:
+    if isinstance(value, dict):
+        key = next((k for k in LABEL_KEYS if value.get(k) is not None), None)
+        return _scalar(value[key]) if key else summarise(value)
+    return _scalar(value)
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | dict):
         return json.dumps(value, default=str)
     return str(value)
 

@@ -14,15 +14,15 @@ import json
 from datetime import UTC, datetime
 
 from .. import __version__
+from ..errors import UserError
+from ..sources import DEFAULT_MAP as DEFAULT_MAP  # the map analysed when one is needed (re-exported)
 from ..store.base import GraphStore
 
 ANALYSES_DATASET = "cellmap-kg-analyses"
 """``dataset`` of every relationship written by an analysis, and the id of its ``Dataset`` node."""
-DEFAULT_MAP = "U2OS-2023-05"
-"""The cell map analysed when one map is needed (the U2OS map of Schaffer et al. 2025)."""
 
 
-class AnalysisError(RuntimeError):
+class AnalysisError(UserError, RuntimeError):
     """An analysis cannot run on this graph or could not write its results (the message says which and why)."""
 
 

@@ -11,6 +11,7 @@ Writes ``Assembly.mutatedTumours`` / ``Assembly.mutationFrequency`` (pan-cohort)
 
 from __future__ import annotations
 
+from ..sources import DEFAULT_MAP
 from ..store.base import GraphStore
 
 ANALYSIS = "mutation-frequency"
@@ -44,7 +45,7 @@ RETURN count(r) AS n
 """
 
 
-def compute_mutation_frequency(store: GraphStore, cohort: str = "Groebner2018", map_name: str = "U2OS-2023-05",
+def compute_mutation_frequency(store: GraphStore, cohort: str = "Groebner2018", map_name: str = DEFAULT_MAP,
                                kinds: tuple[str, ...] = DEFAULT_KINDS, dataset: str = "groebner-2018") -> dict:
     """Compute and write assembly mutation frequencies (pan-cohort and per tumour type) for one map.
 

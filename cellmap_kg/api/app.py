@@ -21,6 +21,7 @@ from ..queries.registry import load_queries
 from ..store import open_store
 from ..store.base import GraphStore
 from .access import StoreAccess
+from .cache import ResponseCache, ResponseCacheMiddleware
 from .errors import install_error_handlers
 from .routes import assemblies, cypher, meta, proteins, queries
 from .routes.meta import CountsCache
@@ -54,7 +55,8 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
     else:
         access = StoreAccess(lambda: open_store(settings.store_uri), settings.max_concurrency,
                              settings.acquire_timeout_s)
-    library = load_queries()
+    load_queries()  # fail at start-up, not on the first request, if a query file is malformed
+    cache = ResponseCache(settings.cache_entries)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -64,9 +66,10 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
     app = FastAPI(title="cellmap-kg", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.access = access
-    app.state.queries = library
+    app.state.cache = cache
     app.state.counts = CountsCache(settings.counts_ttl_s)
     install_error_handlers(app)
+    app.add_middleware(ResponseCacheMiddleware, access=access, cache=cache)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"], max_age=600)

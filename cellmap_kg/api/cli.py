@@ -25,7 +25,7 @@ def settings_from_args(args):
 
     given = {"store_uri": args.store, "cypher_timeout_ms": args.cypher_timeout_ms,
              "cypher_max_rows": args.cypher_max_rows, "query_timeout_ms": args.query_timeout_ms,
-             "max_concurrency": args.max_concurrency,
+             "max_concurrency": args.max_concurrency, "cache_entries": args.cache_entries,
              "cors_origins": tuple(args.cors_origin) if args.cors_origin else None,
              "cypher_enabled": True if args.cypher else None}
     return replace(ApiSettings.from_env(), **{k: v for k, v in given.items() if v is not None})
@@ -39,12 +39,13 @@ def cmd_serve(args) -> int:
     if args.workers > 1:
         os.environ.update(settings.to_env())
         uvicorn.run("cellmap_kg.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level=args.log_level, access_log=args.access_log)
+                    workers=args.workers, log_level=args.log_level, access_log=args.access_log, loop=args.loop,
+                    http=args.http)
     else:
         from .app import create_app
 
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
-                    access_log=args.access_log)
+                    access_log=args.access_log, loop=args.loop, http=args.http)
     return 0
 
 
@@ -53,7 +54,12 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     add_store_option(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="uvicorn worker processes (default 1; see docs/api.md for the measured choice)")
+    p.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"),
+                   help="event loop (default auto: uvloop when installed)")
+    p.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"),
+                   help="HTTP/1.1 parser (default auto: httptools when installed)")
     p.add_argument("--cypher", action="store_true", help="enable POST /cypher (read-only Cypher)")
     p.add_argument("--cypher-timeout-ms", type=int, default=None, metavar="MS",
                    help="timeout of one /cypher query (default 5000)")
@@ -65,6 +71,8 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="allow this origin by CORS (repeatable; default: no CORS)")
     p.add_argument("--max-concurrency", type=int, default=None, metavar="N",
                    help="store queries in flight at most (default 16)")
+    p.add_argument("--cache-entries", type=int, default=None, metavar="N",
+                   help="answers kept by the exact response cache (default 4096; 0 disables it)")
     p.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     p.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log each request")
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import UserError
 from ..queries.cypher_text import masked, top_level_statement_ends
 from ..store.base import GraphStore, QueryTimeout, StoreError
 
@@ -54,7 +55,7 @@ _CALL = re.compile(r"(?<![\w.$`])CALL\s+((?:`[^`]*`|[A-Za-z_][\w$]*)(?:\s*\.\s*(
                    re.IGNORECASE)
 
 
-class CypherRejected(ValueError):
+class CypherRejected(UserError, ValueError):
     """The query is not accepted by ``/cypher``: ``code`` is ``invalid_cypher`` (not one plannable statement) or
     ``write_rejected`` (it would write or call a procedure that is not known to be read-only)."""
 

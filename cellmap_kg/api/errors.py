@@ -9,6 +9,7 @@ logged with their traceback on the server and answered with a bare 500 body: no 
 status  code                   when
 ======  =====================  ==========================================================================
 400     invalid_cypher         ``/cypher``: the text is not a single valid Cypher query
+400     bad_request            any other user error (``cellmap_kg.errors.UserError``, message says why)
 403     cypher_disabled        ``/cypher`` is not enabled on this server
 403     write_rejected         ``/cypher``: the query would write, load files or call a writing procedure
 404     not_found              unknown route, protein, assembly or query
@@ -32,6 +33,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..errors import UserError
 from ..queries.registry import QueryParameterError, UnknownQueryError
 from ..store.base import BadParameter, QueryTimeout, StoreError
 from .access import StoreBusy
@@ -143,6 +145,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
         log.error("store error on %s %s: %s", request.method, request.url.path, exc)
         return error_response(503, "store_unavailable", "the graph store failed or cannot be reached")
+
+    @app.exception_handler(UserError)
+    async def _user_error(request: Request, exc: UserError) -> JSONResponse:
+        return error_response(400, "bad_request", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

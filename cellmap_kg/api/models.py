@@ -1,7 +1,8 @@
 """Response and request bodies of the REST API (pydantic models; they also document the API at ``/docs``).
 
-Property maps (``properties``) hold a node's declared properties as stored (see ``GET /schema`` for their types
-and units); the GNN ``embedding`` is left out of them.
+Property maps (``properties``) hold the columns of the library query behind the route (``protein``,
+``assembly``; see ``GET /queries``) that have no field of their own: declared properties as stored (``GET /schema``
+gives their types and units) and the query's lists (pull-downs, GO terms, enrichments ...).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ class Page(BaseModel, Generic[T]):
 
 
 class BuildInfo(BaseModel):
-    """When and from what the graph was built (the ``GraphBuild`` node)."""
+    """When and from what the graph was built (the ``GraphBuild`` node; ``buildId`` is new with every build)."""
 
+    buildId: str | None = None
     startedAt: str | None = None
     finishedAt: str | None = None
     sources: list[str] = []
@@ -64,7 +66,8 @@ class Localization(BaseModel):
 
 
 class Protein(BaseModel):
-    """``GET /proteins/{symbol}``: the protein, how the requested name was resolved, and its assemblies."""
+    """``GET /proteins/{symbol}``: the ``protein`` library query's record - how the requested name was resolved,
+    the extra labels, assemblies and localizations, and every other column of the query in ``properties``."""
 
     symbol: str = Field(description="HGNC-approved symbol")
     requested: str = Field(description="the name in the request")
@@ -85,7 +88,8 @@ class ProteinSummary(BaseModel):
 
 
 class Assembly(BaseModel):
-    """``GET /assemblies/{id}``: the assembly's properties, parents, children and member count."""
+    """``GET /assemblies/{id}``: the ``assembly`` library query's record - parents, children, member count and every
+    other column of the query (members, enrichments, annotation ...) in ``properties``."""
 
     id: str
     map: str | None = None

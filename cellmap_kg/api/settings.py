@@ -10,6 +10,7 @@ Environment variables (all optional):
 ``CELLMAP_KG_API_QUERY_TIMEOUT_MS``    timeout of library queries and endpoint reads in ms (default 30000)
 ``CELLMAP_KG_API_CORS_ORIGINS``        comma-separated origins allowed by CORS (default none: CORS off)
 ``CELLMAP_KG_API_MAX_CONCURRENCY``     store queries in flight at most (default 16)
+``CELLMAP_KG_API_CACHE_ENTRIES``       answers kept by the response cache (default 4096; 0 disables it)
 =====================================  =======================================================================
 """
 
@@ -38,6 +39,8 @@ class ApiSettings:
             ``acquire_timeout_s`` and then get 503.
         acquire_timeout_s: seconds a request waits for a store slot.
         counts_ttl_s: seconds ``/health`` caches the node/relationship counts.
+        cache_entries: answers kept by the exact response cache (keyed by the graph's build, see
+            ``cellmap_kg.api.cache``); 0 disables it.
     """
 
     store_uri: str | None = None
@@ -49,12 +52,15 @@ class ApiSettings:
     max_concurrency: int = 16
     acquire_timeout_s: float = 30.0
     counts_ttl_s: float = 60.0
+    cache_entries: int = 4096
 
     def __post_init__(self) -> None:
         for name in ("cypher_timeout_ms", "cypher_max_rows", "query_timeout_ms", "max_concurrency"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ValueError(f"ApiSettings.{name} must be a positive integer, got {value!r}")
+        if not isinstance(self.cache_entries, int) or isinstance(self.cache_entries, bool) or self.cache_entries < 0:
+            raise ValueError(f"ApiSettings.cache_entries must be an integer >= 0, got {self.cache_entries!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
@@ -83,6 +89,7 @@ class ApiSettings:
             query_timeout_ms=integer("QUERY_TIMEOUT_MS", defaults.query_timeout_ms),
             cors_origins=origins,
             max_concurrency=integer("MAX_CONCURRENCY", defaults.max_concurrency),
+            cache_entries=integer("CACHE_ENTRIES", defaults.cache_entries),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -94,6 +101,7 @@ class ApiSettings:
             ENV_PREFIX + "QUERY_TIMEOUT_MS": str(self.query_timeout_ms),
             ENV_PREFIX + "CORS_ORIGINS": ",".join(self.cors_origins),
             ENV_PREFIX + "MAX_CONCURRENCY": str(self.max_concurrency),
+            ENV_PREFIX + "CACHE_ENTRIES": str(self.cache_entries),
         }
         if self.store_uri:
             env["CELLMAP_KG_STORE"] = self.store_uri

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from ..cli_options import add_store_option
+from ..sources import DEFAULT_MAP
 
 
 def cmd_export_rdf(args) -> int:
@@ -71,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "proteins and their interactions), linked by HCX::interactionNetworkName.",
                            epilog="example: cellmap-kg export hcx u2os.cx2 --map U2OS-2023-05")
     p.add_argument("file", type=Path, help="output .cx2 file of the hierarchy")
-    p.add_argument("--map", default="U2OS-2023-05", help="the cell map (Assembly.map; default U2OS-2023-05)")
+    p.add_argument("--map", default=DEFAULT_MAP, help=f"the cell map (Assembly.map; default {DEFAULT_MAP})")
     p.add_argument("--interactions", default="PROXIMAL_TO", metavar="TYPES",
                    help="comma-separated protein-protein relationship types for the interactome "
                         "(PROXIMAL_TO, PULLED_DOWN) or 'none' (default PROXIMAL_TO)")

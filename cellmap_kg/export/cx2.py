@@ -27,6 +27,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import UserError
+
 ALIASES = {"nodes": {"name": "n", "represents": "r"}, "edges": {"interaction": "i"}}
 """Attribute aliases fixed by the CX2 specification."""
 
@@ -34,7 +36,7 @@ CX2_TYPES = ("string", "long", "integer", "double", "boolean",
              "list_of_string", "list_of_long", "list_of_integer", "list_of_double", "list_of_boolean")
 
 
-class CX2Error(ValueError):
+class CX2Error(UserError, ValueError):
     """A CX2 network cannot be written: an attribute has values of different types, or an unknown type."""
 
 

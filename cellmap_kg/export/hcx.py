@@ -23,18 +23,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
 from ..loaders.cellmap import Hierarchy, MapAssembly
 from ..loaders.hcx import write_hcx
+from ..sources import DEFAULT_MAP
 from ..store.base import GraphStore
 from .cx2 import CX2Network
 
-DEFAULT_MAP = "U2OS-2023-05"
 DEFAULT_INTERACTIONS = ("PROXIMAL_TO",)
 INTERACTION_TYPES = ("PROXIMAL_TO", "PULLED_DOWN")
 """Protein-protein relationship types that may be written into the interactome."""
 
 
-class HcxExportError(ValueError):
+class HcxExportError(UserError, ValueError):
     """The map to export does not exist or is not a single-rooted hierarchy."""
 
 

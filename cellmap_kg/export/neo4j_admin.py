@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import UserError
 from ..schema import SCHEMA, NodeType, RelationshipType, Schema
 from ..store.base import GraphStore
 from ..store.neo4j_ddl import constraint_statements, fulltext_index_statements
@@ -49,7 +50,7 @@ IMPORT_SCRIPT = "neo4j-admin-import.sh"
 SCHEMA_SCRIPT = "schema.cypher"
 
 
-class ExportError(RuntimeError):
+class ExportError(UserError, RuntimeError):
     """The graph cannot be exported as asked (the message says which element and why)."""
 
 

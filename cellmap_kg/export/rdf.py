@@ -30,6 +30,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, VOID, XSD
 
+from ..errors import UserError
 from ..store.base import GraphStore
 from .rdf_vocabulary import ASSEMBLY_BASE, ASSEMBLY_PROPERTIES, CMKG, IDENTIFIERS, OBO, RDFS_KIND, TERMS
 
@@ -39,7 +40,7 @@ FORMATS = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".xml": "xml", ".jsonld
 """File suffix -> rdflib serialization format."""
 
 
-class RdfExportError(ValueError):
+class RdfExportError(UserError, ValueError):
     """Unknown map or output format."""
 
 

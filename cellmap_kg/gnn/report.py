@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..sources import DEFAULT_MAP
 from .experiment import COEMBEDDING, GNN, GNN_ON_COEMBEDDING, ExperimentResult, best_heuristic
 from .export import GraphExport
 
 METRICS = ("auc", "ap", "hits@20", "hits@50", "hits@100", "mrr")
 METRIC_NAMES = {"auc": "ROC-AUC", "ap": "AP", "hits@20": "Hits@20", "hits@50": "Hits@50", "hits@100": "Hits@100",
                 "mrr": "MRR (hard)"}
-EMBEDDING_MAP = "U2OS-2023-05"
+EMBEDDING_MAP = DEFAULT_MAP
 MAX_TSNE_POINTS = 2000
 
 LEAKAGE_STATEMENT = """\

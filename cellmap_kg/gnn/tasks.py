@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 from torch_geometric.data import HeteroData
 
+from ..sources import DEFAULT_MAP
 from .export import GraphExport
 from .spec import EDGE_SPECS, EdgeType
 
@@ -73,7 +74,7 @@ TASKS: dict[str, Task] = {
     "ppi": Task("ppi", ("Protein", "PULLED_DOWN", "Protein"), undirected=True, drop_relationships=("SUBUNIT_OF",),
                 pair_features=("relation", "whole")),
     "membership": Task("membership", ("Protein", "MEMBER_OF", "Assembly"), undirected=False,
-                       target_map="U2OS-2023-05"),
+                       target_map=DEFAULT_MAP),
 }
 
 

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import UserError
+
 MAX_EXAMPLES = 5
 
 
-class DataFormatError(ValueError):
+class DataFormatError(UserError, ValueError):
     """A source file does not have the expected format.
 
     The message names the file, the 1-based line (header = line 1) and what was expected, e.g.
@@ -39,7 +41,7 @@ class DataFormatError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-class MissingDataError(FileNotFoundError):
+class MissingDataError(UserError, FileNotFoundError):
     """A file the loader needs is not in the data directory (run ``cellmap-kg fetch`` or set ``--data``)."""
 
 

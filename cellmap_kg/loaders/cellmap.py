@@ -27,12 +27,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..sources import DEFAULT_MAP
 from .base import DataFormatError, LoadResult, parse_int, read_table, require
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
 U2OS_DATASET = "u2os-cellmap-2023-05"
-U2OS_MAP = "U2OS-2023-05"
+U2OS_MAP = DEFAULT_MAP
 U2OS_DIR = "u2os_cellmap_draft/May2023_final"
 U2OS_STEM = "muse_imgdim_1024_ppidim_1024_latentd_128_layered.chi_10.maxres_80.alg_leiden.pruned"
 U2OS_NODES = f"{U2OS_DIR}/{U2OS_STEM}.nodes"

@@ -15,6 +15,11 @@
 //     type: "list[string]"
 //     default: [opencell-2022, bioplex-3.0-hek293t, cellmaps-pipeline-example, u2os-coembedding-2022]
 //     description: data sets whose edges are shown (Dataset.id of the PULLED_DOWN and PROXIMAL_TO relationships)
+//   kinds:
+//     type: "list[string]"
+//     default: [PULLED_DOWN, PROXIMAL_TO]
+//     choices: [PULLED_DOWN, PROXIMAL_TO]
+//     description: relationship types shown (AP-MS pull-downs, co-embedding proximity)
 //   limit:
 //     type: int
 //     default: 1000
@@ -24,7 +29,7 @@
 // columns: [source, target, kind, dataset, interactionStoichiometry, abundanceStoichiometry, pValue, enrichment, pInt,
 //   cosine]
 MATCH (a:Assembly {id: $id})<-[:MEMBER_OF]-(source:Protein)-[r:PULLED_DOWN|PROXIMAL_TO]->(target:Protein)
-WHERE r.dataset IN $datasets AND (target)-[:MEMBER_OF]->(a)
+WHERE r.dataset IN $datasets AND type(r) IN $kinds AND (target)-[:MEMBER_OF]->(a)
 RETURN source.symbol AS source,
        target.symbol AS target,
        type(r) AS kind,

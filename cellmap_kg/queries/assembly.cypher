@@ -27,10 +27,10 @@ WITH a,
         {section: 'unexpected', k1: odd.symbol, k2: 0, value: odd.symbol}]
      + [(parent:Assembly)-[:CONTAINS]->(a) |
         {section: 'parents', k1: parent.size, k2: parent.id,
-         value: {id: parent.id, name: parent.name, size: parent.size}}]
+         value: {id: parent.id, name: parent.name, map: parent.map, size: parent.size}}]
      + [(a)-[:CONTAINS]->(child:Assembly) |
         {section: 'children', k1: child.size, k2: child.id,
-         value: {id: child.id, name: child.name, size: child.size}}]
+         value: {id: child.id, name: child.name, map: child.map, size: child.size}}]
      + [(a)-[e:ENRICHED_FOR]->(component) |
         {section: 'enrichments', k1: e.fdr, k2: -e.jaccard,
          value: {resource: e.resource, id: coalesce(component.id, component.name), name: component.name,

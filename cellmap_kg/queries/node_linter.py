@@ -21,6 +21,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from ..errors import UserError
+
 HERE = Path(__file__).parent
 PACKAGE_FILES = ("package.json", "package-lock.json")
 SCRIPT = "lint_cypher.mjs"
@@ -28,7 +30,7 @@ INSTALL_TIMEOUT_S = 600
 LINT_TIMEOUT_S = 300
 
 
-class LintToolError(RuntimeError):
+class LintToolError(UserError, RuntimeError):
     """node/npm are missing, the linter could not be installed, or it crashed (the message says which)."""
 
 

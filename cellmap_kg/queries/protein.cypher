@@ -9,25 +9,41 @@
 //   BioPlex pInt; strongest first), its direct GO annotations with evidence codes, CORUM complexes, tumour
 //   mutations, HPA immunofluorescence images, HiSig per-gene mutation scores (TCGA), multi-localization (paths to
 //   the root of the U2OS map; computed by the multi-localization analysis) and functions proposed by association.
-//   The symbol is matched on the HGNC-approved symbol first; if no protein has it, on previous symbols and
-//   aliases (an alias shared by several genes gives one row per gene). Unknown symbols give no row.
+//   The name is resolved as HGNC symbols are used in practice, case-insensitively, in this order (`resolvedBy`):
+//   the approved symbol as written (`approved`, an index lookup); else an approved symbol in another letter case
+//   (`case`); else an HGNC previous symbol (`previous`); else an alias (`alias`). The first step that finds a
+//   protein decides; a name that is the previous symbol or alias of several genes gives one row per gene (the
+//   REST API answers such a name with the candidates). Resolving a name other than an approved symbol scans every
+//   protein's names (~0.1 s on the full graph). Unknown names give no row. `labels` adds Bait / Prey.
 // parameters:
 //   symbol:
 //     type: string
-//     description: HGNC-approved symbol (Protein.symbol), e.g. DPP9; a previous symbol or alias also works
+//     description: HGNC-approved symbol (Protein.symbol), e.g. DPP9; another letter case, a previous symbol or an
+//       alias also works
 // example: {symbol: DPP9}
-// columns: [symbol, name, hgncId, entrezId, uniprot, ensembl, previousSymbols, aliases, geneType, chromosome,
+// columns: [symbol, resolvedBy, labels, name, hgncId, entrezId, uniprot, ensembl, previousSymbols, aliases,
+//   geneType, chromosome,
 //   pubmedCount, goAnnotationCount, abundance, multiLocalized, pathsToRoot, terminalAssemblies, assemblies,
 //   localizations, preys, baits, goTerms, complexes, mutations, mutationScores, images, putativeFunctions]
 OPTIONAL MATCH (exact:Protein {symbol: $symbol})
-WITH exact
-OPTIONAL MATCH (renamed:Protein)
-WHERE exact IS NULL AND ($symbol IN renamed.previousSymbols OR $symbol IN renamed.aliases)
-WITH coalesce(exact, renamed) AS p
+WITH exact, toUpper($symbol) AS wanted
+OPTIONAL MATCH (other:Protein)
+WHERE exact IS NULL
+  AND (toUpper(other.symbol) = wanted
+       OR any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted)
+       OR any(x IN coalesce(other.aliases, []) WHERE toUpper(x) = wanted))
+WITH coalesce(exact, other) AS p,
+     CASE WHEN exact IS NOT NULL THEN 0
+          WHEN toUpper(other.symbol) = wanted THEN 1
+          WHEN any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted) THEN 2
+          ELSE 3 END AS step
 WHERE p IS NOT NULL
+WITH collect({protein: p, step: step}) AS found, min(step) AS first
+UNWIND [f IN found WHERE f.step = first] AS chosen
+WITH chosen.protein AS p, ['approved', 'case', 'previous', 'alias'][first] AS resolvedBy
 // Every list item is one row {section, k1, k2, k3 (sort keys), value}: one sort, one collect, no rows multiplied
 // by the length of other lists.
-WITH p,
+WITH p, resolvedBy,
      [{section: '', k1: 0, k2: 0, k3: 0, value: null}]
      + [(p)-[:MEMBER_OF]->(a:Assembly) |
         {section: 'assemblies', k1: a.size, k2: a.id, k3: 0,
@@ -70,10 +86,12 @@ WITH p,
                  fdr: f.fdr}}]
        AS items
 UNWIND items AS item
-WITH p, item
+WITH p, resolvedBy, item
 ORDER BY item.section, item.k1, item.k2, item.k3
-WITH p, collect(item) AS items
+WITH p, resolvedBy, collect(item) AS items
 RETURN p.symbol AS symbol,
+       resolvedBy,
+       labels(p) AS labels,
        p.name AS name,
        p.hgncId AS hgncId,
        p.entrezId AS entrezId,

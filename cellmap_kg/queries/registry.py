@@ -69,13 +69,16 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..errors import UserError
 from ..schema import SCHEMA
 from .cypher_text import line_column, parameter_uses, returned_columns, top_level_statement_ends
 
@@ -99,7 +102,7 @@ _COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 
-class QueryDefinitionError(ValueError):
+class QueryDefinitionError(UserError, ValueError):
     """A query file is malformed. ``path`` and 1-based ``line`` locate the problem; the message says what was
     expected."""
 
@@ -108,7 +111,7 @@ class QueryDefinitionError(ValueError):
         super().__init__(f"{path}:{line}: {message}")
 
 
-class QueryParameterError(ValueError):
+class QueryParameterError(UserError, ValueError):
     """A parameter given to a query is unknown, missing or not of its declared type (``query``, ``parameter``)."""
 
     def __init__(self, query: str, parameter: str | None, message: str):
@@ -116,7 +119,7 @@ class QueryParameterError(ValueError):
         super().__init__(f"query {query!r}: {message}")
 
 
-class UnknownQueryError(LookupError):
+class UnknownQueryError(UserError, LookupError):
     """No query file of that name."""
 
 
@@ -520,15 +523,47 @@ def parse_query_file(path: Path) -> QuerySpec:
     return spec
 
 
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec]]] = {}
+"""Parsed libraries by directory, with the (file name, mtime in ns, size in bytes) of each file they were read
+from: ``load_queries`` parses a directory once per process and again only when that signature changes."""
+_LOADED_LOCK = threading.Lock()
+
+
+def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """``(file name, mtime_ns, size)`` of every ``*.cypher`` file of ``directory``, sorted: one ``scandir``."""
+    with os.scandir(directory) as entries:
+        found = [(e.name, e.stat()) for e in entries if e.name.endswith(".cypher") and e.is_file()]
+    return tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in found))
+
+
+def library_version(directory: Path | str | None = None) -> tuple[tuple[str, int, int], ...]:
+    """``(file name, mtime_ns, size)`` of every query file of ``directory`` (default: the package library): it
+    changes whenever a query file is added, removed or edited (one directory scan, ~0.1 ms). Part of the REST
+    response cache's key."""
+    return _signature(Path(directory).resolve() if directory is not None else QUERY_DIR)
+
+
 def load_queries(directory: Path | str | None = None) -> dict[str, QuerySpec]:
     """Every ``*.cypher`` file of ``directory`` (default: the package's query library), by name, sorted.
-    Raises ``QueryDefinitionError`` for the first malformed file and ``FileNotFoundError`` for a missing
-    directory."""
+
+    Parsed once per process and directory: later calls stat the files (one directory scan, ~0.1 ms) and parse
+    again only if a file was added, removed or changed (mtime or size), so that running a query costs what the
+    database costs. Returns a new dict each call (the specs themselves are immutable). Raises
+    ``QueryDefinitionError`` for the first malformed file and ``FileNotFoundError`` for a missing directory."""
     directory = Path(directory) if directory is not None else QUERY_DIR
     if not directory.is_dir():
         raise FileNotFoundError(f"query directory {directory} does not exist")
-    specs = [parse_query_file(path) for path in sorted(directory.glob("*.cypher"))]
-    return {spec.name: spec for spec in specs}
+    key = directory.resolve()
+    signature = _signature(key)
+    cached = _LOADED.get(key)
+    if cached is None or cached[0] != signature:
+        with _LOADED_LOCK:
+            cached = _LOADED.get(key)
+            if cached is None or cached[0] != signature:
+                specs = [parse_query_file(key / name) for name, _, _ in signature]
+                cached = (signature, {spec.name: spec for spec in specs})
+                _LOADED[key] = cached
+    return dict(cached[1])
 
 
 def get_query(name: str, queries: dict[str, QuerySpec] | None = None) -> QuerySpec:

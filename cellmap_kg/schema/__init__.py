@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import UserError
+
 SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
 
 PROPERTY_TYPES = {
@@ -34,7 +36,7 @@ PROPERTY_TYPES = {
 }
 
 
-class SchemaError(ValueError):
+class SchemaError(UserError, ValueError):
     """A schema declaration, or a row checked against it, is invalid."""
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 
+from ..errors import UserError
 from ..schema import SCHEMA, Schema, SchemaError
 from .indexing import contains_search_cypher, fulltext_properties, identifier, search_terms
 
 DEFAULT_BATCH_SIZE = 5000
 
 
-class StoreError(RuntimeError):
+class StoreError(UserError, RuntimeError):
     """The store could not be reached, started, or answered with an error (the message says which and why)."""
 
 

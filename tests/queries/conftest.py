@@ -1,6 +1,7 @@
 """Fixtures of the query-library tests: the full real graph, and the raw files the answers are checked against.
 
-``library_store`` is the shared ``graph_store`` (the session's full build, or ``$CELLMAP_KG_TEST_STORE``).
+``library_store`` is the shared ``graph_store`` (the session's full build, or ``$CELLMAP_KG_TEST_STORE``);
+``reference`` reads the raw files through ``cellmap_kg.queries.reference``.
 """
 
 from __future__ import annotations
@@ -22,3 +23,12 @@ def analysed(library_store):
     missing = [t for t in ("ENRICHED_FOR", "RECURRENTLY_MUTATED_IN", "PUTATIVE_FUNCTION") if not counts.get(t)]
     assert not missing, f"the built graph has no {missing}: the default build should run the analyses"
     return library_store
+
+
+@pytest.fixture(scope="session")
+def reference(data_dir):
+    """The raw files as tidy tables with approved symbols (``cellmap_kg.queries.reference.RawData``): the oracle
+    the library's answers are checked against, shared with benchmarks/queries.py."""
+    from cellmap_kg.queries.reference import RawData
+
+    return RawData(data_dir)

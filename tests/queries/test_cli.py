@@ -19,10 +19,11 @@ def test_docs_queries_shows_example_output_from_the_graph(library_store, tmp_pat
     assert main(["docs-queries", "--store", library_store.uri, "--out", str(out), "--max-rows", "3"]) == 0
     text = out.read_text()
     assert text.startswith(f"# Query library\n\n{len(load_queries())} queries.")
-    protein = text[text.index("## protein\n"):text.index("## putative-functions\n")]
+    protein = text[text.index("## protein\n"):text.index("## protein-list\n")]
     assert 'Example output with `symbol` = `"DPP9"` (1 row):' in protein
-    assert "| DPP9 | dipeptidyl peptidase 9 | HGNC:18648 |" in protein and "U2OS-2023-05:Cluster2-77" in protein
-    lineage = text[text.index("## assembly-lineage\n"):text.index("## compartment-members\n")]
+    assert "| DPP9 | approved | Protein, Bait, Prey | dipeptidyl peptidase 9 | HGNC:18648 |" in protein
+    assert "U2OS-2023-05:Cluster2-77" in protein
+    lineage = text[text.index("## assembly-lineage\n"):text.index("## assembly-list\n")]
     assert "(2 rows):" in lineage and "U2OS-2023-05:Cluster0-0" in lineage
 
 

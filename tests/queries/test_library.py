@@ -8,15 +8,16 @@ fixture, which fails if the default build did not write them.
 from __future__ import annotations
 
 import random
+import re
 
 import networkx as nx
 import pandas as pd
 import pytest
 
-from cellmap_kg.loaders.cellmap import U2OS_EDGES
+from cellmap_kg.queries import reference as ref
 from cellmap_kg.queries.registry import QueryParameterError, load_queries, run_query
+from cellmap_kg.sources import DEFAULT_MAP as MAP
 
-MAP = "U2OS-2023-05"
 ROOT = f"{MAP}:Cluster0-0"
 RNASE_P = f"{MAP}:Cluster3-65"          # C18orf21 with POP1, POP4, POP5, RPP30 (Schaffer et al. 2025)
 ISGF3_DPP9 = f"{MAP}:Cluster2-77"       # DPP9 with STAT1, STAT2, IRF9
@@ -57,6 +58,87 @@ def test_protein__previous_symbol_finds_the_renamed_gene_and_unknown_gives_nothi
     assert q(library_store, "protein", symbol="NOT-A-GENE") == []
 
 
+@pytest.mark.parametrize(("name", "found"), [
+    ("DPP9", [("DPP9", "approved")]),
+    ("septin1", [("SEPTIN1", "case")]),                          # approved symbol in another letter case
+    ("SEPT1", [("SEPTIN1", "previous")]),                        # HGNC previous symbol (renamed 2019)
+    ("sept1", [("SEPTIN1", "previous")]),
+    ("LFS1", [("TP53", "alias")]),
+    ("p53", [("TP53", "alias")]),                                # alias in another letter case
+    ("PNUTL3", [("SEPTIN1", "alias"), ("SEPTIN2", "alias")]),   # alias of two genes: one row each
+    ("NOT-A-GENE", []),
+])
+def test_protein__names_resolve_case_insensitively_in_hgnc_order(library_store, name, found):
+    rows = q(library_store, "protein", symbol=name)
+    assert [(r["symbol"], r["resolvedBy"]) for r in rows] == found
+
+
+def test_protein__labels_name_the_ap_ms_roles(library_store):
+    [row] = q(library_store, "protein", symbol="DPP9")
+    assert set(row["labels"]) == {"Protein", "Bait", "Prey"}   # an OpenCell/BioPlex bait and someone's prey
+
+
+def test_protein_list__pages_in_symbol_order_with_the_total(library_store):
+    total = library_store.counts()["nodes"]["Protein"]
+    first = q(library_store, "protein-list", limit=5)
+    second = q(library_store, "protein-list", offset=5, limit=5)
+    symbols = [r["symbol"] for r in first + second]
+    assert symbols == sorted(symbols) and len(set(symbols)) == 10
+    assert {r["total"] for r in first + second} == {total}
+    assert [r["symbol"] for r in q(library_store, "protein-list", offset=total - 2, limit=5)] == \
+        [r["symbol"] for r in q(library_store, "protein-list", offset=total - 2, limit=2)]
+    assert q(library_store, "protein-list", offset=total) == []
+
+
+def test_assembly_list__the_u2os_map_as_in_the_nodes_file(library_store, reference):
+    rows = q(library_store, "assembly-list", map=MAP, limit=1000)
+    assert [r["id"] for r in rows] == sorted(reference.memberships) and rows[0]["total"] == 270
+    assert {r["size"] for r in rows if r["id"] == RNASE_P} == {5}
+    everything = q(library_store, "assembly-list", limit=1)
+    assert everything[0]["total"] > 270                          # other maps too (CM4AI, NeST)
+    picked = q(library_store, "assembly-list", ids=[RNASE_P, ROOT, "U2OS-2023-05:NoSuchCluster"])
+    assert [r["id"] for r in picked] == [ROOT, RNASE_P] and picked[0]["total"] == 2
+
+
+@pytest.mark.parametrize(("assembly", "offset", "limit"), [(RNASE_P, 0, 1000), (RNASE_P, 2, 2), (ROOT, 100, 50)])
+def test_assembly_members__pages_as_in_the_nodes_file(library_store, reference, assembly, offset, limit):
+    spec = load_queries()["assembly-members"]
+    rows = q(library_store, "assembly-members", id=assembly, offset=offset, limit=limit)
+    params = spec.bind({"id": assembly, "offset": offset, "limit": limit})
+    assert ref.COMPARISONS["assembly-members"].from_rows(rows) == ref.raw_members(reference, params)
+    assert q(library_store, "assembly-members", id="U2OS-2023-05:NoSuchCluster") == []
+
+
+def test_assembly_members__carry_hgnc_ids(library_store):
+    [row] = q(library_store, "assembly-members", id=RNASE_P)
+    assert {m["symbol"]: m["hgncId"] for m in row["members"]}["POP1"] == "HGNC:30129"
+
+
+@pytest.mark.parametrize("assembly", [RNASE_P, ISGF3_DPP9, ROOT])
+def test_assembly_ancestry__depths_as_in_the_edges_file(library_store, reference, assembly):
+    rows = q(library_store, "assembly-ancestry", id=assembly)
+    assert ref.graph_ancestry(rows) == ref.raw_ancestry(reference, {"id": assembly})
+    ids = {assembly} | {a["id"] for a in rows[0]["ancestors"] + rows[0]["descendants"]}
+    expected = {(a, b) for a, b in reference.hierarchy.edges if a in ids and b in ids}
+    assert {(e["parent"], e["child"]) for e in rows[0]["edges"]} == expected
+    depths = [(a["depth"], a["id"]) for a in rows[0]["ancestors"]]
+    assert depths == sorted(depths)
+    assert q(library_store, "assembly-ancestry", id="U2OS-2023-05:NoSuchCluster") == []
+
+
+def test_graph_build__names_the_loaded_sources_and_a_build_id(library_store):
+    [row] = q(library_store, "graph-build")
+    assert {"u2os-cellmap-2023-05", "opencell-2022", "bioplex-3.0-hek293t"} <= set(row["sources"])
+    assert re.fullmatch(r"[0-9a-f]{32}", row["buildId"]) and row["startedAt"] <= row["finishedAt"]
+    assert row["elements"] > 100_000
+
+
+def test_every_map_default_of_the_library_is_the_declared_default_map():
+    defaults = {(s.name, p.default) for s in load_queries().values() for n, p in s.parameters.items()
+                if n == "map" and p.default}
+    assert defaults and {d for _, d in defaults} == {MAP}
+
+
 def test_protein__multi_localization_agrees_with_its_paths_to_the_root(analysed):
     [row] = q(analysed, "protein", symbol="DPP9")
     lineage = q(analysed, "assembly-lineage", symbol="DPP9")
@@ -64,16 +146,16 @@ def test_protein__multi_localization_agrees_with_its_paths_to_the_root(analysed)
     assert set(row["terminalAssemblies"]) == {r["terminal"] for r in lineage} == {ISGF3_DPP9, f"{MAP}:Cluster4-0"}
 
 
-def test_interactors__opencell_psma1_pulls_down_the_proteasome_psma7_first(library_store, data_dir):
-    raw = pd.read_csv(data_dir / "opencell/opencell-protein-interactions.csv")
-    raw = raw[raw.target_gene_name == "PSMA1"].sort_values("interaction_stoichiometry", ascending=False)
+def test_interactors__opencell_psma1_pulls_down_the_proteasome_psma7_first(library_store, reference):
+    raw = reference.apms[(reference.apms.bait == "PSMA1") & (reference.apms.dataset == "opencell-2022")]
+    raw = raw.sort_values("stoichiometry", ascending=False)
     rows = q(library_store, "interactors", symbol="PSMA1", datasets=["opencell-2022"], role="prey")
-    assert rows[0]["partner"] == raw.interactor_gene_name.iloc[0] == "PSMA7"
-    assert rows[0]["interactionStoichiometry"] == pytest.approx(raw.interaction_stoichiometry.iloc[0])
+    assert rows[0]["partner"] == raw.prey.iloc[0] == "PSMA7"
+    assert rows[0]["interactionStoichiometry"] == pytest.approx(raw.stoichiometry.iloc[0])
     assert len(rows) == len(raw)
     stable = q(library_store, "interactors", symbol="PSMA1", datasets=["opencell-2022"], role="prey",
                minStoichiometry=1.0)
-    assert {r["partner"] for r in stable} == set(raw[raw.interaction_stoichiometry >= 1.0].interactor_gene_name)
+    assert {r["partner"] for r in stable} == set(raw[raw.stoichiometry >= 1.0].prey)
 
 
 def test_interactors__roles_and_bioplex_threshold(library_store):
@@ -156,38 +238,36 @@ def test_assembly__annotation_size_and_enrichment_of_the_rnase_p_assembly(analys
     assert row["bestMatch"] in {e["id"] for e in row["enrichments"]} and row["bestMatchName"]
 
 
-def test_assembly_lineage__c18orf21_paths_end_at_the_root_as_in_the_edges_file(library_store, data_dir):
+def test_assembly_lineage__c18orf21_paths_end_at_the_root_as_in_the_edges_file(library_store, reference):
     rows = q(library_store, "assembly-lineage", symbol="C18orf21")
-    edges = pd.read_csv(data_dir / U2OS_EDGES, sep="\t", header=None)
-    hierarchy = nx.DiGraph(list(zip(edges[0], edges[1], strict=True)))
-    expected = sorted([f"{MAP}:{a}" for a in reversed(path)]
-                      for path in nx.all_simple_paths(hierarchy, "Cluster0-0", "Cluster3-65"))
-    assert sorted(r["path"] for r in rows) == expected
+    assert {tuple(r["path"]) for r in rows} == ref.raw_lineage(reference, {"symbol": "C18orf21"})
+    assert len(rows) == 2
     assert all(r["path"][0] == RNASE_P and r["path"][-1] == ROOT and r["depth"] == len(r["path"]) - 1
                for r in rows)
     assert all(r["sizes"] == sorted(r["sizes"]) for r in rows)
 
 
-def test_assembly_evidence__isgf3_dpp9_assembly_is_supported_by_bioplex_and_coembedding(library_store, data_dir):
+def test_assembly_evidence__isgf3_dpp9_assembly_is_supported_by_bioplex_and_coembedding(library_store, reference):
+    spec = load_queries()["assembly-evidence"]
     rows = q(library_store, "assembly-evidence", id=ISGF3_DPP9)
     members = {"DPP9", "STAT1", "STAT2", "IRF9"}
     assert all(r["source"] in members and r["target"] in members for r in rows)
-    bioplex = pd.read_csv(data_dir / "bioplex/BioPlex_293T_Network_10K_Dec_2019.tsv", sep="\t")
-    among = bioplex[bioplex.SymbolA.isin(members) & bioplex.SymbolB.isin(members)]
-    assert {frozenset(p) for p in zip(among.SymbolA, among.SymbolB, strict=True)} == {
-        frozenset((r["source"], r["target"])) for r in rows if r["dataset"] == "bioplex-3.0-hek293t"}
+    expected = ref.raw_evidence(reference, spec.bind({"id": ISGF3_DPP9}))
+    assert {(a, b) for a, b, d in expected if d == "bioplex-3.0-hek293t"} == {
+        (r["source"], r["target"]) for r in rows if r["dataset"] == "bioplex-3.0-hek293t"} != set()
+    assert {(r["source"], r["target"], r["dataset"]) for r in rows if r["dataset"] in ref.RAW_DATASETS} == expected
     proximity = [r for r in rows if r["kind"] == "PROXIMAL_TO"]
     assert {frozenset((r["source"], r["target"])) for r in proximity} >= {frozenset(("STAT1", "STAT2"))}
     assert [r["cosine"] for r in proximity] == sorted((r["cosine"] for r in proximity), reverse=True)
     assert q(library_store, "assembly-evidence", id=ISGF3_DPP9, datasets=["u2os-coembedding-2022"]) == proximity
+    assert q(library_store, "assembly-evidence", id=ISGF3_DPP9, kinds=["PROXIMAL_TO"]) == proximity
 
 
-def test_multi_parent_assemblies__as_many_as_in_the_edges_file(library_store, data_dir):
+def test_multi_parent_assemblies__as_many_as_in_the_edges_file(library_store, reference):
     rows = q(library_store, "multi-parent-assemblies")
-    edges = pd.read_csv(data_dir / U2OS_EDGES, sep="\t", header=None)
-    parents = edges.groupby(1)[0].apply(set)
-    expected = {f"{MAP}:{child}": {f"{MAP}:{p}" for p in ps} for child, ps in parents.items() if len(ps) > 1}
-    assert {r["id"]: set(r["parents"]) for r in rows} == expected
+    hierarchy = reference.hierarchy
+    expected = {child: set(hierarchy.predecessors(child)) for child in ref.raw_multi_parent(reference, {})}
+    assert {r["id"]: set(r["parents"]) for r in rows} == expected and len(expected) == 22
     assert {f"{MAP}:Cluster2-36", f"{MAP}:Cluster3-4"} == {r["id"]: set(r["parents"]) for r in rows}[RNASE_P]
 
 
@@ -300,17 +380,16 @@ def test_localization_discordance__finds_opencells_curated_hpa_discrepancies(lib
     assert len(loose) < len(rows)                    # more locations compared, fewer disagreements
 
 
-def test_compartment_members__opencell_fibrillar_center_as_in_the_annotation_file(library_store, data_dir):
+def test_compartment_members__opencell_fibrillar_center_as_in_the_annotation_file(library_store, reference):
     rows = q(library_store, "compartment-members", compartment="nucleolus_fc_dfc")
-    raw = pd.read_csv(data_dir / "opencell/figures_repo/2021-09-29-public-annotations-flat.csv")
-    raw = raw[raw.annotation_name == "nucleolus_fc_dfc"]
-    assert {(r["symbol"], r["grade"]) for r in rows} == set(zip(raw.target_name, raw.annotation_grade, strict=True))
+    raw = reference.oc_annotations[reference.oc_annotations.annotation_name == "nucleolus_fc_dfc"]
+    assert {(r["symbol"], r["grade"]) for r in rows} == set(zip(raw.symbol, raw.annotation_grade, strict=True))
     assert {"FBL", "DKC1", "GAR1", "NOP10"} <= {r["symbol"] for r in rows}
     assert [r["grade"] for r in rows] == sorted((r["grade"] for r in rows), reverse=True)
     for r in rows:
         assert r["assemblySizes"] == sorted(r["assemblySizes"]) and all(s <= 100 for s in r["assemblySizes"])
     assert {r["symbol"] for r in q(library_store, "compartment-members", compartment="nucleolus_fc_dfc",
-                                   minGrade=3)} == set(raw[raw.annotation_grade == 3].target_name)
+                                   minGrade=3)} == set(raw[raw.annotation_grade == 3].symbol)
 
 
 def test_compartment_members__hpa_reliability_filter(library_store):
@@ -321,20 +400,13 @@ def test_compartment_members__hpa_reliability_filter(library_store):
 
 
 # ------------------------------------------------------------------------------------------------ GO and search
-def test_go_term_proteins__proteasome_complex_with_descendants_as_in_gene2go(library_store, data_dir):
+def test_go_term_proteins__proteasome_complex_with_descendants_as_in_gene2go(library_store, reference):
     rows = q(library_store, "go-term-proteins", goId="GO:0000502")
     by_symbol = {r["symbol"]: r for r in rows}
     assert {"PSMA1", "PSMB5", "PSMD1", "PSMC1"} <= set(by_symbol)
     assert "GO:0005839" in by_symbol["PSMA1"]["terms"] and by_symbol["PSMA1"]["direct"]   # proteasome core complex
-    parents = pd.read_csv(data_dir / "go/GO.db_go-basic_2022-07-01_parents.tsv", sep="\t")
-    parents = parents[parents.relationship.isin(["is_a", "part_of"])]
-    ontology = nx.DiGraph(list(zip(parents.child, parents.parent, strict=True)))
-    terms = nx.ancestors(ontology, "GO:0000502") | {"GO:0000502"}
-    gene2go = pd.read_csv(data_dir / "go/org.Hs.eg.db_2022-09-12_human_gene2go.tsv", sep="\t")
-    genes = [int(g) for g in set(gene2go[gene2go.go_id.isin(terms)].gene_id)]
-    expected = library_store.query("UNWIND $genes AS g MATCH (p:Protein {entrezId: g}) RETURN p.symbol AS s",
-                                   {"genes": genes})
-    assert set(by_symbol) == {r["s"] for r in expected}
+    spec = load_queries()["go-term-proteins"]
+    assert set(by_symbol) == ref.raw_go_term(reference, spec.bind({"goId": "GO:0000502"}))
 
 
 def test_go_term_proteins__evidence_filter_keeps_only_those_codes(library_store):

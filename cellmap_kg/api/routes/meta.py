@@ -18,10 +18,6 @@ from . import deps
 
 router = APIRouter(tags=["meta"])
 
-BUILD_CYPHER = ("MATCH (b:GraphBuild {id: 'current'}) "
-                "RETURN b.startedAt AS startedAt, b.finishedAt AS finishedAt, b.sources AS sources, "
-                "b.elements AS elements")
-
 
 class CountsCache:
     """``store.counts()`` remembered for ``ttl_s`` seconds (``/health`` is polled; counting every label and type
@@ -51,11 +47,11 @@ async def counts_cache(request: Request) -> CountsCache:
 def health(access: Annotated[StoreAccess, Depends(deps.access)],
            settings: Annotated[ApiSettings, Depends(deps.settings)],
            counts: Annotated[CountsCache, Depends(counts_cache)]) -> Any:
-    """``status`` is ``ok`` when the store answers; ``build`` is the last build (``GraphBuild`` node; ``null``
+    """``status`` is ``ok`` when the store answers; ``build`` is the last build (query ``graph-build``; ``null``
     for a graph built without it) and ``counts`` the nodes per label and relationships per type."""
     try:
+        rows = deps.ask(access, settings, "graph-build")
         with access.use() as store:
-            rows = store.query(BUILD_CYPHER, read_only=True, timeout_ms=settings.query_timeout_ms)
             body = Health(status="ok", backend=store.backend, store=getattr(store, "uri", None),
                           build=BuildInfo(**rows[0]) if rows else None, counts=counts.get(store))
     except (StoreError, StoreBusy) as exc:
