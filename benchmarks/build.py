@@ -1,10 +1,22 @@
-"""Benchmark: full graph build on real data vs. only parsing the same inputs with pandas.
+"""Benchmark: full real build into the embedded FalkorDB store, GRAPH.BULK path against the UNWIND baseline.
 
-Prints wall time per build phase, peak memory (this process and the embedded FalkorDB server), graph elements
-written per second, and the ratio  build time / pandas-parse time  measured in the same run.
-Target (issue 2): full build <= 120 s on 2 cores.
+In one run, each step in its own child process (so peak RSS is per step), interleaved over ``--rounds`` rounds in
+ABBA order so that the other jobs sharing the 2 cores slow every step alike:
 
-    python benchmarks/build.py [--data ../shared/data] [--store falkordb:///tmp/bench-kg]
+- ``parse-only``: read every file of every loading source with pandas (tables) or as text lines (OBO, JSON): the
+  floor of what any build must do;
+- ``bulk``: ``cellmap-kg build`` as shipped (FalkorDB ``write_graph`` loads the staging graph with ``GRAPH.BULK``);
+- ``unwind``: the same build with ``bulk_load=False`` (the ``UNWIND`` batches every build used before; baseline).
+
+Printed per step (median over rounds): wall time per build phase, CPU seconds of this process and of the FalkorDB
+server, peak RSS of the build process and the server's peak memory, graph elements per second (per write phase
+and per whole build) and the ratio build / parse-only. Then the checks that both paths made the same graph:
+identical counts per label and relationship type, identical content (every node's labels and properties, every
+relationship's end keys and properties: ``cellmap_kg.store.content``; build timestamps left out) and identical
+answers of every library query with its example parameters. Last, the peak RSS of the GNN export
+(``cellmap_kg.gnn.export.export_graph``) of the built graph. Target (issue 13): full build <= 30 s on 2 cores.
+
+    python benchmarks/build.py [--data ../shared/data] [--rounds 2] [--json FILE]
 """
 
 from __future__ import annotations
@@ -12,85 +24,207 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
-from cellmap_kg.build import build
-from cellmap_kg.sources import default_data_dir, load_sources
-from cellmap_kg.store import open_store, stop_embedded
+TARGET_S = 30.0
+VOLATILE = frozenset({("GraphBuild", "startedAt"), ("GraphBuild", "finishedAt"), ("Dataset", "runs")})
+"""Properties that differ between any two builds: build times, and the analyses' run log (it holds run times)."""
 
 
-def pandas_parse(data_dir: Path) -> tuple[float, int]:
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pandas_parse(data_dir: Path) -> dict:
     """Read every file of every loading source with pandas (tables) or as text lines (OBO, CX2 JSON).
 
-    Returns (seconds, rows read): the floor of what any loader must do before building anything.
+    Returns ``{"wall_s", "cpu_s", "rows", "peak_rss_mb"}``: the floor of what any loader must do.
     """
-    t0 = time.perf_counter()
+    import pandas as pd
+
+    from cellmap_kg.sources import load_sources
+
+    t0, c0 = time.perf_counter(), _cpu_s()
     rows = 0
     for src in load_sources():
+        if not src.loaders:
+            continue
         for f in src.files:
             path = data_dir / f.path
             if path.suffix in (".obo", ".cx2", ".json"):
-                rows += sum(1 for _ in open(path, encoding="utf-8"))
+                with open(path, encoding="utf-8") as fh:
+                    rows += sum(1 for _ in fh)
                 continue
             sep = "," if path.suffix == ".csv" else "\t"
             header = None if path.name.endswith((".score.txt", "percthre_0.2.tsv", ".nodes", ".edges")) else "infer"
             frame = pd.read_csv(path, sep=sep, header=header, dtype=str, keep_default_na=False,
                                 on_bad_lines="skip", engine="python" if path.suffix == ".nodes" else "c")
             rows += len(frame)
-    return time.perf_counter() - t0, rows
+    return {"wall_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0, "rows": rows, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _server_cpu_s(store) -> float:
+    info = store._conn.info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
+
+
+def one_build(store_dir: Path, data_dir: Path, bulk: bool) -> dict:
+    """Build the full graph into ``store_dir`` (``bulk``: GRAPH.BULK, else UNWIND batches) and return its figures."""
+    from cellmap_kg.build import build
+    from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+    store = FalkorDBStore(store_dir, bulk_load=bulk)
+    server0, c0, t0 = _server_cpu_s(store), _cpu_s(), time.perf_counter()
+    result = build(store, data_dir)
+    wall = time.perf_counter() - t0
+    figures = {"wall_s": wall, "phases_s": result.timings, "cpu_s": _cpu_s() - c0,
+               "server_cpu_s": _server_cpu_s(store) - server0, "peak_rss_mb": _peak_rss_mb(),
+               "server_peak_mb": store.memory_peak_mb(), "elements": result.elements, "counts": result.counts}
+    store.close()
+    return figures
+
+
+def gnn_export(store_dir: Path) -> dict:
+    """Export the graph for the GNN (uncached) and return its wall time and this process's peak RSS."""
+    from cellmap_kg.gnn.export import export_graph
+    from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+    store = FalkorDBStore(store_dir)
+    base = _peak_rss_mb()
+    t0 = time.perf_counter()
+    export = export_graph(store)
+    wall = time.perf_counter() - t0
+    store.close()
+    return {"wall_s": wall, "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": base,
+            "nodes": sum(len(keys) for keys in export.keys.values())}
+
+
+def _child(kind: str, store_dir: Path, data_dir: Path) -> dict:
+    """Run one step in a fresh interpreter (its own peak RSS) and return its JSON figures."""
+    cmd = [sys.executable, __file__, "--child", kind, "--store-dir", str(store_dir), "--data", str(data_dir)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step {kind} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare_graphs(bulk_dir: Path, unwind_dir: Path) -> dict:
+    """Counts, content and library-query answers of the two builds, and whether each is identical."""
+    from cellmap_kg.queries.registry import load_queries
+    from cellmap_kg.store.content import content_differences, content_digest, graph_content
+    from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+    a, b = FalkorDBStore(bulk_dir), FalkorDBStore(unwind_dir)
+    content_a, content_b = graph_content(a, VOLATILE), graph_content(b, VOLATILE)
+    differences = content_differences(content_a, content_b)
+    queries, different = 0, []
+    for name, spec in sorted(load_queries().items()):
+        params = spec.example_parameters()
+        answers = [sorted(json.dumps(row, sort_keys=True, default=str) for row in spec.run(s, params)) for s in (a, b)]
+        queries += 1
+        if answers[0] != answers[1]:
+            different.append(name)
+    checks = {"counts_identical": a.counts() == b.counts(), "content_identical": not differences,
+              "content_sha256": content_digest(content_a), "content_differences": differences[:10],
+              "queries_compared": queries, "queries_different": different}
+    a.close()
+    b.close()
+    return checks
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--store", default=None, help="store URI (default: a fresh temporary FalkorDB store)")
-    parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of parse-only / bulk / unwind (ABBA order)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
+    parser.add_argument("--child", choices=["parse", "bulk", "unwind", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    data_dir = args.data or default_data_dir()
-    tmp = None
-    if args.store is None:
-        tmp = tempfile.mkdtemp(prefix="cellmap-kg-bench-")
-        args.store = f"falkordb://{tmp}/store"
+    from cellmap_kg.sources import default_data_dir
+    from cellmap_kg.store.falkordb_server import stop
 
-    parse_s, parse_rows = pandas_parse(data_dir)
-    store = open_store(args.store)
-    t0 = time.perf_counter()
-    result = build(store, data_dir)
-    wall = time.perf_counter() - t0
-    counts = result.counts
-    n_elements = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
-    peak_py_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    server_mb = store.memory_peak_mb() if hasattr(store, "memory_peak_mb") else float("nan")
-    store.close()
-    if tmp:
-        stop_embedded(args.store)
+    data_dir = (args.data or default_data_dir()).resolve()
+    if args.child:
+        figures = {"parse": lambda: pandas_parse(data_dir),
+                   "bulk": lambda: one_build(args.store_dir, data_dir, bulk=True),
+                   "unwind": lambda: one_build(args.store_dir, data_dir, bulk=False),
+                   "export": lambda: gnn_export(args.store_dir)}[args.child]()
+        print(json.dumps(figures))
+        return
 
-    figures = {
-        "build_wall_s": round(wall, 2),
-        "phases_s": {k: round(v, 2) for k, v in result.timings.items()},
-        "graph_nodes": sum(counts["nodes"].values()),
-        "graph_relationships": sum(counts["relationships"].values()),
-        "elements_per_s": round(n_elements / wall),
-        "peak_rss_python_mb": round(peak_py_mb),
-        "peak_memory_store_mb": round(server_mb) if server_mb == server_mb else None,
-        "pandas_parse_s": round(parse_s, 2),
-        "pandas_rows": parse_rows,
-        "ratio_build_over_pandas_parse": round(wall / parse_s, 1),
-        "target_build_s": 120,
-    }
-    print(f"build: {wall:.1f} s wall ({', '.join(f'{k} {v:.1f} s' for k, v in result.timings.items())})")
-    print(f"graph: {figures['graph_nodes']:,} nodes, {figures['graph_relationships']:,} relationships "
-          f"-> {figures['elements_per_s']:,} elements/s")
-    print(f"peak memory: python {figures['peak_rss_python_mb']} MB, store {figures['peak_memory_store_mb']} MB")
-    print(f"baseline: pandas parse of the same {parse_rows:,} input rows {parse_s:.1f} s "
-          f"-> build/parse ratio {figures['ratio_build_over_pandas_parse']}x")
-    print(f"target: build <= 120 s: {'met' if wall <= 120 else 'MISSED'}")
+    tmp = Path(tempfile.mkdtemp(prefix="cellmap-kg-bench-"))
+    dirs = {"bulk": tmp / "bulk", "unwind": tmp / "unwind", "parse": tmp}
+    runs: dict[str, list[dict]] = {"parse": [], "bulk": [], "unwind": []}
+    try:
+        for rnd in range(args.rounds):
+            order = ["parse", "bulk", "unwind"] if rnd % 2 == 0 else ["unwind", "bulk", "parse"]
+            for kind in order:
+                runs[kind].append(_child(kind, dirs[kind], data_dir))
+                print(f"round {rnd + 1} {kind}: {runs[kind][-1]['wall_s']:.1f} s", file=sys.stderr)
+        checks = compare_graphs(dirs["bulk"], dirs["unwind"])
+        export = _child("export", dirs["bulk"], data_dir)
+    finally:
+        for d in (dirs["bulk"], dirs["unwind"]):
+            stop(d)
+
+    parse_s = _median(runs["parse"], "wall_s")
+    report = {"rounds": args.rounds, "parse_only": {"wall_s": parse_s, "cpu_s": _median(runs["parse"], "cpu_s"),
+                                                    "rows": runs["parse"][0]["rows"],
+                                                    "peak_rss_mb": _median(runs["parse"], "peak_rss_mb")}}
+    print(f"{'step (median of ' + str(args.rounds) + ')':<24}{'wall s':>8}{'parse':>7}{'valid.':>7}{'write':>7}"
+          f"{'analys.':>8}{'promote':>8}{'cpu s':>7}{'srv cpu':>8}{'rss MB':>8}{'srv MB':>7}{'el/s write':>11}"
+          f"{'el/s':>8}{'/parse':>7}")
+    print(f"{'parse-only (pandas)':<24}{parse_s:>8.1f}{'':>45}{report['parse_only']['cpu_s']:>7.1f}{'':>8}"
+          f"{report['parse_only']['peak_rss_mb']:>8.0f}")
+    for kind in ("bulk", "unwind"):
+        rs = runs[kind]
+        phases = {p: statistics.median(r["phases_s"][p] for r in rs) for p in rs[0]["phases_s"]}
+        wall, elements = _median(rs, "wall_s"), rs[0]["elements"]
+        row = {"wall_s": wall, "phases_s": phases, "cpu_s": _median(rs, "cpu_s"),
+               "server_cpu_s": _median(rs, "server_cpu_s"), "peak_rss_mb": _median(rs, "peak_rss_mb"),
+               "server_peak_mb": _median(rs, "server_peak_mb"), "elements": elements,
+               "elements_per_s_write": elements / phases["write"], "elements_per_s": elements / wall,
+               "ratio_to_parse_only": wall / parse_s, "walls_s": [r["wall_s"] for r in rs]}
+        report[kind] = row
+        label = "bulk (GRAPH.BULK)" if kind == "bulk" else "unwind (baseline)"
+        print(f"{label:<24}{wall:>8.1f}" + "".join(f"{phases.get(p, 0):>{w}.1f}" for p, w in
+              (("parse", 7), ("validate", 7), ("write", 7), ("analyses", 8), ("promote", 8))) +
+              f"{row['cpu_s']:>7.1f}{row['server_cpu_s']:>8.1f}{row['peak_rss_mb']:>8.0f}{row['server_peak_mb']:>7.0f}"
+              f"{row['elements_per_s_write']:>11,.0f}{row['elements_per_s']:>8,.0f}{row['ratio_to_parse_only']:>7.1f}")
+    report["checks"] = checks
+    report["gnn_export"] = export
+    bulk = report["bulk"]
+    print(f"speed-up: build {report['unwind']['wall_s'] / bulk['wall_s']:.2f}x, write phase "
+          f"{report['unwind']['phases_s']['write'] / bulk['phases_s']['write']:.1f}x "
+          f"({bulk['elements']:,} elements)")
+    print(f"same graph: counts {'identical' if checks['counts_identical'] else 'DIFFERENT'}, content "
+          f"{'identical' if checks['content_identical'] else 'DIFFERENT'} (sha256 {checks['content_sha256'][:16]}), "
+          f"{checks['queries_compared'] - len(checks['queries_different'])}/{checks['queries_compared']} library "
+          f"query answers identical" + (f"; different: {checks['queries_different']}" if checks['queries_different']
+                                        else ""))
+    for line in checks["content_differences"]:
+        print("  " + line)
+    print(f"GNN export of the built graph ({export['nodes']:,} nodes): {export['wall_s']:.1f} s, peak RSS "
+          f"{export['peak_rss_mb']:.0f} MB ({export['rss_before_mb']:.0f} MB after imports)")
+    print(f"target: full build <= {TARGET_S:.0f} s on 2 cores: {'met' if bulk['wall_s'] <= TARGET_S else 'MISSED'} "
+          f"({bulk['wall_s']:.1f} s; the machine's 2 cores are shared with other jobs: compare with the baseline "
+          "of the same run)")
     if args.json:
-        print(json.dumps(figures, indent=2))
+        args.json.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@ Steps (one-way data flow, DESIGN.md):
 2. build the symbol resolver (HGNC + NCBI Gene) and run every loader -> ``LoadResult`` rows in memory;
 3. validate every row against the schema declaration (``SchemaError`` names the source and row);
 4. create ``Protein`` nodes for all protein-coding genes and every symbol any source refers to;
-5. write into a *staging* graph, verify that every relationship found its endpoints, run the graph analyses
-   of the default build, and only then ``promote`` the staging graph to live.
+5. write into a *staging* graph (``GraphStore.write_graph``; FalkorDB loads it with ``GRAPH.BULK``), verify that
+   every relationship found its endpoints, run the graph analyses of the default build, and only then ``promote``
+   the staging graph to live.
 
 Any failure before step 5's promote leaves the previous live graph untouched (``BuildError``).
 """
@@ -132,31 +133,21 @@ def protein_nodes(resolver: SymbolResolver, referenced: set[str]) -> NodeBatch:
 
 def write_results(store: GraphStore, sources: list[Source], proteins: NodeBatch, results: list[LoadResult],
                   progress: Callable[[str, int], None] | None = None) -> int:
-    """Write Dataset nodes, proteins, then every node batch, then every relationship batch into ``store``.
+    """Write Dataset nodes, proteins, then every node batch, then every relationship batch into ``store``'s empty
+    graph with ``GraphStore.write_graph`` (which also applies the schema).
 
     Returns the number of elements written. Raises ``BuildError`` if a relationship batch wrote fewer rows than
     it has (an endpoint was missing: a loader bug, never silently tolerated).
     """
-    written = store.write_nodes("Dataset", [s.dataset_row() for s in sources])
-    written += store.write_nodes(PROTEIN, proteins.rows)
-    if progress:
-        progress("proteins", len(proteins.rows))
-    for result in results:
-        for nb in result.nodes:
-            written += store.write_nodes(nb.label, nb.rows, nb.extra_labels)
-        if progress:
-            progress(f"{result.source} nodes", sum(len(nb.rows) for nb in result.nodes))
-    for result in results:
-        for rb in result.relationships:
-            n = store.write_relationships(rb.type, rb.rows, source_label=rb.source_label,
-                                          target_label=rb.target_label)
-            if n != len(rb.rows):
-                raise BuildError(f"{result.source}: {rb.type}: wrote {n} of {len(rb.rows)} relationships; "
-                                 "some endpoints do not exist (loader emitted a key no node has)")
-            written += n
-        if progress:
-            progress(f"{result.source} relationships", sum(len(rb.rows) for rb in result.relationships))
-    return written
+    nodes = [NodeBatch("Dataset", [s.dataset_row() for s in sources]), proteins]
+    nodes += [nb for result in results for nb in result.nodes]
+    relationships = [(result.source, rb) for result in results for rb in result.relationships]
+    counts = store.write_graph(nodes, [rb for _, rb in relationships], progress)
+    for (source, rb), n in zip(relationships, counts, strict=True):
+        if n != len(rb.rows):
+            raise BuildError(f"{source}: {rb.type}: wrote {n} of {len(rb.rows)} relationships; "
+                             "some endpoints do not exist (loader emitted a key no node has)")
+    return sum(len(nb.rows) for nb in nodes) + sum(counts)
 
 
 def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, analyses: bool = True,
@@ -204,7 +195,6 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     t2 = time.perf_counter()
     staging = store.staging()
     try:
-        staging.apply_schema()
         total = sum(r.element_count() for r in results) + len(proteins.rows)
         if ui:
             ui.start("write", total)

@@ -11,7 +11,8 @@ graph with it in one step. A build that fails before ``promote`` leaves the live
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol
 
 from ..errors import UserError
 from ..schema import SCHEMA, Schema, SchemaError
@@ -40,6 +41,32 @@ def _endpoint(rel_type: str, end: str, declared: tuple[str, ...], given: str | N
     if given not in declared:
         raise SchemaError(f"{rel_type}: {end} label {given!r} is not declared (declared: {declared})")
     return given
+
+
+class NodeRows(Protocol):
+    """Rows of nodes of one label, as ``write_graph`` takes them (e.g. ``loaders.base.NodeBatch``)."""
+
+    label: str
+    rows: list[dict]
+    extra_labels: tuple[str, ...]
+
+
+class RelationshipRows(Protocol):
+    """Rows of relationships of one type, as ``write_graph`` takes them (e.g. ``loaders.base.RelationshipBatch``);
+    ``source_label`` / ``target_label`` may be ``None`` when the type declares one label for that end."""
+
+    type: str
+    rows: list[dict]
+    source_label: str | None
+    target_label: str | None
+
+
+def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:
+    """(source label, target label) of ``batch``. Raises ``SchemaError`` for a label the type does not declare or
+    a missing one where the type declares several."""
+    rel = schema.relationships[batch.type]
+    return (_endpoint(batch.type, "source", rel.sources, batch.source_label),
+            _endpoint(batch.type, "target", rel.targets, batch.target_label))
 
 
 def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -120,6 +147,33 @@ class GraphStore(ABC):
                         "props": {k: v for k, v in r.items() if v is not None and k not in ("source", "target")}}
                        for r in batch]
             written += self._write(cypher, payload)
+        return written
+
+    def write_graph(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],
+                    progress: Callable[[str, int], None] | None = None) -> list[int]:
+        """Write a whole graph into this store's graph, which is empty (a fresh ``staging()`` graph), and apply
+        the schema (``apply_schema``).
+
+        The result is what ``write_nodes`` on every node batch, then ``write_relationships`` (CREATE) on every
+        relationship batch, in the given order, makes; this default does exactly that, in ``UNWIND`` batches.
+        Backends may load a new graph faster their own way with the same result (FalkorDB: ``GRAPH.BULK``).
+        ``progress(what, n)`` is called after each batch with its rows.
+
+        Returns the relationships written per batch of ``relationships``: fewer than its rows means some end
+        nodes do not exist (the caller decides whether that is an error). Raises ``SchemaError`` for an
+        undeclared label or relationship end, ``BadParameter`` for a value the backend cannot store.
+        """
+        self.apply_schema()
+        for nb in nodes:
+            self.write_nodes(nb.label, nb.rows, nb.extra_labels)
+            if progress:
+                progress(nb.label, len(nb.rows))
+        written = []
+        for rb in relationships:
+            source, target = endpoint_labels(self.schema, rb)
+            written.append(self.write_relationships(rb.type, rb.rows, source_label=source, target_label=target))
+            if progress:
+                progress(rb.type, len(rb.rows))
         return written
 
     # ---------------------------------------------------------------------------------------------- schema

@@ -17,6 +17,9 @@ Backend notes, checked on FalkorDB 4.16:
   ``db.idx.fulltext.queryNodes``. Vector: ``CREATE VECTOR INDEX ... similarityFunction:'cosine'`` on ``vecf32``
   properties; ``db.idx.vector.queryNodes`` returns the cosine *distance*, reported here as similarity
   ``1 - distance``.
+- ``write_graph`` into a graph that does not exist yet (a build's staging graph) loads it with ``GRAPH.BULK``
+  (``falkordb_bulk``), then creates the indexes and constraints on the loaded data; it is the same graph the
+  ``UNWIND`` batches of ``write_nodes`` / ``write_relationships`` make (``bulk_load=False`` uses those).
 - ``promote`` uses Redis ``RENAME <graph>__staging <graph>``: one atomic command that replaces the live graph
   (readers see the old or the new graph, never a mix) and keeps the staging graph's indexes and constraints.
   The snapshot is then saved (synchronous ``SAVE``), so a promoted build survives a crash.
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -35,7 +39,8 @@ from falkordb.query_result import QueryResult
 
 from ..schema import Schema
 from . import falkordb_server
-from .base import BadParameter, GraphStore, QueryTimeout, StoreError
+from .base import BadParameter, GraphStore, NodeRows, QueryTimeout, RelationshipRows, StoreError
+from .falkordb_bulk import bulk_load
 from .falkordb_values import params_header, to_plain
 from .indexing import fulltext_properties, identifier, redisearch_query
 
@@ -126,6 +131,8 @@ class FalkorDBStore(GraphStore):
         store_dir: directory holding the server's snapshot, log and (usually) socket.
         graph: graph (Redis key) name.
         schema: the schema declaration (default: ``cellmap_kg/schema/schema.yaml``).
+        bulk_load: ``write_graph`` into a new graph uses ``GRAPH.BULK`` (default); ``False``: ``UNWIND`` batches
+            (the generic ``GraphStore.write_graph``; the build benchmark's baseline).
 
     Raises:
         StoreError: the server cannot be started (message quotes its log).
@@ -134,9 +141,10 @@ class FalkorDBStore(GraphStore):
     backend = "falkordb"
 
     def __init__(self, store_dir: Path | str, graph: str = DEFAULT_GRAPH, schema: Schema | None = None,
-                 *, _conn: redis.Redis | None = None):
+                 *, bulk_load: bool = True, _conn: redis.Redis | None = None):
         self.store_dir = Path(store_dir).absolute()
         self.graph = graph
+        self.bulk_load = bulk_load
         if schema is not None:
             self.schema = schema
         self._owns_conn = _conn is None
@@ -224,6 +232,21 @@ class FalkorDBStore(GraphStore):
     # ---------------------------------------------------------------------------------------------- writing
     def _write(self, cypher: str, rows: list[dict]) -> int:
         return self.query(cypher, {"rows": rows})[0]["n"]
+
+    def write_graph(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],
+                    progress: Callable[[str, int], None] | None = None) -> list[int]:
+        """See ``GraphStore.write_graph`` (same result and errors). A graph that does not exist yet is loaded with
+        ``GRAPH.BULK`` (``falkordb_bulk.bulk_load``), then ``apply_schema`` indexes it and checks key uniqueness;
+        an existing (empty) graph, or ``bulk_load=False``, gets the generic ``UNWIND`` batches.
+
+        Raises:
+            StoreError: the server refused a bulk call (the graph is then left for the caller to drop).
+        """
+        if not self.bulk_load or self._exists():
+            return super().write_graph(nodes, relationships, progress)
+        written = bulk_load(self._command, self.graph, self.schema, nodes, relationships, progress)
+        self.apply_schema()
+        return written
 
     # ---------------------------------------------------------------------------------------------- schema
     def _index_rows(self) -> list[dict]:
@@ -316,7 +339,8 @@ class FalkorDBStore(GraphStore):
 
     def staging(self) -> FalkorDBStore:
         """A store on the empty graph ``<graph>__staging`` of the same server (an old one is deleted)."""
-        stage = FalkorDBStore(self.store_dir, self.graph + STAGING_SUFFIX, self.schema, _conn=self._conn)
+        stage = FalkorDBStore(self.store_dir, self.graph + STAGING_SUFFIX, self.schema, bulk_load=self.bulk_load,
+                              _conn=self._conn)
         stage._drop()
         return stage
 

@@ -1,10 +1,11 @@
-"""GO ontology (obonet) and NCBI gene2go loaders, on the real GO 2022-07-01 files."""
+"""GO ontology (OBO line scan, checked against obonet) and NCBI gene2go loaders, on the real GO 2022-07-01 files."""
 
 from __future__ import annotations
 
 import csv
 from collections import Counter
 
+import obonet
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
@@ -86,6 +87,17 @@ def test_relationships_equal_go_db_parent_table(data_dir, ontology):
                       "NEGATIVELY_REGULATES": 2_742}
     assert ("GO:0000502", "GO:1905369", "IS_A") in loaded  # proteasome complex is_a endopeptidase complex
     assert not ontology.report.skipped
+
+
+def test_terms_and_edges_equal_obonets_reading_of_the_file(data_dir, ontology, terms):
+    graph = obonet.read_obo(data_dir / OBO_FILE, ignore_obsolete=False)
+    index = read_obo_index(data_dir / OBO_FILE)
+    for go_id, data in graph.nodes(data=True):
+        assert index.tags[go_id] == {tag: data[tag] for tag in ("name", "namespace", "def", "is_obsolete")
+                                     if tag in data}
+    assert list(index.tags) == list(graph.nodes)
+    assert set(index.edge_lines) == {(child, relation, parent) for child, parent, relation in graph.edges(keys=True)}
+    assert read_obo_index(data_dir / OBO_FILE) is index  # one scan per file for the GO and gene2go loaders
 
 
 def test_obo_index_maps_alt_ids_and_records_lines(data_dir):
