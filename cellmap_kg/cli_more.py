@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "cellmap_kg.export.cli",     # export rdf|hcx|neo4j-admin
     "cellmap_kg.api.cli",        # serve
     "cellmap_kg.gnn.cli",        # gnn export|train|evaluate|predict
+    "cellmap_kg.maps.cli",       # map add|list|remove|compare
 )
 
 

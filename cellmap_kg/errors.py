@@ -14,12 +14,13 @@ def user_errors() -> tuple[type[BaseException], ...]:
     from .fetch import FetchError
     from .gnn.errors import GNNError
     from .loaders.base import DataFormatError, MissingDataError
+    from .maps.graph import MapError
     from .schema import SchemaError
     from .store.base import StoreError
 
     errors: list[type[BaseException]] = [BuildError, DataFormatError, MissingDataError, SchemaError, StoreError,
                                          FetchError, DerivationError, AnalysisError,
-                                         GNNError]
+                                         GNNError, MapError]
     try:
         from .queries.registry import QueryParameterError
         errors.append(QueryParameterError)
