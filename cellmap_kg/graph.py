@@ -68,12 +68,13 @@ class KnowledgeGraph:
 
         return remove_map(self.store, name)
 
-    def compare_maps(self, map_a: str, map_b: str) -> dict:
-        """Write every assembly's best match (Jaccard of member sets) between two maps as ``MATCHES`` both ways;
-        returns the comparison summary. Raises ``AnalysisError`` for an unknown map."""
+    def compare_maps(self, map_a: str, map_b: str, shared_proteins: bool = False) -> dict:
+        """Write every assembly's best match (Jaccard of member sets, restricted to the proteins both maps hold
+        with ``shared_proteins``) between two maps as ``MATCHES`` both ways; returns the comparison summary.
+        Raises ``AnalysisError`` for an unknown map."""
         from .maps import compare_maps
 
-        return compare_maps(self.store, map_a, map_b)
+        return compare_maps(self.store, map_a, map_b, shared_proteins=shared_proteins)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type."""

@@ -7,12 +7,15 @@ best match in A, each with ``jaccard``, ``overlap``, ``sourceMap``, ``targetMap`
 analysis (``dataset = 'cellmap-kg-analyses'``, ``analysis = 'map-comparison'``). Roots are left out on both sides:
 a root holds every protein of its map (for a flat map, a container the loader adds), so it is no assembly to
 match. Re-running the comparison of the same two maps replaces its ``MATCHES``; comparisons with other maps stay.
+Member sets are all of an assembly's members, or (``shared_proteins``) only those the other map holds too.
 
 The summary counts the non-root assemblies of each map by best Jaccard: ``>= 0.5`` (the Cell Mapping Toolkit's
 "known" threshold for a match to a known component, Schaffer et al. 2025), ``[0.2, 0.5)``, ``(0, 0.2)`` and none.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -31,9 +34,11 @@ RETURN count(r) AS n
 """
 
 
-def _non_root_memberships(store: GraphStore, map_name: str) -> dict[str, set[str]]:
+def _memberships(store: GraphStore, map_name: str) -> tuple[dict[str, set[str]], set[str]]:
+    """``(non-root assembly -> members, every protein of the map)`` (the root's members included)."""
     roots = {a["id"] for a in read_assemblies(store, map_name) if a["isRoot"]}
-    return {a: m for a, m in read_memberships(store, map_name).items() if a not in roots}
+    members = read_memberships(store, map_name)
+    return {a: m for a, m in members.items() if a not in roots}, set().union(*members.values())
 
 
 def _bands(matches, n_assemblies: int) -> dict[str, int]:
@@ -46,12 +51,17 @@ def _bands(matches, n_assemblies: int) -> dict[str, int]:
     return counts
 
 
-def compare_maps(store: GraphStore, map_a: str, map_b: str) -> dict:
+def compare_maps(store: GraphStore, map_a: str, map_b: str, shared_proteins: bool = False) -> dict:
     """Write the best matches between ``map_a`` and ``map_b`` in both directions (module docstring).
 
-    Returns ``{"maps": [A, B], "A": {"assemblies", "matched", "bands": {...}, "medianJaccard"}, "B": {...},
-    "reciprocal": pairs that are each other's best match, "matches": relationships written}`` and records the run
-    on the analyses' ``Dataset`` node.
+    Args:
+        shared_proteins: compare member sets restricted to the proteins both maps hold (members of some assembly
+            of each, the root included), so that proteins one map never measured do not lower the Jaccard index; assemblies left
+            without members are not matched. Recorded on every ``MATCHES`` as ``sharedProteins``.
+
+    Returns ``{"maps": [A, B], "sharedProteins", "proteins": {A: n, B: n, "shared": n}, A: {"assemblies",
+    "matched", "bands": {...}, "medianJaccard"}, B: {...}, "reciprocal": pairs that are each other's best match,
+    "matches": relationships written, "seconds"}`` and records the run on the analyses' ``Dataset`` node.
 
     Raises ``MissingInputError`` (an ``AnalysisError``) for a map not in the graph and ``AnalysisError`` for a map
     compared with itself or a relationship that could not be written.
@@ -60,12 +70,17 @@ def compare_maps(store: GraphStore, map_a: str, map_b: str) -> dict:
         raise AnalysisError(f"compare two different maps (got {map_a!r} twice)")
     check_map(store, map_a)
     check_map(store, map_b)
-    members_a, members_b = _non_root_memberships(store, map_a), _non_root_memberships(store, map_b)
+    started = time.perf_counter()
+    (members_a, proteins_a), (members_b, proteins_b) = _memberships(store, map_a), _memberships(store, map_b)
+    shared = proteins_a & proteins_b
+    if shared_proteins:
+        members_a = {a: m & shared for a, m in members_a.items()}
+        members_b = {b: m & shared for b, m in members_b.items()}
     forward, backward = best_matches(members_a, members_b), best_matches(members_b, members_a)
     store.query(_CLEAR, {"a": map_a, "b": map_b})
     written = 0
     for matches, source_map, target_map in ((forward, map_a, map_b), (backward, map_b, map_a)):
-        stamp = provenance(ANALYSIS, sourceMap=source_map, targetMap=target_map)
+        stamp = provenance(ANALYSIS, sourceMap=source_map, targetMap=target_map, sharedProteins=shared_proteins)
         rows = [{"source": r.source, "target": r.target, "jaccard": float(r.jaccard), "overlap": int(r.overlap),
                  **stamp} for r in matches.itertuples(index=False)]
         n = store.write_relationships("MATCHES", rows)
@@ -79,7 +94,10 @@ def compare_maps(store: GraphStore, map_a: str, map_b: str) -> dict:
         return {"assemblies": len(members), "matched": len(matches), "bands": _bands(matches, len(members)),
                 "medianJaccard": round(float(matches.jaccard.median()), 3) if len(matches) else None}
 
-    summary = {"maps": [map_a, map_b], map_a: side(forward, members_a), map_b: side(backward, members_b),
-               "reciprocal": int(reciprocal), "matches": written}
-    record_run(store, f"{ANALYSIS} {map_a} {map_b}", {"mapA": map_a, "mapB": map_b}, summary)
+    summary = {"maps": [map_a, map_b], "sharedProteins": shared_proteins,
+               "proteins": {map_a: len(proteins_a), map_b: len(proteins_b), "shared": len(shared)},
+               map_a: side(forward, members_a), map_b: side(backward, members_b),
+               "reciprocal": int(reciprocal), "matches": written, "seconds": round(time.perf_counter() - started, 2)}
+    record_run(store, f"{ANALYSIS} {map_a} {map_b}", {"mapA": map_a, "mapB": map_b,
+                                                       "sharedProteins": shared_proteins}, summary)
     return summary

@@ -57,7 +57,7 @@ def cmd_map(args) -> int:
         if args.action == "remove":
             _print(remove_map(store, args.map), args.json)
             return 0
-        _print(compare_maps(store, args.map_a, args.map_b), args.json)
+        _print(compare_maps(store, args.map_a, args.map_b, shared_proteins=args.shared_proteins), args.json)
     return 0
 
 
@@ -100,6 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = actions.add_parser("compare", help="best match of every assembly of A in B and of B in A (MATCHES)")
     c.add_argument("map_a", metavar="A")
     c.add_argument("map_b", metavar="B")
+    c.add_argument("--shared-proteins", action="store_true",
+                   help="compare member sets restricted to the proteins both maps hold")
     for q in (a, actions.choices["list"], r, c):
         q.add_argument("--json", action="store_true", help="print JSON instead of text")
         add_store_option(q)

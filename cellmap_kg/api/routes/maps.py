@@ -15,7 +15,7 @@ import threading
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from ...analyses.graph import AnalysisOptions
@@ -136,13 +136,15 @@ def remove(name: MapName, access: Annotated[StoreAccess, Depends(deps.access)],
 @router.post("/maps/{a}/compare/{b}", summary="Compare two maps: best matches by Jaccard, written as MATCHES",
              responses=error_responses(403, 404, 422))
 def compare(a: MapName, b: MapName, access: Annotated[StoreAccess, Depends(deps.access)],
-            settings: Annotated[ApiSettings, Depends(deps.settings)]) -> dict[str, Any]:
+            settings: Annotated[ApiSettings, Depends(deps.settings)],
+            shared_proteins: Annotated[bool, Query(alias="sharedProteins", description=(
+                "restrict member sets to the proteins both maps hold"))] = False) -> dict[str, Any]:
     """Write each assembly's best match in the other map (both directions) and answer the comparison summary
     (assemblies of each map by best Jaccard band, reciprocal pairs). Then ask `/queries/map-specific-assemblies`,
     `/queries/conserved-assemblies` or `/queries/assembly-counterparts`."""
     _require_writes(settings)
     with access.use() as store:
         try:
-            return json_safe(compare_maps(store, a, b))
+            return json_safe(compare_maps(store, a, b, shared_proteins=shared_proteins))
         except AnalysisError as exc:
             raise _user_error(exc) from exc
