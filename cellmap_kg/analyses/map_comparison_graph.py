@@ -56,8 +56,8 @@ def compare_maps(store: GraphStore, map_a: str, map_b: str, shared_proteins: boo
 
     Args:
         shared_proteins: compare member sets restricted to the proteins both maps hold (members of some assembly
-            of each, the root included), so that proteins one map never measured do not lower the Jaccard index; assemblies left
-            without members are not matched. Recorded on every ``MATCHES`` as ``sharedProteins``.
+            of each, the root included), so that proteins one map never measured do not lower the Jaccard index;
+            assemblies left without members are not matched. Recorded on every ``MATCHES`` as ``sharedProteins``.
 
     Returns ``{"maps": [A, B], "sharedProteins", "proteins": {A: n, B: n, "shared": n}, A: {"assemblies",
     "matched", "bands": {...}, "medianJaccard"}, B: {...}, "reciprocal": pairs that are each other's best match,

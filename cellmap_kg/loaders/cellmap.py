@@ -228,8 +228,8 @@ def add_hierarchy(result: LoadResult, hierarchy: Hierarchy, map_id: str, resolve
 
     Every member gene is resolved to its approved symbol; an unknown or ambiguous gene is reported once per
     membership it would have made (``result.report``, example names the assembly). ``uniprot`` (member name ->
-    UniProt accession), if given, lets the resolver try the accession first, as for every source with ids. Two member names resolving to
-    one symbol in the same assembly, and repeated edges, are collapsed and counted.
+    UniProt accession), if given, lets the resolver try the accession first, as for every source with ids. Two
+    member names resolving to one symbol in the same assembly, and repeated edges, are collapsed and counted.
 
     Shapes: one ``Assembly`` row per assembly (``isRoot`` true only for ``hierarchy.root``), one ``CONTAINS``
     row per distinct edge, one ``MEMBER_OF`` row per (protein, assembly) pair.
@@ -275,7 +275,8 @@ def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, 
     response read ``# Title: Membrane-Associated Protein Interaction System``) is removed; the name is what follows.
 
     Raises ``DataFormatError`` if a row names an assembly that is not in ``assemblies`` or gives another size or
-    persistence than the map (an empty persistence matches an assembly without one, e.g. from an HCX file) (the names would belong to another map version), or repeats a cluster id.
+    persistence than the map (the names would belong to another map version; an empty persistence matches an
+    assembly without one, e.g. from an HCX file), or repeats a cluster id.
     """
     names: dict[str, str] = {}
     for line, row in read_table(path, required=("cluster_id", "size", "persistence", "llm_name")):

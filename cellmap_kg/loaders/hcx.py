@@ -154,9 +154,12 @@ def _members(path: Path, cx_id: int, values: dict, parent: dict[int, str] | None
             raise DataFormatError(path, None, f"node {cx_id}: {attribute}: expected gene names separated by spaces "
                                               f"or commas, or a list of names, found {member_list!r:.80}")
         return [m for m in _SEPARATORS.split(member_list) if m], attribute
-    hint = (" (the node has HCX::members: give the parent interactome, --parent)" if HCX_MEMBERS in values else "")
-    raise DataFormatError(path, None, f"node {cx_id}: expected a member list ({', '.join(MEMBER_LIST_ATTRIBUTES)}), "
-                                      f"or HCX::members with the parent interactome given{hint}")
+    lists = ", ".join(MEMBER_LIST_ATTRIBUTES)
+    if HCX_MEMBERS in values:
+        raise DataFormatError(path, None, f"node {cx_id}: has HCX::members but no member list ({lists}): give the "
+                                          "parent interactome (--parent) to resolve HCX::members")
+    raise DataFormatError(path, None, f"node {cx_id}: expected a member list ({lists}), or HCX::members with the "
+                                      "parent interactome given")
 
 
 def _int_or_none(path: Path, cx_id: int, values: dict, attribute: str) -> int | None:

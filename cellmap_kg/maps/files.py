@@ -61,7 +61,8 @@ def detect_format(path: Path) -> str:
                                        "give the .nodes file (its .edges file is found next to it or with --edges)")
     raise DataFormatError(path, 1, f"cannot tell the map format: expected HCX/CX2 JSON, a HiDeF .nodes line "
                                    f"(cluster, size, genes, persistence) or a DDOT .ont line (parent, child, "
-                                   f"default|gene); found {first[:80]!r} (or name it with --format {'|'.join(FORMATS)})")
+                                   f"default|gene); found {first[:80]!r} "
+                                   f"(or name it with --format {'|'.join(FORMATS)})")
 
 
 def _hcx_parent(path: Path) -> Path | None:

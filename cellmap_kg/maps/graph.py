@@ -139,7 +139,8 @@ def _staged_counts(store: GraphStore, staging: str) -> dict[str, int]:
     for key, cypher in (("assemblies", "MATCH (a:Assembly {map: $map}) RETURN count(a) AS n"),
                         ("contains", "MATCH (:Assembly {map: $map})-[r:CONTAINS]->(:Assembly {map: $map}) "
                                      "RETURN count(r) AS n"),
-                        ("memberships", "MATCH (:Protein)-[r:MEMBER_OF]->(:Assembly {map: $map}) RETURN count(r) AS n")):
+                        ("memberships", "MATCH (:Protein)-[r:MEMBER_OF]->(:Assembly {map: $map}) "
+                                        "RETURN count(r) AS n")):
         counts[key] = store.query(cypher, {"map": staging}, read_only=True)[0]["n"]
     return counts
 

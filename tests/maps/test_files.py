@@ -82,8 +82,8 @@ def test_member_list_attributes(tmp_path, attribute, value, expected):
 def test_hcx_members_without_interactome_is_a_clear_error(tmp_path):
     doc = cx2([{"id": 1, "v": {"name": "R", "HCX::members": [0, 1]}}], [],
               {"name": "toy", "HCX::interactionNetworkName": "absent.cx2"})
-    with pytest.raises(DataFormatError, match=r"m\.cx2: node 1: expected a member list .*give the parent "
-                                              r"interactome, --parent"):
+    with pytest.raises(DataFormatError, match=r"m\.cx2: node 1: has HCX::members but no member list .*give the "
+                                              r"parent interactome \(--parent\)"):
         read_map(write_json(tmp_path / "m.cx2", doc))
 
 
