@@ -1,5 +1,5 @@
 """A writable graph for the map tests: the U2OS map, the toolkit's HCX maps, the OpenCell HEK293T communities,
-CORUM and the paediatric cohort, built once per module, with the default analyses (HiSig with 20 permutations).
+CORUM and the paediatric cohort, built once per session, with the default analyses (HiSig with 20 permutations).
 
 Tests that add or remove maps write into it, so it is not the session's shared read-only ``graph_store``.
 """
@@ -13,9 +13,10 @@ MAP_SOURCES = ["u2os-cellmap-2023-05", "cellmaps-hcx-examples", "opencell-commun
 BASE_ANALYSES = ["annotation", "size", "multi-localization", "mutation-frequency", "hisig"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def map_store(data_dir, tmp_path_factory):
-    """A store with ``MAP_SOURCES`` built and ``BASE_ANALYSES`` run; each test module gets its own."""
+    """A store with ``MAP_SOURCES`` built and ``BASE_ANALYSES`` run. Tests that add a map remove it again
+    (``test_graph.snapshot`` checks that the graph is then as it was)."""
     from cellmap_kg.analyses.graph import AnalysisOptions, run_analyses
     from cellmap_kg.build import build
     from cellmap_kg.store import open_store, stop_embedded
