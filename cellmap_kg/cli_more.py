@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "cellmap_kg.api.cli",        # serve
     "cellmap_kg.gnn.cli",        # gnn export|train|evaluate|predict
     "cellmap_kg.store.cli",      # neo4j install|start|stop|status
+    "cellmap_kg.maps.cli",       # map add|list|remove|compare
 )
 
 

@@ -6,9 +6,13 @@ Example::
     with KnowledgeGraph() as kg:                    # embedded FalkorDB in ./.cellmap-kg
         rows = kg.query("protein", symbol="DPP9")  # list of dicts, one per record
         kg.cypher("MATCH (a:Assembly) RETURN count(a) AS n")
+        kg.add_map("hierarchy.cx2", "CM4AI-2024")  # your own map (HCX, HiDeF, DDOT), atomically
+        kg.compare_maps("U2OS-2023-05", "CM4AI-2024")
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from .queries.registry import QuerySpec, get_query, load_queries
 from .store import open_store
@@ -43,6 +47,38 @@ class KnowledgeGraph:
     def cypher(self, text: str, **params) -> list[dict]:
         """Run read-only Cypher ``text`` with ``$parameters`` and return plain-value records."""
         return self.store.query(text, params, read_only=True)
+
+    def maps(self) -> list[dict]:
+        """The cell maps of the graph (library query ``maps``): map, assemblies, proteins, dataset, cellLine,
+        added, details."""
+        from .maps import list_maps
+
+        return list_maps(self.store)
+
+    def add_map(self, path: str | Path, name: str, **options):
+        """Add the cell map in ``path`` (HCX/CX2, HiDeF ``.nodes``, DDOT ``.ont``) as map ``name``, atomically.
+
+        ``options`` are those of ``cellmap_kg.maps.add_map`` (``fmt``, ``edges``, ``parent``, ``names``,
+        ``data_dir``, ``analyses``, ``resolver``, ``options``). Returns its ``MapAddResult``. Raises ``MapError``,
+        ``MissingDataError``, ``DataFormatError`` (file, line, what was expected); on failure nothing is left.
+        """
+        from .maps import add_map
+
+        return add_map(self.store, Path(path), name, **options)
+
+    def remove_map(self, name: str) -> dict:
+        """Remove the map ``name`` added with ``add_map`` (one statement). Raises ``MapError``."""
+        from .maps import remove_map
+
+        return remove_map(self.store, name)
+
+    def compare_maps(self, map_a: str, map_b: str, shared_proteins: bool = False) -> dict:
+        """Write every assembly's best match (Jaccard of member sets, restricted to the proteins both maps hold
+        with ``shared_proteins``) between two maps as ``MATCHES`` both ways; returns the comparison summary.
+        Raises ``AnalysisError`` for an unknown map."""
+        from .maps import compare_maps
+
+        return compare_maps(self.store, map_a, map_b, shared_proteins=shared_proteins)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type."""

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..loaders.communities import OPENCELL_MAP
 from ..store.base import GraphStore
 from .annotation_graph import annotate_assemblies
 from .association_graph import associate
 from .graph_io import DEFAULT_MAP, MissingInputError, record_run
 from .hisig_graph import recurrent_by_tumour_type, recurrent_pan_cancer, recurrent_tcga
+from .map_comparison_graph import compare_maps
 from .multilocalization_graph import localize_proteins
 from .mutation_frequency import compute_mutation_frequency
 from .size_graph import calibration_file, estimate_diameters
@@ -73,6 +75,8 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
              "PUTATIVE_FUNCTION of poorly characterized proteins, MEMBER_OF.unexpected (needs annotation)"),
     Analysis("mutation-frequency", lambda s, o: compute_mutation_frequency(s),
              "Assembly.mutationFrequency and MUTATED_IN per paediatric tumour type (one map)"),
+    Analysis("map-comparison", lambda s, o: compare_maps(s, o.map_name, OPENCELL_MAP),
+             "MATCHES: best match of every assembly between the map and the OpenCell HEK293T communities (Jaccard)"),
     Analysis("hisig", lambda s, o: recurrent_pan_cancer(s, **_hisig_kwargs(o)),
              "RECURRENTLY_MUTATED_IN Groebner2018-pan-cancer (HiSig, paediatric pan-cohort, one map)"),
     Analysis("hisig-types", lambda s, o: recurrent_by_tumour_type(s, **_hisig_kwargs(o)),

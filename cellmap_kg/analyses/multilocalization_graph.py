@@ -20,8 +20,12 @@ ANALYSIS = "multi-localization"
 PROTEIN_PROPERTIES = ("terminalAssemblies", "pathsToRoot", "multiLocalized")
 
 
-def localize_proteins(store: GraphStore, map_name: str = DEFAULT_MAP) -> dict:
+def localize_proteins(store: GraphStore, map_name: str = DEFAULT_MAP, write_proteins: bool = True) -> dict:
     """Compute and write multi-localization for ``map_name``.
+
+    With ``write_proteins=False`` only ``Assembly.multiParent`` of the map is written and the per-protein
+    properties (which describe one map) keep the values of the map they were computed on (``cellmap-kg map
+    add`` analyses a new map this way).
 
     Returns ``{"map", "proteins", "multiLocalized", "multiLocalizedPercent", "maxPathsToRoot", "assemblies",
     "multiParent"}``. Raises ``AnalysisError`` for an unknown map or a hierarchy that is not a single-rooted DAG.
@@ -34,10 +38,12 @@ def localize_proteins(store: GraphStore, map_name: str = DEFAULT_MAP) -> dict:
         multi_parent = set(multi_parent_assemblies(hierarchy_graph(edges, memberships)))
     except ValueError as exc:
         raise AnalysisError(f"map {map_name}: {exc}") from exc
-    clear_properties(store, "Protein", PROTEIN_PROPERTIES)
-    store.write_nodes("Protein", [
-        {"symbol": r.protein, "terminalAssemblies": list(r.terminalAssemblies), "pathsToRoot": int(r.pathsToRoot),
-         "multiLocalized": bool(r.multiLocalized)} for r in table.itertuples(index=False)])
+    if write_proteins:
+        clear_properties(store, "Protein", PROTEIN_PROPERTIES)
+        store.write_nodes("Protein", [
+            {"symbol": r.protein, "terminalAssemblies": list(r.terminalAssemblies),
+             "pathsToRoot": int(r.pathsToRoot),
+             "multiLocalized": bool(r.multiLocalized)} for r in table.itertuples(index=False)])
     store.write_nodes("Assembly", [{"id": a, "multiParent": a in multi_parent} for a in memberships])
     n_multi = int(table.multiLocalized.sum())
     return {"map": map_name, "proteins": len(table), "multiLocalized": n_multi,

@@ -26,6 +26,7 @@ PROPERTIES = ("diameterNm", "diameterNmLow", "diameterNmHigh")
 
 _SIZES = """
 MATCH (a:Assembly)
+WHERE $map IS NULL OR a.map = $map
 OPTIONAL MATCH (p:Protein)-[:MEMBER_OF]->(a)
 RETURN a.id AS id, a.size AS size, count(p) AS members
 ORDER BY id
@@ -40,15 +41,17 @@ def calibration_file(data_dir: Path | None) -> Path | None:
     return path if path.exists() else None
 
 
-def estimate_diameters(store: GraphStore, calibration: Path | None = None, level: float = 0.95) -> dict:
-    """Write ``diameterNm`` (and the prediction bounds if ``calibration`` is given) on every assembly.
+def estimate_diameters(store: GraphStore, calibration: Path | None = None, level: float = 0.95,
+                       map_name: str | None = None) -> dict:
+    """Write ``diameterNm`` (and the prediction bounds if ``calibration`` is given) on every assembly (of
+    ``map_name`` only, if given; the other maps' assemblies are then left as they are).
 
     Returns ``{"assemblies", "calibration" (file or None), "calibrationPoints", "level", "medianNm",
     "minNm", "maxNm", "unsized"}``; ``unsized`` counts assemblies with neither a size nor members (not
     written). Raises ``MissingDataError`` / ``DataFormatError`` for a bad calibration table, ``MissingInputError``
     if the graph has no assemblies.
     """
-    rows = store.query(_SIZES, read_only=True)
+    rows = store.query(_SIZES, {"map": map_name}, read_only=True)
     if not rows:
         raise MissingInputError("no Assembly nodes in the graph: build it first (cellmap-kg build)")
     counts = {r["id"]: (r["size"] if r["size"] else r["members"]) for r in rows}
@@ -62,7 +65,7 @@ def estimate_diameters(store: GraphStore, calibration: Path | None = None, level
     else:
         fit = None
         values = np.column_stack([diameter_nm(n), np.full(len(n), np.nan), np.full(len(n), np.nan)])
-    clear_properties(store, "Assembly", PROPERTIES)
+    clear_properties(store, "Assembly", PROPERTIES, map_name)
     store.write_nodes("Assembly", [
         {"id": a, **{p: (float(v) if np.isfinite(v) else None) for p, v in zip(PROPERTIES, row, strict=True)}}
         for a, row in zip(ids, values, strict=True)])

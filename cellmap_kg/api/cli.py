@@ -27,7 +27,8 @@ def settings_from_args(args):
              "cypher_max_rows": args.cypher_max_rows, "query_timeout_ms": args.query_timeout_ms,
              "max_concurrency": args.max_concurrency, "cache_entries": args.cache_entries,
              "cors_origins": tuple(args.cors_origin) if args.cors_origin else None,
-             "cypher_enabled": True if args.cypher else None}
+             "cypher_enabled": True if args.cypher else None,
+             "map_writes_enabled": True if args.map_writes else None}
     return replace(ApiSettings.from_env(), **{k: v for k, v in given.items() if v is not None})
 
 
@@ -61,6 +62,8 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"),
                    help="HTTP/1.1 parser (default auto: httptools when installed)")
     p.add_argument("--cypher", action="store_true", help="enable POST /cypher (read-only Cypher)")
+    p.add_argument("--map-writes", action="store_true",
+                   help="enable POST /maps, DELETE /maps/{name} and POST /maps/{a}/compare/{b} (graph writes)")
     p.add_argument("--cypher-timeout-ms", type=int, default=None, metavar="MS",
                    help="timeout of one /cypher query (default 5000)")
     p.add_argument("--cypher-max-rows", type=int, default=None, metavar="N",

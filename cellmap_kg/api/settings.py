@@ -5,6 +5,7 @@ Environment variables (all optional):
 =====================================  =======================================================================
 ``CELLMAP_KG_STORE``                   store URI (default: ``./.cellmap-kg``, see ``cellmap_kg.store``)
 ``CELLMAP_KG_API_CYPHER``              ``1``/``true`` enables ``POST /cypher`` (read-only Cypher); default off
+``CELLMAP_KG_API_MAP_WRITES``          ``1``/``true`` enables adding, removing and comparing maps (``/maps``); off
 ``CELLMAP_KG_API_CYPHER_TIMEOUT_MS``   timeout of one ``/cypher`` query in ms (default 5000)
 ``CELLMAP_KG_API_CYPHER_MAX_ROWS``     rows returned by ``/cypher`` at most (default 1000)
 ``CELLMAP_KG_API_QUERY_TIMEOUT_MS``    timeout of library queries and endpoint reads in ms (default 30000)
@@ -31,6 +32,8 @@ class ApiSettings:
     Attributes:
         store_uri: store URI (``None``: ``cellmap_kg.store.default_uri()``).
         cypher_enabled: serve ``POST /cypher`` (otherwise it answers 403).
+        map_writes_enabled: serve ``POST /maps``, ``DELETE /maps/{name}`` and ``POST /maps/{a}/compare/{b}``,
+            which write to the graph (otherwise they answer 403).
         cypher_timeout_ms: timeout of one ``/cypher`` query (ms).
         cypher_max_rows: rows returned by ``/cypher`` at most; more are cut and flagged ``truncated``.
         query_timeout_ms: timeout of library queries and of the reads behind the other endpoints (ms).
@@ -45,6 +48,7 @@ class ApiSettings:
 
     store_uri: str | None = None
     cypher_enabled: bool = False
+    map_writes_enabled: bool = False
     cypher_timeout_ms: int = 5000
     cypher_max_rows: int = 1000
     query_timeout_ms: int = 30000
@@ -76,14 +80,18 @@ class ApiSettings:
             except ValueError:
                 raise ValueError(f"{ENV_PREFIX}{name}={raw!r}: expected an integer") from None
 
-        raw_cypher = env.get(ENV_PREFIX + "CYPHER", "").strip().lower()
-        if raw_cypher not in _TRUE | _FALSE:
-            raise ValueError(f"{ENV_PREFIX}CYPHER={raw_cypher!r}: expected 1/0, true/false, yes/no or on/off")
+        def flag(name: str) -> bool:
+            raw = env.get(ENV_PREFIX + name, "").strip().lower()
+            if raw not in _TRUE | _FALSE:
+                raise ValueError(f"{ENV_PREFIX}{name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+            return raw in _TRUE
+
         origins = tuple(o.strip() for o in env.get(ENV_PREFIX + "CORS_ORIGINS", "").split(",") if o.strip())
         defaults = cls()
         return cls(
             store_uri=env.get("CELLMAP_KG_STORE") or None,
-            cypher_enabled=raw_cypher in _TRUE,
+            cypher_enabled=flag("CYPHER"),
+            map_writes_enabled=flag("MAP_WRITES"),
             cypher_timeout_ms=integer("CYPHER_TIMEOUT_MS", defaults.cypher_timeout_ms),
             cypher_max_rows=integer("CYPHER_MAX_ROWS", defaults.cypher_max_rows),
             query_timeout_ms=integer("QUERY_TIMEOUT_MS", defaults.query_timeout_ms),
@@ -96,6 +104,7 @@ class ApiSettings:
         """The environment variables that ``from_env`` turns back into these settings (for worker processes)."""
         env = {
             ENV_PREFIX + "CYPHER": "1" if self.cypher_enabled else "0",
+            ENV_PREFIX + "MAP_WRITES": "1" if self.map_writes_enabled else "0",
             ENV_PREFIX + "CYPHER_TIMEOUT_MS": str(self.cypher_timeout_ms),
             ENV_PREFIX + "CYPHER_MAX_ROWS": str(self.cypher_max_rows),
             ENV_PREFIX + "QUERY_TIMEOUT_MS": str(self.query_timeout_ms),

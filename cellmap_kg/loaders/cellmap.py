@@ -24,7 +24,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..sources import DEFAULT_MAP
@@ -85,13 +85,16 @@ class Hierarchy:
     """A cell map: assemblies, ``parent -> child`` containment edges and the root's ``cluster_id``.
 
     Shapes: ``assemblies`` one per assembly (unique ``cluster_id``), ``edges`` ``(parent_id, child_id)`` pairs whose
-    ids are all in ``assemblies``. ``name`` is the map's title (HCX network name), if any.
+    ids are all in ``assemblies``. ``name`` is the map's title (HCX network name), if any. ``member_source`` says
+    where the member lists came from (``{attribute or file kind: assemblies}``, e.g. ``{"HCX::members": 8}``); it
+    describes the reading, not the map, so it takes no part in equality.
     """
 
     assemblies: list[MapAssembly]
     edges: list[tuple[str, str]]
     root: str
     name: str | None = None
+    member_source: dict[str, int] = field(default_factory=dict, compare=False)
 
     def by_id(self) -> dict[str, MapAssembly]:
         """``cluster_id -> MapAssembly``."""
@@ -221,12 +224,13 @@ def assembly_id(map_id: str, cluster_id: str) -> str:
 
 
 def add_hierarchy(result: LoadResult, hierarchy: Hierarchy, map_id: str, resolver: SymbolResolver,
-                  where: str) -> None:
+                  where: str, uniprot: dict[str, str] | None = None) -> None:
     """Append the ``Assembly``, ``CONTAINS`` and ``MEMBER_OF`` rows of ``hierarchy`` (map ``map_id``) to ``result``.
 
     Every member gene is resolved to its approved symbol; an unknown or ambiguous gene is reported once per
-    membership it would have made (``result.report``, example names the assembly). Two member names resolving to
-    one symbol in the same assembly, and repeated edges, are collapsed and counted.
+    membership it would have made (``result.report``, example names the assembly). ``uniprot`` (member name ->
+    UniProt accession), if given, lets the resolver try the accession first, as for every source with ids. Two
+    member names resolving to one symbol in the same assembly, and repeated edges, are collapsed and counted.
 
     Shapes: one ``Assembly`` row per assembly (``isRoot`` true only for ``hierarchy.root``), one ``CONTAINS``
     row per distinct edge, one ``MEMBER_OF`` row per (protein, assembly) pair.
@@ -254,7 +258,8 @@ def add_hierarchy(result: LoadResult, hierarchy: Hierarchy, map_id: str, resolve
         target = assembly_id(map_id, a.cluster_id)
         report.count_read(f"{where} memberships", len(a.genes))
         for gene in a.genes:
-            symbol = resolve_gene(resolver, report, gene, where=f"{where} {a.cluster_id}")
+            symbol = resolve_gene(resolver, report, gene, uniprot=(uniprot or {}).get(gene),
+                                  where=f"{where} {a.cluster_id}")
             if symbol:
                 members.add((symbol, target), {"source": symbol, "target": target})
     result.add_relationships("MEMBER_OF", members.rows)
@@ -271,7 +276,8 @@ def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, 
     response read ``# Title: Membrane-Associated Protein Interaction System``) is removed; the name is what follows.
 
     Raises ``DataFormatError`` if a row names an assembly that is not in ``assemblies`` or gives another size or
-    persistence than the map (the names would belong to another map version), or repeats a cluster id.
+    persistence than the map (the names would belong to another map version; an empty persistence matches an
+    assembly without one, e.g. from an HCX file), or repeats a cluster id.
     """
     names: dict[str, str] = {}
     for line, row in read_table(path, required=("cluster_id", "size", "persistence", "llm_name")):
@@ -280,7 +286,7 @@ def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, 
         if a is None:
             raise DataFormatError(path, line, f"{cluster_id} is not an assembly of the map (another map version?)")
         size = parse_int(row["size"], path, line, "size", allow_empty=False)
-        persistence = parse_int(row["persistence"], path, line, "persistence", allow_empty=False)
+        persistence = parse_int(row["persistence"], path, line, "persistence", allow_empty=a.persistence is None)
         if (size, persistence) != (a.size, a.persistence):
             raise DataFormatError(path, line, f"{cluster_id}: expected size {a.size} and persistence {a.persistence} "
                                               f"as in the map, found {size} and {persistence}")

@@ -15,7 +15,8 @@ Format (NDEx "Hierarchical Network Schema for CX, version 0.1"; ndex2-client ``d
 * edges: ``s`` = parent assembly, ``t`` = child assembly.
 
 ``read_hcx`` resolves ``HCX::members`` through the parent interactome's node names when ``parent_path`` is given,
-else uses ``CD_MemberList`` (``cellmaps_examples/hcx/hierarchy.cx2``, the NeST subhierarchy, lists 718 genes in
+else the node's member-list attribute (``CD_MemberList``, CDAPS ``MemberList`` or the toolkit's ``genes``;
+``cellmaps_examples/hcx/hierarchy.cx2``, the NeST subhierarchy, lists 718 genes in
 its root's ``CD_MemberList`` but only 713 ``HCX::members`` of an interactome that is not shipped).
 
 An assembly's ``cluster_id`` is the node's ``represents`` (``C23`` for cellmaps_generate_hierarchy output, the
@@ -26,6 +27,8 @@ from the ``cluster_id`` (the NeST system name, e.g. ``PML body``), else ``CD_Com
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 from .base import DataFormatError, LoadResult, require
@@ -121,23 +124,42 @@ def _parent_names(parent_path: Path) -> dict[int, str]:
     return names
 
 
-def _members(path: Path, cx_id: int, values: dict, parent: dict[int, str] | None) -> list[str]:
-    if parent is not None and "HCX::members" in values:
-        members = values["HCX::members"]
+MEMBER_LIST_ATTRIBUTES = ("CD_MemberList", "MemberList", "genes")
+"""Node attributes that list an assembly's member genes, in the order tried: CDAPS / cellmaps_generate_hierarchy
+``CD_MemberList``, CDAPS ``MemberList``, the toolkit's ``genes``. Each is a string of gene names separated by
+spaces and/or commas, or a list of names."""
+HCX_MEMBERS = "HCX::members"
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _members(path: Path, cx_id: int, values: dict, parent: dict[int, str] | None) -> tuple[list[str], str]:
+    """``(member names, attribute used)`` of one node: ``HCX::members`` through ``parent``, else the first
+    ``MEMBER_LIST_ATTRIBUTES`` attribute the node has."""
+    if parent is not None and HCX_MEMBERS in values:
+        members = values[HCX_MEMBERS]
         if not isinstance(members, list):
             raise DataFormatError(path, None, f"node {cx_id}: HCX::members: expected a list of interactome node ids")
         missing = [m for m in members if m not in parent]
         if missing:
             raise DataFormatError(path, None, f"node {cx_id}: HCX::members {missing[:5]} are not nodes of the parent "
                                               "interactome")
-        return [parent[m] for m in members]
-    if "CD_MemberList" in values:
-        member_list = values["CD_MemberList"]
+        return [parent[m] for m in members], HCX_MEMBERS
+    for attribute in MEMBER_LIST_ATTRIBUTES:
+        if attribute not in values:
+            continue
+        member_list = values[attribute]
+        if isinstance(member_list, list) and all(isinstance(m, str) for m in member_list):
+            return [m.strip() for m in member_list if m.strip()], attribute
         if not isinstance(member_list, str):
-            raise DataFormatError(path, None, f"node {cx_id}: CD_MemberList: expected a space-separated string")
-        return member_list.split()
-    raise DataFormatError(path, None, f"node {cx_id}: expected CD_MemberList, or HCX::members with the parent "
-                                      "interactome given (parent_path)")
+            raise DataFormatError(path, None, f"node {cx_id}: {attribute}: expected gene names separated by spaces "
+                                              f"or commas, or a list of names, found {member_list!r:.80}")
+        return [m for m in _SEPARATORS.split(member_list) if m], attribute
+    lists = ", ".join(MEMBER_LIST_ATTRIBUTES)
+    if HCX_MEMBERS in values:
+        raise DataFormatError(path, None, f"node {cx_id}: has HCX::members but no member list ({lists}): give the "
+                                          "parent interactome (--parent) to resolve HCX::members")
+    raise DataFormatError(path, None, f"node {cx_id}: expected a member list ({lists}), or HCX::members with the "
+                                      "parent interactome given")
 
 
 def _int_or_none(path: Path, cx_id: int, values: dict, attribute: str) -> int | None:
@@ -155,10 +177,12 @@ def read_hcx(path: Path, parent_path: Path | None = None) -> Hierarchy:
     Args:
         path: the hierarchy ``.cx2``.
         parent_path: its parent interactome ``.cx2``; when given, members are the names of the interactome nodes
-            listed in each assembly's ``HCX::members``, else each assembly's ``CD_MemberList``.
+            listed in each assembly's ``HCX::members``, else each assembly's member-list attribute
+            (``MEMBER_LIST_ATTRIBUTES``: ``CD_MemberList``, ``MemberList`` or ``genes``).
 
     Returns a ``Hierarchy`` with ``edges`` ``(parent, child)`` by ``cluster_id`` (CX edge source = parent), the
-    root (the node with ``HCX::isRoot`` true, else the one node without a parent) and ``name`` = network name.
+    root (the node with ``HCX::isRoot`` true, else the one node without a parent), ``name`` = network name and
+    ``member_source`` = ``{attribute: nodes whose members it gave}`` (``HCX::members`` or a member-list attribute).
 
     Raises:
         MissingDataError: a file does not exist.
@@ -180,13 +204,15 @@ def read_hcx(path: Path, parent_path: Path | None = None) -> Hierarchy:
     cluster_of: dict[int, str] = {}
     assemblies: list[MapAssembly] = []
     roots: list[str] = []
+    sources: Counter = Counter()
     for cx_id, values in nodes.items():
         label = values.get("name")
         cluster_id = str(values.get("represents") or label or cx_id)
         if cluster_id in cluster_of.values():
             raise DataFormatError(path, None, f"node {cx_id}: cluster id {cluster_id!r} is used by another node")
         cluster_of[cx_id] = cluster_id
-        genes = _members(path, cx_id, values, parent)
+        genes, source = _members(path, cx_id, values, parent)
+        sources[source] += 1
         size = _int_or_none(path, cx_id, values, "CD_MemberList_Size")
         if size is not None and size != len(genes):
             raise DataFormatError(path, None, f"node {cx_id} ({cluster_id}): CD_MemberList_Size is {size}, found "
@@ -206,7 +232,7 @@ def read_hcx(path: Path, parent_path: Path | None = None) -> Hierarchy:
     if len(roots) > 1:
         raise DataFormatError(path, None, f"expected one node with HCX::isRoot true, found {roots}")
     root = roots[0] if roots else find_root([a.cluster_id for a in assemblies], edges, path)
-    return Hierarchy(assemblies, edges, root, attributes.get("name"))
+    return Hierarchy(assemblies, edges, root, attributes.get("name"), member_source=dict(sources))
 
 
 # ---------------------------------------------------------------------------------------------------- HCX writing

@@ -105,7 +105,8 @@ def test_read_hcx_errors(data_dir, tmp_path):
     for a in aspects:
         if "nodes" in a:
             del a["nodes"][3]["v"]["CD_MemberList"]
-    with pytest.raises(DataFormatError, match=r"node 3: expected CD_MemberList, or HCX::members"):
+    with pytest.raises(DataFormatError, match=r"node 3: has HCX::members but no member list "
+                                              r"\(CD_MemberList, MemberList, genes\): give the parent interactome"):
         read_hcx(_write(tmp_path / "members.cx2", aspects))
 
     broken = tmp_path / "broken.cx2"

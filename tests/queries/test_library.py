@@ -450,6 +450,56 @@ def test_search__contains_fallback_finds_infixes_and_ranks_exact_first(library_s
     assert q(plain, "search", text="DPP9")[0]["key"] == "DPP9"
 
 
+
+# ------------------------------------------------------------------------------------------------ maps
+HEK = "OpenCell-HEK293T"
+SWI_SNF = f"{MAP}:Cluster5-2"           # ARID1A, SMARCA4, SMARCB1, ... (the paediatric HiSig hit)
+
+
+def test_maps__every_built_map_with_its_size_and_source(library_store):
+    rows = {r["map"]: r for r in q(library_store, "maps")}
+    assert {m: (r["assemblies"], r["proteins"], r["dataset"], r["cellLine"], r["added"]) for m, r in rows.items()
+            if m in (MAP, HEK, "NeST")} == {
+        MAP: (270, 5254, "u2os-cellmap-2023-05", "U2OS", False),
+        HEK: (292, 2123, "opencell-communities-2021", "HEK293T", False),      # 291 communities + root
+        "NeST": (131, 718, "cellmaps-hcx-examples", None, False)}
+
+
+def _best_jaccard(store, assembly: str, other_map: str) -> tuple[float, str]:
+    """Best Jaccard of ``assembly`` against every assembly of ``other_map`` (roots excluded), by set arithmetic."""
+    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly) WHERE a.id = $id OR "
+                       "(a.map = $map AND a.isRoot = false) RETURN a.id AS id, collect(p.symbol) AS members",
+                       {"id": assembly, "map": other_map})
+    sets = {r["id"]: set(r["members"]) for r in rows}
+    mine = sets.pop(assembly)
+    return max((len(mine & s) / len(mine | s), b) for b, s in sets.items())
+
+
+def test_assembly_counterparts__swi_snf_is_found_again_in_hek293t(library_store):
+    rows = q(library_store, "assembly-counterparts", id=SWI_SNF)
+    assert [(r["map"], r["overlap"], r["reciprocal"]) for r in rows] == [(HEK, 15, True)]
+    jaccard, community = _best_jaccard(library_store, SWI_SNF, HEK)
+    assert rows[0]["counterpart"] == community and rows[0]["jaccard"] == pytest.approx(jaccard) == 0.6
+    members = set(q(library_store, "assembly", id=community)[0]["members"])
+    assert {"ARID1A", "SMARCA4", "SMARCB1"} <= members
+
+
+def test_conserved_assemblies__swi_snf_and_mediator_at_jaccard_half(library_store):
+    rows = q(library_store, "conserved-assemblies")
+    assert len(rows) == 4 and all(r["jaccard"] >= 0.5 and r["reciprocal"] for r in rows)
+    assert SWI_SNF in {r["id"] for r in rows}
+    mediator = next(r for r in rows if "Mediator" in (r["name"] or ""))
+    assert mediator["overlap"] == 21
+
+
+def test_map_specific_assemblies__rnase_p_has_no_hek293t_counterpart(library_store):
+    rows = q(library_store, "map-specific-assemblies", minSize=1)
+    assert len(rows) == 269 - 4 and all(r["jaccard"] is None or r["jaccard"] < 0.5 for r in rows)
+    rnase_p = next(r for r in rows if r["id"] == RNASE_P)
+    jaccard, community = _best_jaccard(library_store, RNASE_P, HEK)
+    assert (rnase_p["bestMatch"], rnase_p["jaccard"]) == (community, pytest.approx(jaccard))
+    assert 0 < rnase_p["measuredInOther"] <= rnase_p["size"]
+
 # ------------------------------------------------------------------------------------------------ parameters
 @pytest.mark.parametrize(("name", "params", "parameter", "message"), [
     ("protein", {}, "symbol", "missing required parameter 'symbol' (string)"),
