@@ -72,3 +72,12 @@ def test_library_query_returns_the_same_rows(name, full_falkordb, full_neo4j):
     differing = [(x, y) for x, y in zip(a, b, strict=True) if not close(x, y)]
     assert not differing, (f"{name}: {len(differing)} rows differ, "
                            f"e.g. FalkorDB {differing[0][0]} vs Neo4j {differing[0][1]}")
+
+
+def test_gnn_export_is_identical(full_falkordb, full_neo4j):
+    from cellmap_kg.gnn.export import export_graph
+
+    on_falkordb, on_neo4j = export_graph(full_falkordb), export_graph(full_neo4j)
+    assert on_falkordb.keys == on_neo4j.keys
+    assert on_falkordb.dropped == on_neo4j.dropped
+    assert on_falkordb.content_hash == on_neo4j.content_hash  # SHA-256 over keys, features and edge tensors

@@ -10,6 +10,7 @@ graph with it in one step. A build that fails before ``promote`` leaves the live
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
@@ -31,6 +32,36 @@ class BadParameter(StoreError):
 
 class QueryTimeout(StoreError):
     """A query ran longer than its timeout."""
+
+
+def check_parameters(params: dict | None) -> None:
+    """Refuse parameter values that one backend cannot take, on every backend, so both answer alike.
+
+    Refused: a NUL character in a string or map key (FalkorDB reads its parameter header as a C string, so a NUL
+    would cut the query) and NaN or infinite floats (FalkorDB has no literal for them), at any depth of lists and
+    maps.
+
+    Raises:
+        BadParameter: naming the parameter and the problem.
+    """
+    def check(name: str, value: object) -> None:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise BadParameter(f"bad query parameter: ${name} contains a NUL character")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise BadParameter(f"bad query parameter: ${name} = {value!r} is not a finite number")
+        elif isinstance(value, list | tuple):
+            for item in value:
+                check(name, item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                check(name, key)
+                check(name, item)
+
+    for name, value in (params or {}).items():
+        check(str(name), name)
+        check(str(name), value)
 
 
 def _endpoint(rel_type: str, end: str, declared: tuple[str, ...], given: str | None) -> str:

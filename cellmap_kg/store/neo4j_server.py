@@ -365,11 +365,16 @@ class Neo4jServer:
         java, _ = require_tools()
         (self.home / "logs").mkdir(parents=True, exist_ok=True)
         echo(f"starting Neo4j {neo4j_version()} in {self.home} (Bolt {self.uri}, Browser {self.browser_url})")
-        done = subprocess.run([java, "-cp", f"{self.lib_dir}/*", LAUNCHER, "start"], capture_output=True, text=True,
-                              env=self._env(), timeout=timeout, stdin=subprocess.DEVNULL)
+        # The launcher daemonizes the server, which inherits the launcher's stdout/stderr: they go to a file, not
+        # to a pipe that would stay open (and block a reader) for as long as the server runs.
+        launcher_log = self.home / "logs" / "launcher.log"
+        with launcher_log.open("w") as out:
+            done = subprocess.run([java, "-cp", f"{self.lib_dir}/*", LAUNCHER, "start"], stdout=out,
+                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env(),
+                                  timeout=timeout, start_new_session=True)
         if done.returncode != 0 or self.pid() is None:
-            raise Neo4jServerError(f"the Neo4j launcher failed (exit {done.returncode}): "
-                                   f"{(done.stdout + done.stderr).strip()[-1500:]}\n{self._log_tail()}")
+            said = launcher_log.read_text(encoding="utf-8", errors="replace").strip()[-1500:]
+            raise Neo4jServerError(f"the Neo4j launcher failed (exit {done.returncode}): {said}\n{self._log_tail()}")
         self._wait_bolt(timeout)
 
     def _wait_bolt(self, timeout: float) -> None:

@@ -15,7 +15,7 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..schema import Schema
-from .base import GraphStore, QueryTimeout, StoreError
+from .base import GraphStore, QueryTimeout, StoreError, check_parameters
 from .indexing import identifier, lucene_query
 from .neo4j_ddl import (
     constraint_statements,
@@ -115,6 +115,7 @@ class Neo4jStore(GraphStore):
         """
         if timeout_ms is not None and (not isinstance(timeout_ms, int) or timeout_ms <= 0):
             raise ValueError(f"timeout_ms must be a positive int, got {timeout_ms!r}")
+        check_parameters(params)
         if not read_only:
             self._clear_if_pending()
         primary = frozenset(self.schema.nodes)
@@ -153,7 +154,9 @@ class Neo4jStore(GraphStore):
         return StoreError(f"Neo4j error {code}: {exc.message}\n  in query: {' '.join(cypher.split())[:300]}")
 
     def explain(self, cypher: str, params: dict | None = None) -> list[str]:
-        """Plan of ``EXPLAIN <cypher>`` from the result summary, as ``plan_lines``. Raises ``StoreError``."""
+        """Plan of ``EXPLAIN <cypher>`` from the result summary, as ``plan_lines``. Raises ``StoreError``
+        (``BadParameter`` for a value ``check_parameters`` refuses)."""
+        check_parameters(params)
         try:
             with self._session(self.database, read_only=True) as session:
                 summary = session.run("EXPLAIN " + cypher, params or {}).consume()

@@ -93,7 +93,7 @@ def test_a_slow_query_times_out_with_504(cypher_client, error_of):
     elapsed = time.monotonic() - start
     error = error_of(response)
     assert (error["status"], error["code"]) == (504, "timeout")
-    assert elapsed < 10, elapsed  # the 1 s timeout, not the query's minutes
+    assert elapsed < 20, elapsed  # the 3 s timeout, not the query's minutes
 
 
 @pytest.mark.parametrize("query", ["MATCH (n RETURN n", "bogus", "RETURN $missing + 1 AS x"])
