@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -37,19 +36,6 @@ KEPT_HEADERS = (b"content-type", b"content-length", b"content-location")
 """Response headers stored with a body; the server adds ``date`` and ``server`` itself on every answer."""
 IDENTITY_TIMEOUT_MS = 2000
 """Timeout of the build-identity read; a store that does not answer in time bypasses the cache."""
-LIBRARY_CHECK_S = 1.0
-"""Seconds between checks of the query files' version (a directory scan): an edited query file is answered from
-the new file within this time (the graph's build is checked on every request)."""
-
-_library = [float("-inf"), ()]
-"""``[monotonic time of the last check, library_version()]``."""
-
-
-def _library_version() -> tuple:
-    now = time.monotonic()
-    if now - _library[0] > LIBRARY_CHECK_S:
-        _library[:] = [now, library_version()]
-    return _library[1]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -59,8 +45,8 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 def build_identity(access: StoreAccess) -> tuple | None:
     """What every cached answer depends on besides its URL: the live graph's build (``buildId``, ``startedAt``,
     ``finishedAt``, ``elements`` of query ``graph-build``; empty for a graph built without a ``GraphBuild`` node)
-    and the version of the query files (``library_version``, checked at most every ``LIBRARY_CHECK_S``: an edited
-    query answers differently). ``None`` if the store cannot be reached.
+    and the version of the query files (``library_version``: an edited query answers differently). ``None`` if
+    the store cannot be reached.
 
     The read bypasses the store's concurrency slots: it is one indexed lookup and must not queue behind slow
     queries (a hit needs nothing else)."""
@@ -69,7 +55,7 @@ def build_identity(access: StoreAccess) -> tuple | None:
     except StoreError:
         return None
     build = (rows[0]["buildId"], rows[0]["startedAt"], rows[0]["finishedAt"], rows[0]["elements"]) if rows else ()
-    return build, _library_version()
+    return build, library_version()
 
 
 class IdentityReads:

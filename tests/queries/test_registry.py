@@ -206,3 +206,14 @@ def test_the_library_is_parsed_once_and_again_only_when_a_file_changes(tmp_path,
     assert parsed == ["small-assemblies.cypher"] * 2 + ["small-assemblies.cypher", "tiny-assemblies.cypher"]
     first.clear()                                   # a caller's copy: the cached library is not touched
     assert set(load_queries(tmp_path)) == {"small-assemblies", "tiny-assemblies"}
+
+
+def test_within_the_recheck_interval_the_package_library_files_are_not_looked_at(tmp_path, monkeypatch):
+    monkeypatch.setattr(registry, "QUERY_DIR", tmp_path)           # stands in for the package library
+    monkeypatch.setattr(registry, "RECHECK_S", 3600.0)
+    write(tmp_path, VALID)
+    assert load_queries()["small-assemblies"].question == "Which proteins are members of small assemblies?"
+    write(tmp_path, VALID.replace("are members of", "belong to"))
+    assert load_queries()["small-assemblies"].question == "Which proteins are members of small assemblies?"
+    monkeypatch.setattr(registry, "RECHECK_S", 0.0)
+    assert load_queries()["small-assemblies"].question == "Which proteins belong to small assemblies?"
