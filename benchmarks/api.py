@@ -4,21 +4,24 @@ For each server setting (uvicorn worker count x event loop) this starts ``cellma
 cellmap_kg.api``) on 127.0.0.1 against a store holding a built graph, and a second uvicorn server with the *same*
 settings serving a trivial FastAPI app: one ``async`` endpoint returning a constant JSON object of the same size as
 ``/proteins/DPP9``'s answer (the framework's ceiling on this machine). ``wrk`` (Debian package ``wrk``), a separate
-process, then keeps 8 keep-alive connections busy for ``--seconds`` per endpoint after a warm-up of the same
-length (which also fills the response cache, as a running server's would be):
+process, keeps 8 keep-alive connections busy for ``--seconds`` per endpoint, first once as a warm-up (after one
+request per URL, which fills the response cache as a server running for a while would have it), then
+``--rounds`` times in turn - trivial, proteins, query, trivial, ... - so that other load on the machine weighs on
+the baseline and the endpoints alike:
 
 - ``GET /proteins/{symbol}`` rotating over 200 member symbols of the U2OS map,
 - ``GET /queries/assembly?id=...`` rotating over the 270 assemblies of the U2OS map,
 - ``GET /constant`` on the trivial server (the baseline of the same run).
 
-It prints requests per second, p50 / p99 latency (wrk's ``--latency``), non-2xx answers, and each endpoint's share
-of the trivial ceiling of the same setting; then the same two endpoints with the response cache off
-(``--cache-entries 0``) under the first setting, to show what the database path costs.
+It prints the median over the rounds of requests per second and of p50 / p99 latency (wrk's ``--latency``),
+non-2xx answers, and each endpoint's share of the trivial ceiling (median over rounds of the ratio to the trivial
+run of the same round); then the same two endpoints with the response cache off (``--cache-entries 0``) under the
+first setting, to show what the database path costs.
 
 Targets (issue 13), protein lookup and library query at 8 connections: >= 3,000 req/s, p99 <= 20 ms, and >= 60%
 of the trivial endpoint's req/s under the same settings.
 
-    python benchmarks/api.py [--store URI] [--seconds 10] [--workers 1,2] [--loops uvloop,asyncio] [--json FILE]
+    python benchmarks/api.py [--store URI] [--seconds 5] [--rounds 3] [--workers 1,2] [--loops uvloop,asyncio]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,15 +141,14 @@ def _ms(text: str) -> float:
 
 
 def wrk(port: int, paths: list[str], seconds: float, setting: str, endpoint: str, workdir: Path) -> Result:
-    """Run ``wrk`` with ``CONNECTIONS`` connections over ``paths`` (rotating, one Lua counter per wrk thread):
-    a warm-up of ``seconds``, then the measured run of ``seconds``."""
+    """Run ``wrk`` for ``seconds`` with ``CONNECTIONS`` connections over ``paths`` (rotating, one Lua counter per
+    wrk thread)."""
     script = workdir / "rotate.lua"
     script.write_text("paths = {" + ",".join(json.dumps(p) for p in paths) + "}\ncounter = 0\n"
                       "request = function()\n  counter = counter + 1\n"
                       "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n")
     cmd = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency", "-s", str(script),
            f"http://127.0.0.1:{port}"]
-    subprocess.run(cmd, capture_output=True, check=True)
     out = subprocess.run(cmd, capture_output=True, check=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
@@ -154,34 +157,52 @@ def wrk(port: int, paths: list[str], seconds: float, setting: str, endpoint: str
     return Result(setting, endpoint, rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0)
 
 
-def measure_setting(store: str, workers: int, loop: str, seconds: float, workdir: Path,
+def median_result(runs: list[Result], shares: list[float] | None = None) -> Result:
+    """One result from the rounds of one endpoint: medians of req/s, p50, p99 (and share); non-2xx summed."""
+    med = statistics.median
+    return Result(runs[0].setting, runs[0].endpoint, med(r.rps for r in runs), med(r.p50_ms for r in runs),
+                  med(r.p99_ms for r in runs), sum(r.non_2xx for r in runs), med(shares) if shares else None)
+
+
+def measure_setting(store: str, workers: int, loop: str, seconds: float, rounds: int, workdir: Path,
                     cache_entries: int | None = None) -> list[Result]:
-    """The two API endpoints and (with the cache on) the trivial endpoint under one server setting."""
+    """The trivial endpoint (unless the cache is off) and the two API endpoints under one server setting: one
+    warm-up run each, then ``rounds`` interleaved measured runs."""
     setting = f"{workers} worker(s), {loop}" + (", cache off" if cache_entries == 0 else "")
-    api, port = start_api(store, workers, loop, cache_entries)
+    servers = []
     try:
+        api, port = start_api(store, workers, loop, cache_entries)
+        servers.append(api)
         symbols = [m["symbol"] for m in get_json(port, ROOT_MEMBERS)["items"]]
         assemblies = [a["id"] for a in get_json(port, U2OS_ASSEMBLIES)["items"]]
-        constant = json.dumps(get_json(port, PROTEIN_EXAMPLE)).encode()
         if not symbols or not assemblies:
             raise SystemExit("the graph has no U2OS map; build it first (cellmap-kg build)")
-        results = [wrk(port, [f"/proteins/{s}" for s in symbols], seconds, setting, "GET /proteins/{symbol}",
-                       workdir),
-                   wrk(port, [f"/queries/assembly?id={a}" for a in assemblies], seconds, setting,
-                       "GET /queries/assembly?id=...", workdir)]
+        workloads = {"GET /proteins/{symbol}": (port, [f"/proteins/{s}" for s in symbols]),
+                     "GET /queries/assembly?id=...": (port, [f"/queries/assembly?id={a}" for a in assemblies])}
+        if cache_entries != 0:
+            constant = json.dumps(get_json(port, PROTEIN_EXAMPLE)).encode()
+            trivial, tport = start_trivial(workers, loop, constant)
+            servers.append(trivial)
+            workloads = {f"GET /constant (trivial, {len(constant)} B)": (tport, ["/constant"]), **workloads}
+        for name, (p, paths) in workloads.items():
+            if cache_entries != 0:
+                for path in paths:                       # every URL once: the cache holds them all, as it would
+                    get_json(p, path)                    # on a server that has been running for a while
+            wrk(p, paths, seconds, setting, name, workdir)                       # warm-up
+        runs: dict[str, list[Result]] = {name: [] for name in workloads}
+        for _ in range(rounds):
+            for name, (p, paths) in workloads.items():
+                runs[name].append(wrk(p, paths, seconds, setting, name, workdir))
     finally:
-        stop(api)
+        for proc in servers:
+            stop(proc)
     if cache_entries == 0:
-        return results
-    trivial, tport = start_trivial(workers, loop, constant)
-    try:
-        baseline = wrk(tport, ["/constant"], seconds, setting, f"GET /constant (trivial, {len(constant)} B)",
-                       workdir)
-    finally:
-        stop(trivial)
-    for r in results:
-        r.share = r.rps / baseline.rps
-    return [baseline, *results]
+        return [median_result(r) for r in runs.values()]
+    baseline_name = next(iter(runs))
+    baseline = runs[baseline_name]
+    return [median_result(baseline)] + [
+        median_result(r, [x.rps / b.rps for x, b in zip(r, baseline, strict=True)])
+        for name, r in runs.items() if name != baseline_name]
 
 
 def meets(r: Result) -> bool:
@@ -193,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", default=None, help="store URI with a built graph (default $CELLMAP_KG_STORE "
                                                       "or ./.cellmap-kg)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured (and warm-up) seconds per run")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds of one wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs per endpoint and setting (default 3)")
     parser.add_argument("--workers", default="1,2", help="comma-separated uvicorn worker counts (default 1,2)")
     parser.add_argument("--loops", default="uvloop,asyncio", help="comma-separated event loops")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
@@ -207,11 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         for workers, loop in settings:
-            results += measure_setting(store, workers, loop, args.seconds, Path(tmp))
+            results += measure_setting(store, workers, loop, args.seconds, args.rounds, Path(tmp))
             print(f"measured {workers} worker(s), {loop}", file=sys.stderr)
-        results += measure_setting(store, *settings[0], args.seconds, Path(tmp), cache_entries=0)
-    print(f"cellmap-kg REST API on 127.0.0.1, {os.cpu_count()} CPU(s), store {store}; wrk 1 thread, "
-          f"{CONNECTIONS} connections, {args.seconds:g} s measured after {args.seconds:g} s warm-up\n")
+        results += measure_setting(store, *settings[0], args.seconds, args.rounds, Path(tmp), cache_entries=0)
+    print(f"cellmap-kg REST API on 127.0.0.1, {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, "
+          f"store {store}; wrk 1 thread, {CONNECTIONS} connections; medians of {args.rounds} interleaved runs of "
+          f"{args.seconds:g} s after a warm-up run\n")
     print("| setting | endpoint | req/s | p50 ms | p99 ms | non-2xx | share of trivial | target |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -180,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{spec.name}: p50 {m.median_ms:.1f} ms, p95 {m.p95_ms:.1f} ms (raw Cypher p50 "
                   f"{m.cypher_median_ms:.1f}, p95 {m.cypher_p95_ms:.1f})", file=sys.stderr)
         backend = kg.store.backend
-    print(f"store: {uri} ({backend}); {args.runs} timed runs per query after one warm-up\n")
+    print(f"store: {uri} ({backend}); {args.runs} timed runs per query after one warm-up; {os.cpu_count()} CPU(s), "
+          f"load average {os.getloadavg()[0]:.1f}\n")
     print(markdown(results, raw is not None))
     print(f"\nparsing the whole library once (uncached; what every call cost before): {parse_time_ms():.1f} ms "
           "median")

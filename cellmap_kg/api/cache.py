@@ -3,8 +3,8 @@
 The graph only changes when a build is promoted, and every build writes a new ``GraphBuild.buildId`` (query
 ``graph-build``). So an answer can be reused exactly as long as the build that produced it is still the live one:
 the cache key is ``(build identity, path, query string)``. Before each cacheable request the middleware reads the
-live build identity (query ``graph-build``: one indexed lookup, about as costly as the framework's own handling
-of a request, and much less than the routes' queries); when it differs from the one the cache holds, every
+live build identity (query ``graph-build``: one indexed lookup; concurrent requests share reads that started after
+they arrived, see :class:`IdentityReads`); when it differs from the one the cache holds, every
 entry is dropped, so the first request after a promotion - from this process or any other, e.g. ``cellmap-kg
 build`` - already sees the new graph. Only ``200`` and ``404`` answers are kept (they are functions of the graph
 and the URL alone; ``/proteins/{symbol}`` answers ``404`` for unknown names), at most ``max_entries`` of them and
@@ -19,8 +19,8 @@ or validation, from bytes kept as sent.
 
 from __future__ import annotations
 
+import asyncio
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -36,19 +36,6 @@ KEPT_HEADERS = (b"content-type", b"content-length", b"content-location")
 """Response headers stored with a body; the server adds ``date`` and ``server`` itself on every answer."""
 IDENTITY_TIMEOUT_MS = 2000
 """Timeout of the build-identity read; a store that does not answer in time bypasses the cache."""
-LIBRARY_CHECK_S = 1.0
-"""Seconds between checks of the query files' version (a directory scan): an edited query file is answered from
-the new file within this time (the graph's build is checked on every request)."""
-
-_library = [float("-inf"), ()]
-"""``[monotonic time of the last check, library_version()]``."""
-
-
-def _library_version() -> tuple:
-    now = time.monotonic()
-    if now - _library[0] > LIBRARY_CHECK_S:
-        _library[:] = [now, library_version()]
-    return _library[1]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,8 +45,8 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 def build_identity(access: StoreAccess) -> tuple | None:
     """What every cached answer depends on besides its URL: the live graph's build (``buildId``, ``startedAt``,
     ``finishedAt``, ``elements`` of query ``graph-build``; empty for a graph built without a ``GraphBuild`` node)
-    and the version of the query files (``library_version``, checked at most every ``LIBRARY_CHECK_S``: an edited
-    query answers differently). ``None`` if the store cannot be reached.
+    and the version of the query files (``library_version``: an edited query answers differently). ``None`` if
+    the store cannot be reached.
 
     The read bypasses the store's concurrency slots: it is one indexed lookup and must not queue behind slow
     queries (a hit needs nothing else)."""
@@ -68,7 +55,51 @@ def build_identity(access: StoreAccess) -> tuple | None:
     except StoreError:
         return None
     build = (rows[0]["buildId"], rows[0]["startedAt"], rows[0]["finishedAt"], rows[0]["elements"]) if rows else ()
-    return build, _library_version()
+    return build, library_version()
+
+
+class IdentityReads:
+    """Build-identity reads shared by concurrent requests, without losing exactness.
+
+    A request may use a read only if the read *started after the request arrived* (then the read sees every build
+    promoted before the request). So a request arriving while no read runs starts one; requests arriving while a
+    read runs wait for the next read, which starts as soon as the running one ends and answers all of them. Under
+    load this sends one read per batch of waiting requests instead of one per request, and a request waits at most
+    two reads. Reads run in the event loop's default thread pool, so the loop keeps serving cache hits meanwhile.
+    """
+
+    def __init__(self, read: Callable[[], tuple | None]):
+        self._read = read
+        self._loop = None
+        self._running: asyncio.Future | None = None
+        self._waiting: asyncio.Future | None = None
+
+    async def identity(self) -> tuple | None:
+        """The build identity from a read that started after this call (see the class docstring)."""
+        if self._running is None:
+            self._loop = asyncio.get_running_loop()
+            self._running = self._loop.create_future()
+            self._start(self._running)
+            future = self._running
+        else:
+            if self._waiting is None:
+                self._waiting = self._loop.create_future()
+            future = self._waiting
+        return await asyncio.shield(future)
+
+    def _start(self, future: asyncio.Future) -> None:
+        read = self._loop.run_in_executor(None, self._read)
+
+        def finished(done: asyncio.Future) -> None:
+            if done.exception() is not None:
+                future.set_exception(done.exception())
+            else:
+                future.set_result(done.result())
+            self._running, self._waiting = self._waiting, None
+            if self._running is not None:
+                self._start(self._running)
+
+        read.add_done_callback(finished)
 
 
 class ResponseCache:
@@ -126,6 +157,7 @@ class ResponseCacheMiddleware:
 
     def __init__(self, app: ASGIApp, access: StoreAccess, cache: ResponseCache):
         self.app, self.access, self.cache = app, access, cache
+        self.reads = IdentityReads(lambda: build_identity(access))
 
     def _cacheable(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "GET" or self.cache.max_entries <= 0:
@@ -137,7 +169,7 @@ class ResponseCacheMiddleware:
         if not self._cacheable(scope):
             await self.app(scope, receive, send)
             return
-        identity = build_identity(self.access)
+        identity = await self.reads.identity()
         if identity is None:
             await self.app(scope, receive, send)
             return

@@ -15,6 +15,11 @@ import os
 
 from ..cli_options import add_store_option
 
+DEFAULT_WORKERS = 2
+"""Worker processes of ``serve``: on the 2-core machine class, 2 workers served 2-4x the requests of one at 8
+connections in every run of ``benchmarks/api.py`` (docs/api.md); the event loop stays uvicorn's ``auto`` (uvloop),
+since uvloop and asyncio differed by less than the run-to-run spread."""
+
 
 def settings_from_args(args):
     """``ApiSettings`` from the parsed ``serve`` options; options not given fall back to the environment
@@ -55,8 +60,9 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     add_store_option(p)
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="uvicorn worker processes (default 1; see docs/api.md for the measured choice)")
+    p.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
+                   help=f"uvicorn worker processes (default {DEFAULT_WORKERS}, chosen by benchmarks/api.py on 2 cores; "
+                        "see docs/api.md)")
     p.add_argument("--loop", default="auto", choices=("auto", "asyncio", "uvloop"),
                    help="event loop (default auto: uvloop when installed)")
     p.add_argument("--http", default="auto", choices=("auto", "h11", "httptools"),

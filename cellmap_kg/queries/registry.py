@@ -72,6 +72,7 @@ import math
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -523,9 +524,13 @@ def parse_query_file(path: Path) -> QuerySpec:
     return spec
 
 
-_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec]]] = {}
-"""Parsed libraries by directory, with the (file name, mtime in ns, size in bytes) of each file they were read
-from: ``load_queries`` parses a directory once per process and again only when that signature changes."""
+RECHECK_S = 1.0
+"""Seconds during which the package library (``QUERY_DIR``) is used without looking at its files again; after
+that, one directory scan (about 25 ``stat`` calls) tells whether a file was added, removed or edited. Other
+directories are scanned on every call."""
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec], float]] = {}
+"""Parsed libraries by directory: the (file name, mtime in ns, size in bytes) signature of the files they were read
+from, the specs, and when the signature was last checked (``time.monotonic``)."""
 _LOADED_LOCK = threading.Lock()
 
 
@@ -536,34 +541,45 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted((name, st.st_mtime_ns, st.st_size) for name, st in found))
 
 
+def _library(directory: Path | str | None) -> tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec], float]:
+    """The cached ``(signature, specs, checked)`` of ``directory`` (``None``: the package library), parsed again if
+    its files changed (for the package library, looked at no more than every ``RECHECK_S``)."""
+    library = directory is None
+    directory = QUERY_DIR if library else Path(directory)
+    key = directory if library else directory.resolve()
+    cached = _LOADED.get(key)
+    now = time.monotonic()
+    if library and cached is not None and now - cached[2] < RECHECK_S:
+        return cached
+    if not directory.is_dir():
+        raise FileNotFoundError(f"query directory {directory} does not exist")
+    signature = _signature(key)
+    with _LOADED_LOCK:
+        cached = _LOADED.get(key)
+        if cached is None or cached[0] != signature:
+            specs = [parse_query_file(key / name) for name, _, _ in signature]
+            cached = (signature, {spec.name: spec for spec in specs}, now)
+        else:
+            cached = (cached[0], cached[1], now)
+        _LOADED[key] = cached
+    return cached
+
+
 def library_version(directory: Path | str | None = None) -> tuple[tuple[str, int, int], ...]:
-    """``(file name, mtime_ns, size)`` of every query file of ``directory`` (default: the package library): it
-    changes whenever a query file is added, removed or edited (one directory scan, ~0.1 ms). Part of the REST
-    response cache's key."""
-    return _signature(Path(directory).resolve() if directory is not None else QUERY_DIR)
+    """``(file name, mtime_ns, size)`` of every query file of ``directory`` (default: the package library) as
+    last checked: it changes, at most ``RECHECK_S`` after the fact, whenever a query file is added, removed or
+    edited. Part of the REST response cache's key."""
+    return _library(directory)[0]
 
 
 def load_queries(directory: Path | str | None = None) -> dict[str, QuerySpec]:
     """Every ``*.cypher`` file of ``directory`` (default: the package's query library), by name, sorted.
 
-    Parsed once per process and directory: later calls stat the files (one directory scan, ~0.1 ms) and parse
-    again only if a file was added, removed or changed (mtime or size), so that running a query costs what the
-    database costs. Returns a new dict each call (the specs themselves are immutable). Raises
+    Parsed once per process and directory, and again only when a file was added, removed or changed (mtime or
+    size; for the package library looked at no more than every ``RECHECK_S`` seconds), so that running a query
+    costs what the database costs. Returns a new dict each call (the specs themselves are immutable). Raises
     ``QueryDefinitionError`` for the first malformed file and ``FileNotFoundError`` for a missing directory."""
-    directory = Path(directory) if directory is not None else QUERY_DIR
-    if not directory.is_dir():
-        raise FileNotFoundError(f"query directory {directory} does not exist")
-    key = directory.resolve()
-    signature = _signature(key)
-    cached = _LOADED.get(key)
-    if cached is None or cached[0] != signature:
-        with _LOADED_LOCK:
-            cached = _LOADED.get(key)
-            if cached is None or cached[0] != signature:
-                specs = [parse_query_file(key / name) for name, _, _ in signature]
-                cached = (signature, {spec.name: spec for spec in specs})
-                _LOADED[key] = cached
-    return dict(cached[1])
+    return dict(_library(directory)[1])
 
 
 def get_query(name: str, queries: dict[str, QuerySpec] | None = None) -> QuerySpec:

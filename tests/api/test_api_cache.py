@@ -88,3 +88,37 @@ def test_cache_can_be_switched_off(store_uri):
     with TestClient(create_app(ApiSettings(store_uri=store_uri, cache_entries=0))) as client:
         assert [("x-cache" in client.get("/proteins/ABC1").headers) for _ in range(2)] == [False, False]
     builder.close()
+
+
+def test_concurrent_requests_share_only_reads_that_started_after_they_arrived():
+    import asyncio
+    import threading
+
+    from cellmap_kg.api.cache import IdentityReads
+
+    started, release, reads = [], [threading.Event(), threading.Event()], []
+
+    def read():
+        n = len(reads)
+        reads.append(n)
+        started.append(n)
+        release[n].wait(5)
+        return (f"build seen by read {n}",)
+
+    async def scenario():
+        identity = IdentityReads(read)
+        first = asyncio.ensure_future(identity.identity())        # arrives first: starts read 0
+        while not started:
+            await asyncio.sleep(0.001)
+        later = [asyncio.ensure_future(identity.identity()) for _ in range(3)]   # arrive while read 0 runs
+        await asyncio.sleep(0.01)
+        release[0].set()
+        assert await first == ("build seen by read 0",)
+        while len(started) < 2:
+            await asyncio.sleep(0.001)
+        assert not any(f.done() for f in later)                    # read 0 began before they arrived
+        release[1].set()
+        return await asyncio.gather(*later)
+
+    assert asyncio.run(scenario()) == [("build seen by read 1",)] * 3
+    assert reads == [0, 1]                                         # four requests, two reads

@@ -187,3 +187,33 @@ def test_run_rejects_rows_whose_columns_differ_from_the_header(spec):
     with pytest.raises(QueryDefinitionError, match="returned columns"):
         spec.run(store, {"symbols": ["TP53"]}, timeout_ms=1000)
     assert store.calls[0][2] == 1000
+
+
+def test_the_library_is_parsed_once_and_again_only_when_a_file_changes(tmp_path, monkeypatch):
+    write(tmp_path, VALID)
+    parsed = []
+    parse = registry.parse_query_file
+    monkeypatch.setattr(registry, "parse_query_file", lambda path: parsed.append(path.name) or parse(path))
+    first = load_queries(tmp_path)
+    assert load_queries(tmp_path)["small-assemblies"] is first["small-assemblies"] and parsed == [
+        "small-assemblies.cypher"]
+    version = registry.library_version(tmp_path)
+    write(tmp_path, VALID.replace("are members of", "belong to"))
+    assert registry.library_version(tmp_path) != version
+    assert load_queries(tmp_path)["small-assemblies"].question == "Which proteins belong to small assemblies?"
+    write(tmp_path, VALID.replace("small-assemblies", "tiny-assemblies"), name="tiny-assemblies")
+    assert sorted(load_queries(tmp_path)) == ["small-assemblies", "tiny-assemblies"]
+    assert parsed == ["small-assemblies.cypher"] * 2 + ["small-assemblies.cypher", "tiny-assemblies.cypher"]
+    first.clear()                                   # a caller's copy: the cached library is not touched
+    assert set(load_queries(tmp_path)) == {"small-assemblies", "tiny-assemblies"}
+
+
+def test_within_the_recheck_interval_the_package_library_files_are_not_looked_at(tmp_path, monkeypatch):
+    monkeypatch.setattr(registry, "QUERY_DIR", tmp_path)           # stands in for the package library
+    monkeypatch.setattr(registry, "RECHECK_S", 3600.0)
+    write(tmp_path, VALID)
+    assert load_queries()["small-assemblies"].question == "Which proteins are members of small assemblies?"
+    write(tmp_path, VALID.replace("are members of", "belong to"))
+    assert load_queries()["small-assemblies"].question == "Which proteins are members of small assemblies?"
+    monkeypatch.setattr(registry, "RECHECK_S", 0.0)
+    assert load_queries()["small-assemblies"].question == "Which proteins belong to small assemblies?"
