@@ -206,7 +206,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     try:
         with result.phase("write"):
             if ui:
-                ui.start("write", sum(r.element_count() for r in results) + len(proteins.rows))
+                ui.start("write", len(sources) + len(proteins.rows) + sum(r.element_count() for r in results))
             result.elements = write_results(staging, sources, proteins, results,
                                             progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
         with result.phase("analyses"):
