@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,11 +39,14 @@ class BuildError(UserError, RuntimeError):
 
 @dataclass
 class BuildResult:
-    """Outcome of a build: per-source reports, counts in the new graph, and timings in seconds."""
+    """Outcome of a build: per-source reports, counts in the new graph, and per phase (parse, validate, write,
+    analyses, promote) the wall time (``timings``) and this process's CPU time (``cpu_seconds``, all threads;
+    the database server's own CPU time is not included), in seconds."""
 
     reports: list[LoadReport] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
     elements: int = 0
     analyses: dict[str, dict] = field(default_factory=dict)
 
@@ -50,6 +54,16 @@ class BuildResult:
     def seconds(self) -> float:
         """Total wall time of the build."""
         return sum(self.timings.values())
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Record the wall and CPU time of the ``with`` block as phase ``name`` (also when it raises)."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - wall
+            self.cpu_seconds[name] = time.process_time() - cpu
 
 
 def _select(sources: Iterable[Source], only: Iterable[str] | None) -> list[Source]:
@@ -169,42 +183,37 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
 
     result = BuildResult()
     started = datetime.now(UTC)
-    t0 = time.perf_counter()
-    sources = _select(load_sources(), only)
-    data_dir = Path(data_dir)
-    check_files(data_dir, sources)
-    loading = [s for s in sources if s.loaders]
-    steps = sum(len(s.loaders) for s in loading) + 1
-    if ui:
-        ui.start("parse", steps)
-    resolver = SymbolResolver.from_data_dir(data_dir)
-    if ui:
-        ui.advance("parse", "symbols (HGNC + NCBI Gene)")
-    results = run_loaders(data_dir, loading, resolver, progress=(lambda s: ui.advance("parse", s)) if ui else None)
-    result.timings["parse"] = time.perf_counter() - t0
+    with result.phase("parse"):
+        sources = _select(load_sources(), only)
+        data_dir = Path(data_dir)
+        check_files(data_dir, sources)
+        loading = [s for s in sources if s.loaders]
+        if ui:
+            ui.start("parse", sum(len(s.loaders) for s in loading) + 1)
+        resolver = SymbolResolver.from_data_dir(data_dir)
+        if ui:
+            ui.advance("parse", "symbols (HGNC + NCBI Gene)")
+        results = run_loaders(data_dir, loading, resolver,
+                              progress=(lambda s: ui.advance("parse", s)) if ui else None)
 
-    t1 = time.perf_counter()
-    try:
-        validate(results)
-    except SchemaError as exc:
-        raise BuildError(f"validation failed: {exc}") from exc
-    proteins = protein_nodes(resolver, referenced_keys(results, PROTEIN))
-    result.reports = [r.report for r in results]
-    result.timings["validate"] = time.perf_counter() - t1
+    with result.phase("validate"):
+        try:
+            validate(results)
+        except SchemaError as exc:
+            raise BuildError(f"validation failed: {exc}") from exc
+        proteins = protein_nodes(resolver, referenced_keys(results, PROTEIN))
+        result.reports = [r.report for r in results]
 
-    t2 = time.perf_counter()
     staging = store.staging()
     try:
-        total = sum(r.element_count() for r in results) + len(proteins.rows)
-        if ui:
-            ui.start("write", total)
-        result.elements = write_results(staging, sources, proteins, results,
-                                        progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
-        result.timings["write"] = time.perf_counter() - t2
-        t3 = time.perf_counter()
-        if analyses:
-            result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui)
-        result.timings["analyses"] = time.perf_counter() - t3
+        with result.phase("write"):
+            if ui:
+                ui.start("write", len(sources) + len(proteins.rows) + sum(r.element_count() for r in results))
+            result.elements = write_results(staging, sources, proteins, results,
+                                            progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
+        with result.phase("analyses"):
+            if analyses:
+                result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui)
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{
             "id": "current", "buildId": uuid.uuid4().hex, "startedAt": started.isoformat(timespec="seconds"),
@@ -215,9 +224,8 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     except Exception:
         _discard(staging, store)
         raise
-    t4 = time.perf_counter()
-    store.promote(staging)
-    result.timings["promote"] = time.perf_counter() - t4
+    with result.phase("promote"):
+        store.promote(staging)
     return result
 
 

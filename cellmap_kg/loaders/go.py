@@ -88,6 +88,15 @@ def _bare(value: str) -> str:
     return _MODIFIER.sub("", _COMMENT.sub("", value.strip())).strip()
 
 
+def _obonet_value(line: str, value: str) -> str:
+    """The value of the tag line ``line`` (``value``: the text after its first colon) as obonet reads it
+    (``obonet.read.parse_tag_line``); a value without ``{`` or ``!`` is just stripped (the regex would match no
+    modifier or comment in it), which spares the regex on most lines."""
+    if "!" in value or "{" in value:
+        return parse_tag_line(line).value
+    return value.strip()
+
+
 def _go_id(value: str, path: Path, line: int, tag: str) -> str:
     if not _GO_ID.match(value):
         raise DataFormatError(path, line, f"{tag}: expected a GO id like GO:0000502, found {value!r}")
@@ -128,7 +137,7 @@ def _scan_obo(path: Path, size: int, mtime_ns: int) -> OboIndex:
             if stanza != "Term":
                 continue
             if tag in _TERM_TAGS and current is not None:
-                index.tags[current][tag] = parse_tag_line(line).value
+                index.tags[current][tag] = _obonet_value(line, value)
             if tag not in _INDEXED_TAGS:
                 continue
             value = _bare(value)

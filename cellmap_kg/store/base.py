@@ -2,7 +2,9 @@
 
 Nothing above ``cellmap_kg.store`` knows which backend it runs on: results come back as plain Python values
 (``list[dict]`` of str/int/float/bool/None/list/dict), writes go through ``UNWIND $rows`` batches generated from
-the schema declaration, and DDL / full-text / vector search live in the adapters.
+the schema declaration, and DDL / full-text / vector search live in the adapters. A whole new graph is written
+with ``write_graph`` (a build's staging graph): ``UNWIND`` batches by default, an adapter's own bulk load where it
+has one (FalkorDB ``GRAPH.BULK``), with the same result.
 
 Atomic builds: ``staging()`` returns a store bound to a fresh, empty graph; ``promote(staging)`` replaces the live
 graph with it in one step. A build that fails before ``promote`` leaves the live graph untouched.

@@ -48,7 +48,7 @@ _TRUE, _FALSE, _NULL = bytes([BOOL, 1]), bytes([BOOL, 0]), bytes([NULL])
 _INT64 = (-(2 ** 63), 2 ** 63 - 1)
 
 
-def encode_value(value: object, out: list[bytes]) -> None:
+def encode_value(value: object, out: bytearray) -> None:
     """Append the bulk-protocol encoding of ``value`` (None, bool, int, float, str, list/tuple of these, numpy
     scalar) to ``out``.
 
@@ -61,21 +61,21 @@ def encode_value(value: object, out: list[bytes]) -> None:
         data = value.encode()
         if b"\x00" in data:
             raise BadParameter(f"string value contains a NUL character: {value[:40]!r}")
-        out.append(b"\x03" + data + b"\x00")
+        out += b"\x03" + data + b"\x00"
     elif value is None:
-        out.append(_NULL)
+        out += _NULL
     elif kind is bool:
-        out.append(_TRUE if value else _FALSE)
+        out += _TRUE if value else _FALSE
     elif kind is int:
         if not _INT64[0] <= value <= _INT64[1]:
             raise BadParameter(f"integer value {value} does not fit in 64 bits")
-        out.append(_LONG(LONG, value))
+        out += _LONG(LONG, value)
     elif kind is float:
         if not math.isfinite(value):
             raise BadParameter(f"property value {value!r} is not a finite number")
-        out.append(_DOUBLE(DOUBLE, value))
+        out += _DOUBLE(DOUBLE, value)
     elif kind is list or kind is tuple:
-        out.append(_LONG(ARRAY, len(value)))
+        out += _LONG(ARRAY, len(value))
         for item in value:
             encode_value(item, out)
     elif hasattr(value, "item") and hasattr(value, "dtype"):  # numpy scalar
@@ -100,10 +100,10 @@ class _StringCache(dict):
     """Encoded STRING values by text: relationship properties repeat a few values (data set ids, evidence)."""
 
     def __missing__(self, text: str) -> bytes:
-        out: list[bytes] = []
+        out = bytearray()
         encode_value(text, out)
-        self[text] = out[0]
-        return out[0]
+        self[text] = encoded = bytes(out)
+        return encoded
 
 
 @dataclass
@@ -142,7 +142,7 @@ class BulkPlan:
             known = self.node_labels[node_id]
             self.node_labels[node_id] = known + tuple(x for x in batch.extra_labels if x not in known)
 
-    def node_tokens(self) -> Iterator[tuple[int, bytes]]:
+    def node_tokens(self) -> Iterator[tuple[int, bytes | bytearray]]:
         """``(nodes, token)`` pairs creating every node in id order: first one empty token per label (so labels are
         numbered in first-use order), then one token per run of consecutive nodes with the same labels."""
         for label in self.labels:
@@ -155,34 +155,34 @@ class BulkPlan:
                 end += 1
             run = self.rows[start:end]
             props = _columns(run, list(self.schema.nodes[labels[0]].properties))
-            out = [_header(":".join(sorted(labels, key=self.labels.index)), props)]
+            out = bytearray(_header(":".join(sorted(labels, key=self.labels.index)), props))
             for row in run:
                 for p in props:
                     encode_value(row.get(p), out)
-            yield len(run), b"".join(out)
+            yield len(run), out
             start = end
 
-    def relationship_tokens(self, batch: RelationshipRows) -> tuple[int, bytes]:
+    def relationship_tokens(self, batch: RelationshipRows) -> tuple[int, bytearray]:
         """``(relationships, token)`` for ``batch``; rows whose end nodes are not in the plan are left out (the
         count says how many were encoded). Raises ``SchemaError`` for an undeclared end label."""
         source, target = endpoint_labels(self.schema, batch)
         sources, targets = self.ids.get(source, {}), self.ids.get(target, {})
         props = _columns(batch.rows, list(self.schema.relationships[batch.type].properties), ("source", "target"))
-        out = [_header(batch.type, props)]
-        append, strings, written = out.append, _StringCache(), 0
+        out = bytearray(_header(batch.type, props))
+        strings, written = _StringCache(), 0
         for row in batch.rows:
             a, b = sources.get(row["source"]), targets.get(row["target"])
             if a is None or b is None:
                 continue
-            append(_ENDS(a, b))
+            out += _ENDS(a, b)
             for p in props:
                 value = row.get(p)
                 if value.__class__ is str:
-                    append(strings[value])
+                    out += strings[value]
                 else:
                     encode_value(value, out)
             written += 1
-        return written, b"".join(out)
+        return written, out
 
 
 def bulk_load(command: Callable[..., object], graph: str, schema: Schema, nodes: Sequence[NodeRows],
@@ -232,7 +232,7 @@ class _Sender:
         self.node_tokens, self.rel_tokens = [], []
         self.n_nodes = self.n_rels = self.size = 0
 
-    def add(self, token: bytes, count: int, relationships: bool) -> None:
+    def add(self, token: bytes | bytearray, count: int, relationships: bool) -> None:
         """Queue a token of ``count`` nodes (or relationships), sending the queue first if it is full."""
         if (self.rel_tokens and not relationships) or self.size + len(token) > MAX_CALL_BYTES:
             self.flush()
@@ -249,7 +249,7 @@ class _Sender:
             return
         args = ["GRAPH.BULK", self.graph] + ([] if self.begun else ["BEGIN"])
         args += [self.n_nodes, self.n_rels, len(self.node_tokens), len(self.rel_tokens),
-                 *self.node_tokens, *self.rel_tokens]
+                 *map(memoryview, self.node_tokens), *map(memoryview, self.rel_tokens)]  # redis-py sends views as is
         self.command(*args)
         self.begun = True
         self._reset()
