@@ -204,3 +204,18 @@ def test_u2os_against_hek293t_communities(map_store):
     members = set(run_query(map_store, "assembly", id=counterpart[0]["counterpart"])[0]["members"])
     assert {"ARID1A", "SMARCA4", "SMARCB1"} <= members
     assert counterpart[0]["jaccard"] >= 0.5
+
+
+def test_commit_refuses_a_name_added_meanwhile(map_store, resolver, data_dir, tmp_path):
+    """Another add of the same name committing first: this one renames nothing and leaves no staged map."""
+    def other_add_commits():
+        map_store.write_nodes("Assembly", [{"id": "toy-5:other", "map": "toy-5", "clusterId": "other", "size": 1,
+                                            "isRoot": True}])
+
+    with pytest.raises(MapError, match="a map 'toy-5' was added while this one was being staged"):
+        add_map(map_store, hidef_files(tmp_path, TOY, TOY_EDGES), "toy-5", resolver=resolver, analyses=False,
+                fail_after_staging=other_add_commits)
+    assert map_store.query("MATCH (a:Assembly) WHERE a.map IN ['toy-5', '.staging.toy-5'] RETURN a.id AS id") == [
+        {"id": "toy-5:other"}]
+    assert not map_store.query("MATCH (d:Dataset {id: 'user-map:toy-5'}) RETURN d.id AS id")
+    map_store.query("MATCH (a:Assembly {map: 'toy-5'}) DETACH DELETE a")
