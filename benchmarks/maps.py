@@ -72,8 +72,8 @@ def main() -> int:
         edges.write_bytes((data_dir / U2OS_EDGES).read_bytes())
         for analyses in (False, True):
             options = AnalysisOptions(data_dir=data_dir, permutations=args.permutations)
-            result, add_s = timed(lambda: add_map(store, nodes, NAME, resolver=resolver, data_dir=data_dir,
-                                                  analyses=analyses, options=options))
+            result, add_s = timed(lambda a=analyses, o=options: add_map(store, nodes, NAME, resolver=resolver,
+                                                                        data_dir=data_dir, analyses=a, options=o))
             _, remove_s = timed(lambda: remove_map(store, NAME))
             steps = ", ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
             if analyses:

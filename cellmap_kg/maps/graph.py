@@ -16,8 +16,9 @@ validates them against the schema. The write is atomic on both backends through 
 A failure in steps 1-4 deletes the staged assemblies with their relationships (``DETACH DELETE``: one
 statement) and re-raises; a process killed mid-way leaves a staged map that the next ``add_map`` of the same
 name removes first. The commit statement renames nothing if a map of the name appeared meanwhile, so two adds of
-one name at once end with one map (the other fails with ``MapError``), never a mixture. ``remove_map`` is one ``DETACH DELETE`` statement over the map's assemblies and ``Dataset``.
-Only maps added this way can be removed; maps declared in ``sources.yaml`` belong to the build.
+one name at once end with one map (the other fails with ``MapError``), never a mixture. ``remove_map`` is one
+``DETACH DELETE`` statement over the map's assemblies and ``Dataset``. Only maps added this way can be removed;
+maps declared in ``sources.yaml`` belong to the build.
 
 Map-level analyses on a new map (``MAP_ANALYSES``): annotation (``annotate_map``), size (``estimate_diameters``
 on the map's assemblies), multi-localization (``Assembly.multiParent``; the per-protein properties describe the
