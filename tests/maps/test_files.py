@@ -132,3 +132,11 @@ def test_hidef_slice_of_the_u2os_map_with_llm_names(u2os_slice):
     assert info["names"] == len(nodes) - 1            # Cluster1-1 has no GPT-4 name
     assert h.by_id()["Cluster1-1"].name is None
     assert all(a.name for a in h.assemblies if a.cluster_id != "Cluster1-1")
+
+
+def test_missing_map_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"absent\.cx2: map file not found"):
+        read_map(tmp_path / "absent.cx2")
+    (tmp_path / "m.nodes").write_text("C1\t1\tA\t5\n")
+    with pytest.raises(FileNotFoundError, match=r"other\.edges: map file not found"):
+        read_map(tmp_path / "m.nodes", edges=tmp_path / "other.edges")
