@@ -108,8 +108,9 @@ def check_map_name(name: str) -> str:
 def _delete_map_assemblies(store: GraphStore, map_id: str, dataset: str | None = None) -> int:
     """Delete every assembly of ``map_id`` with its relationships (and the ``Dataset`` node ``dataset``) in one
     statement; returns the assemblies deleted."""
-    rows = store.query("OPTIONAL MATCH (a:Assembly {map: $map}) OPTIONAL MATCH (d:Dataset {id: $dataset}) "
-                       "DETACH DELETE a, d RETURN count(DISTINCT a) AS n", {"map": map_id, "dataset": dataset})
+    rows = store.query("OPTIONAL MATCH (d:Dataset {id: $dataset}) DETACH DELETE d WITH count(*) AS one "
+                       "OPTIONAL MATCH (a:Assembly {map: $map}) DETACH DELETE a RETURN count(a) AS n",
+                       {"map": map_id, "dataset": dataset})
     return rows[0]["n"] if rows else 0
 
 
