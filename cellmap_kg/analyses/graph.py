@@ -73,7 +73,7 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
              "Protein.multiLocalized / terminalAssemblies / pathsToRoot, Assembly.multiParent (one map)"),
     Analysis("association", lambda s, o: associate(s),
              "PUTATIVE_FUNCTION of poorly characterized proteins, MEMBER_OF.unexpected (needs annotation)"),
-    Analysis("mutation-frequency", lambda s, o: compute_mutation_frequency(s),
+    Analysis("mutation-frequency", lambda s, o: compute_mutation_frequency(s, map_name=o.map_name),
              "Assembly.mutationFrequency and MUTATED_IN per paediatric tumour type (one map)"),
     Analysis("map-comparison", lambda s, o: compare_maps(s, o.map_name, OPENCELL_MAP),
              "MATCHES: best match of every assembly between the map and the OpenCell HEK293T communities (Jaccard)"),

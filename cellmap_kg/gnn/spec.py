@@ -85,7 +85,10 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
     EdgeSpec("PULLED_DOWN", undirected=True, attrs=("pValue", "pInt"),
              reason="AP-MS interactions (OpenCell, BioPlex, toolkit example), bait/prey direction dropped; "
                     "edge_attr = max OpenCell -log10 p and max BioPlex pInt over data sets and directions"),
-    EdgeSpec("MEMBER_OF", reason="assembly membership in every cell map (the Assembly node's `map` tells which)"),
+    EdgeSpec("MEMBER_OF", where="r.dataset <> 'opencell-communities-2021'",
+             reason="assembly membership in every cell map (the Assembly node's `map` tells which), except the "
+                    "OpenCell HEK293T communities: an MCL clustering of OpenCell's IP-MS interactions, which would "
+                    "tell the model which proteins were found interacting"),
     EdgeSpec("CONTAINS", reason="assembly hierarchy (parent contains child)"),
     EdgeSpec("ANNOTATED_WITH", where="r.evidence IS NULL OR any(e IN r.evidence WHERE e <> 'IPI')",
              reason="direct GO annotations (gene2go), except those whose only evidence is IPI (inferred from "

@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..analyses.hisig import propagate_memberships
-from ..loaders.base import DataFormatError, require
+from ..loaders.base import DataFormatError, MissingDataError, require
 from ..loaders.cellmap import (
     Hierarchy,
     MapAssembly,
@@ -108,6 +108,9 @@ def read_map(path: Path, fmt: str | None = None, edges: Path | None = None, pare
     ``ValueError`` for an unknown ``fmt``.
     """
     path = Path(path)
+    for given in (path, edges, parent, names):
+        if given is not None and not Path(given).is_file():
+            raise MissingDataError(f"{given}: map file not found")
     fmt = fmt or detect_format(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown map format {fmt!r}; expected one of {FORMATS}")

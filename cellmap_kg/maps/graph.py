@@ -15,8 +15,10 @@ validates them against the schema. The write is atomic on both backends through 
 
 A failure in steps 1-4 deletes the staged assemblies with their relationships (``DETACH DELETE``: one
 statement) and re-raises; a process killed mid-way leaves a staged map that the next ``add_map`` of the same
-name removes first. ``remove_map`` is one ``DETACH DELETE`` statement over the map's assemblies and ``Dataset``.
-Only maps added this way can be removed; maps declared in ``sources.yaml`` belong to the build.
+name removes first. The commit statement renames nothing if a map of the name appeared meanwhile, so two adds of
+one name at once end with one map (the other fails with ``MapError``), never a mixture. ``remove_map`` is one
+``DETACH DELETE`` statement over the map's assemblies and ``Dataset``. Only maps added this way can be removed;
+maps declared in ``sources.yaml`` belong to the build.
 
 Map-level analyses on a new map (``MAP_ANALYSES``): annotation (``annotate_map``), size (``estimate_diameters``
 on the map's assemblies), multi-localization (``Assembly.multiParent``; the per-protein properties describe the
@@ -107,8 +109,9 @@ def check_map_name(name: str) -> str:
 def _delete_map_assemblies(store: GraphStore, map_id: str, dataset: str | None = None) -> int:
     """Delete every assembly of ``map_id`` with its relationships (and the ``Dataset`` node ``dataset``) in one
     statement; returns the assemblies deleted."""
-    rows = store.query("OPTIONAL MATCH (a:Assembly {map: $map}) OPTIONAL MATCH (d:Dataset {id: $dataset}) "
-                       "DETACH DELETE a, d RETURN count(DISTINCT a) AS n", {"map": map_id, "dataset": dataset})
+    rows = store.query("OPTIONAL MATCH (d:Dataset {id: $dataset}) DETACH DELETE d WITH count(*) AS one "
+                       "OPTIONAL MATCH (a:Assembly {map: $map}) DETACH DELETE a RETURN count(a) AS n",
+                       {"map": map_id, "dataset": dataset})
     return rows[0]["n"] if rows else 0
 
 
@@ -186,7 +189,8 @@ def add_map(store: GraphStore, path: Path, name: str, *, fmt: str | None = None,
         data_dir: data directory (HGNC/NCBI tables for the resolver; the size calibration table).
         analyses: run ``MAP_ANALYSES`` on the map before it becomes visible.
         options: permutations/seed/jobs of HiSig (default ``AnalysisOptions(data_dir=data_dir)``).
-        fail_after_staging: called after the staged map is verified, before the commit (tests inject a failure).
+        fail_after_staging: called after the staged map is verified and analysed, just before the commit (tests
+            inject a failure or a concurrent add there).
 
     Returns a ``MapAddResult``.
 
@@ -271,13 +275,19 @@ def _commit(store: GraphStore, staging: str, name: str, dataset: str, info: dict
              "licence": "as given by the map's owner", "citation": "user-supplied cell map",
              "files": [str(Path(f).resolve()) for f in info["files"]],
              "parameters": json.dumps(parameters, sort_keys=True)}
-    rows = store.query("MATCH (a:Assembly {map: $staging}) "
+    rows = store.query("OPTIONAL MATCH (x:Assembly {map: $name}) WITH count(x) AS existing "
+                       "MATCH (a:Assembly {map: $staging}) WHERE existing = 0 "
                        "SET a.map = $name, a.id = $name + substring(a.id, $cut) "
-                       "WITH count(a) AS n MERGE (d:Dataset {id: $dataset}) SET d += $props RETURN n",
+                       "WITH count(a) AS n WHERE n > 0 "
+                       "MERGE (d:Dataset {id: $dataset}) SET d += $props RETURN n",
                        {"staging": staging, "name": name, "cut": len(staging), "dataset": dataset, "props": props})
+    if not rows and name in map_names(store):
+        raise MapError(f"a map {name!r} was added while this one was being staged; nothing was committed")
     if not rows or rows[0]["n"] != out.assemblies:
+        if rows:                                             # renamed part of a staged map: take it out again
+            _delete_map_assemblies(store, name, dataset)
         raise MapError(f"map {name!r}: the commit renamed {rows[0]['n'] if rows else 0} of {out.assemblies} "
-                       "assemblies")
+                       "assemblies (another add of the same name replaced the staged map?)")
 
 
 def remove_map(store: GraphStore, name: str) -> dict:

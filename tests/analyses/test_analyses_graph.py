@@ -59,7 +59,7 @@ def snapshot(store) -> dict:
 
 def test_default_names_leave_out_the_slow_hisig_runs():
     assert resolve_names(None) == DEFAULT_ANALYSES == ["annotation", "size", "multi-localization", "association",
-                                                       "mutation-frequency", "hisig"]
+                                                       "mutation-frequency", "map-comparison", "hisig"]
     assert resolve_names(["all"]) == list(ANALYSES)
     assert resolve_names(["hisig", "annotation"]) == ["annotation", "hisig"]           # registry order
     with pytest.raises(KeyError, match="unknown analysis"):

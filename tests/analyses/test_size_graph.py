@@ -13,7 +13,7 @@ from cellmap_kg.analyses.size_graph import CALIBRATION, calibration_file
 def test_every_assembly_of_every_map_has_a_diameter_on_the_paper_curve(built_store):
     rows = built_store.query("MATCH (a:Assembly) RETURN a.size AS n, a.diameterNm AS d, a.diameterNmLow AS low, "
                              "a.diameterNmHigh AS high")
-    assert len(rows) == 409                                       # U2OS 270 + NeST 131 + CM4AI 8
+    assert len(rows) == 701                       # U2OS 270 + NeST 131 + CM4AI 8 + OpenCell HEK293T 292
     for r in rows:
         assert r["d"] == pytest.approx(10 ** (1.27 * math.log10(r["n"]) - 0.31))
         assert r["low"] < r["d"] < r["high"]

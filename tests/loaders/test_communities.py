@@ -43,19 +43,14 @@ def test_loader_rows_and_report(data_dir, resolver, assert_schema):
     assert any(e.startswith("DKFZP564M2223/Q659G3") for e in result.report.examples["unknown gene"])
 
 
-def test_bad_community_id_names_file_and_line(tmp_path):
+@pytest.mark.parametrize("text, message", [
+    (HEADER + "G3BP1,1,0,M1,A,Q13283\nCAPRIN1,x1,0,M1,A,Q14444\n",
+     r"c\.csv:3: column 'mcl_community_id': expected a positive integer community id, found 'x1'"),
+    ("gene,mcl_community_id,uniprot_id\nG3BP1,1,Q13283\n", r"c\.csv:1: expected columns \['in_cluster_gene_name'\]"),
+    (HEADER + ",1,0,M1,A,Q13283\n", r"c\.csv:2: column 'in_cluster_gene_name': expected a gene name"),
+])
+def test_malformed_table_names_file_line_and_expectation(tmp_path, text, message):
     path = tmp_path / "c.csv"
-    path.write_text(HEADER + "G3BP1,1,0,M1,A,Q13283\nCAPRIN1,x1,0,M1,A,Q14444\n")
-    with pytest.raises(DataFormatError, match=r"c\.csv:3: column 'mcl_community_id': expected a positive integer "
-                                              r"community id, found 'x1'"):
-        read_communities(path)
-
-
-def test_missing_column_and_empty_gene(tmp_path):
-    path = tmp_path / "c.csv"
-    path.write_text("gene,mcl_community_id,uniprot_id\nG3BP1,1,Q13283\n")
-    with pytest.raises(DataFormatError, match=r"c\.csv:1: expected columns \['in_cluster_gene_name'\]"):
-        read_communities(path)
-    path.write_text(HEADER + ",1,0,M1,A,Q13283\n")
-    with pytest.raises(DataFormatError, match=r"c\.csv:2: column 'in_cluster_gene_name': expected a gene name"):
+    path.write_text(text)
+    with pytest.raises(DataFormatError, match=message):
         read_communities(path)

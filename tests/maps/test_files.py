@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES
 from cellmap_kg.loaders.hcx import CM4AI_FILE, CM4AI_PARENT_FILE, NEST_FILE
 from cellmap_kg.maps.files import detect_format, read_map
 
@@ -124,33 +124,19 @@ def test_ddot_cycle_is_a_format_error(tmp_path):
         read_map(tmp_path / "c.ont")
 
 
-def u2os_slice(data_dir, tmp_path, top: str = "Cluster1-1"):
-    """The U2OS HiDeF map cut to ``top`` and its descendants, written as .nodes/.edges files."""
-    nodes = {n.cluster_id: n for n in read_hidef_nodes(data_dir / U2OS_NODES)}
-    edges = read_hidef_edges(data_dir / U2OS_EDGES)
-    keep, frontier = {top}, [top]
-    while frontier:
-        parent = frontier.pop()
-        for p, c in edges:
-            if p == parent and c not in keep:
-                keep.add(c)
-                frontier.append(c)
-    lines = [f"{c}\t{nodes[c].size}\t{' '.join(nodes[c].genes)}\t{nodes[c].persistence}" for c in sorted(keep)]
-    (tmp_path / "slice.nodes").write_text("\n".join(lines) + "\n")
-    (tmp_path / "slice.edges").write_text("".join(f"{p}\t{c}\tdefault\n" for p, c in edges
-                                                  if p in keep and c in keep))
-    return tmp_path / "slice.nodes", {c: nodes[c] for c in keep}
-
-
-def test_hidef_slice_of_the_u2os_map_with_llm_names(data_dir, tmp_path):
+def test_hidef_slice_of_the_u2os_map_with_llm_names(u2os_slice):
     """A HiDeF hierarchy sliced from the shared U2OS map, with its GPT-4 names table."""
-    path, nodes = u2os_slice(data_dir, tmp_path)
-    names = data_dir / "u2os_cellmap_draft/May2023_final/May2023_final_llm_assembly_names.tsv"
-    sliced_names = tmp_path / "names.tsv"
-    rows = names.read_text().splitlines()
-    sliced_names.write_text("\n".join([rows[0]] + [r for r in rows[1:] if r.split("\t")[0] in nodes]) + "\n")
-    h, info = read_map(path, names=sliced_names)
+    path, names, nodes = u2os_slice
+    h, info = read_map(path, names=names)
     assert h.root == "Cluster1-1" and len(h.assemblies) == len(nodes)
     assert info["names"] == len(nodes) - 1            # Cluster1-1 has no GPT-4 name
     assert h.by_id()["Cluster1-1"].name is None
     assert all(a.name for a in h.assemblies if a.cluster_id != "Cluster1-1")
+
+
+def test_missing_map_file_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"absent\.cx2: map file not found"):
+        read_map(tmp_path / "absent.cx2")
+    (tmp_path / "m.nodes").write_text("C1\t1\tA\t5\n")
+    with pytest.raises(FileNotFoundError, match=r"other\.edges: map file not found"):
+        read_map(tmp_path / "m.nodes", edges=tmp_path / "other.edges")

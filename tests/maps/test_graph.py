@@ -204,3 +204,35 @@ def test_u2os_against_hek293t_communities(map_store):
     members = set(run_query(map_store, "assembly", id=counterpart[0]["counterpart"])[0]["members"])
     assert {"ARID1A", "SMARCA4", "SMARCB1"} <= members
     assert counterpart[0]["jaccard"] >= 0.5
+
+
+def test_commit_refuses_a_name_added_meanwhile(map_store, resolver, data_dir, tmp_path):
+    """Another add of the same name committing first: this one renames nothing and leaves no staged map."""
+    def other_add_commits():
+        map_store.write_nodes("Assembly", [{"id": "toy-5:other", "map": "toy-5", "clusterId": "other", "size": 1,
+                                            "isRoot": True}])
+
+    with pytest.raises(MapError, match="a map 'toy-5' was added while this one was being staged"):
+        add_map(map_store, hidef_files(tmp_path, TOY, TOY_EDGES), "toy-5", resolver=resolver, analyses=False,
+                fail_after_staging=other_add_commits)
+    assert map_store.query("MATCH (a:Assembly) WHERE a.map IN ['toy-5', '.staging.toy-5'] RETURN a.id AS id") == [
+        {"id": "toy-5:other"}]
+    assert not map_store.query("MATCH (d:Dataset {id: 'user-map:toy-5'}) RETURN d.id AS id")
+    map_store.query("MATCH (a:Assembly {map: 'toy-5'}) DETACH DELETE a")
+
+
+def test_add_a_hidef_slice_of_the_u2os_map(map_store, resolver, u2os_slice):
+    """The U2OS subtree under Cluster1-1 as a map of its own: the RNase P/MRP assembly keeps its five members and
+    GPT-4 name, and the new map's assemblies match the U2OS originals with Jaccard 1."""
+    path, names, nodes = u2os_slice
+    result = add_map(map_store, path, "u2os-slice", names=names, resolver=resolver, analyses=False)
+    try:
+        assert result.assemblies == len(nodes) and result.member_source == {"HiDeF .nodes genes": len(nodes)}
+        rnase = run_query(map_store, "assembly", id="u2os-slice:Cluster3-65")[0]
+        assert rnase["members"] == ["C18orf21", "POP1", "POP4", "POP5", "RPP30"]
+        assert rnase["name"] == run_query(map_store, "assembly", id="U2OS-2023-05:Cluster3-65")[0]["name"]
+        summary = compare_maps(map_store, "u2os-slice", "U2OS-2023-05")
+        assert summary["u2os-slice"]["bands"]["jaccard>=0.5"] == len(nodes) - 1      # every non-root assembly
+        assert summary["u2os-slice"]["medianJaccard"] == 1.0
+    finally:
+        remove_map(map_store, "u2os-slice")

@@ -91,7 +91,7 @@ def maps(access: Annotated[StoreAccess, Depends(deps.access)]) -> list[dict[str,
 
 
 @router.post("/maps", status_code=201, summary="Add a cell map (HCX/CX2, HiDeF, DDOT), atomically",
-             responses=error_responses(403, 409, 422, 503))
+             responses=error_responses(400, 403, 409, 422, 503))
 def add(body: MapUpload, request: Request, access: Annotated[StoreAccess, Depends(deps.access)],
         settings: Annotated[ApiSettings, Depends(deps.settings)]) -> dict[str, Any]:
     """Add the map given as file text; answers the ``add_map`` summary (counts, member source, unresolved member
