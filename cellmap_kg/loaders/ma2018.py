@@ -3,9 +3,9 @@
 Ma, X. et al. "Pan-cancer genome and transcriptome analyses of 1,699 paediatric leukaemias and solid tumours",
 Nature 555:371-376 (2018), Supplementary Table 2, read from the published workbook
 (``pediatric_cancer/41586_2018_BFnature25795_MOESM5_ESM.xlsx``, sheet ``TableS2``; its two header rows are
-joined as ``group | column``, as in the shared flattened copy ``ma2018_S2_driver_genes.tsv``): 142 driver genes, each with GRIN and MutSigCV q-values per tumour
-type (B-ALL, T-ALL, AML, NBL, WT, OS and pan-cancer) and its number of samples with a pathogenic or likely
-pathogenic (P/LP) alteration per tumour type and in total.
+joined as ``group | column``, as in the shared flattened copy ``ma2018_S2_driver_genes.tsv``): 142 driver genes,
+each with GRIN and MutSigCV q-values per tumour type (B-ALL, T-ALL, AML, NBL, WT, OS and pan-cancer) and its
+number of samples with a pathogenic or likely pathogenic (P/LP) alteration per tumour type and in total.
 
 Stored: one ``TumourType {name: 'Ma2018-<type>', cohort: 'Ma2018'}`` per tumour type (``Ma2018-pan-cancer`` for the
 whole cohort: q-values of ``PanCancer``, samples of ``Total``) and ``(:TumourType)-[:DRIVER_GENE {pathogenicSamples,
@@ -21,10 +21,9 @@ wrong; the per-type P/LP counts of Table 2 are the complete figure.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import math
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
