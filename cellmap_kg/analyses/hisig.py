@@ -40,7 +40,8 @@ from ..loaders.cellmap import read_ddot_ont
 from .hisig_lasso import PatternTables, fit_path, null_pressures, selection_pressure
 
 MAX_MUTATED_PROTEINS = 50
-"""Assemblies with more mutated proteins are not tested (Schaffer et al. 2025)."""
+"""The U2OS paper's cap: assemblies with more mutated proteins are not tested (Schaffer et al. 2025). HiSig itself
+has no cap (``hisig`` default ``None``); the graph analyses apply it."""
 RECURRENT_Q = 0.4
 """q-value at or below which an assembly is called recurrently mutated (Schaffer et al. 2025)."""
 N_LAMBDAS = 100
@@ -52,7 +53,7 @@ PERMUTATION_CHUNK = 500
 PRINT_LIMIT = 25
 """HiSig lists at most this many genes of a system in ``Genes`` (``printModuleProfile``)."""
 RESULT_COLUMNS = ["System_name", "No_genes", "Selection_pressure", "p", "q", "Genes", "Model_input",
-                  "Mutation_count", "mutatedProteins"]
+                  "Rank_of_model_input", "Mutation_count", "mutatedProteins"]
 
 
 def mutation_signal(n_observed: pd.Series, n_expected: pd.Series | None = None) -> pd.Series:
@@ -97,7 +98,7 @@ class HisigDesign:
 
 
 def design_matrix(memberships: Mapping[str, set[str]], signal: pd.Series,
-                  max_mutated_proteins: int | None = MAX_MUTATED_PROTEINS, min_system_size: int = 2) -> HisigDesign:
+                  max_mutated_proteins: int | None = None, min_system_size: int = 2) -> HisigDesign:
     """Build the membership block ``H`` over the genes of ``signal`` (the hierarchy's genes).
 
     Systems are excluded (with the reason recorded) when they have fewer than ``min_system_size`` genes (HiSig
@@ -155,25 +156,29 @@ def glmnet_path_length(r2: np.ndarray, min_lambdas: int = 5, devmax: float = 0.9
 
 
 def _gene_columns(design: HisigDesign, signal: np.ndarray, counts: pd.Series | None,
-                  print_limit: int | None) -> tuple[list[str], list[str], list[str], list[int]]:
-    """HiSig's per-system gene listing: members by decreasing signal (ties by name), truncated to ``print_limit``."""
+                  print_limit: int | None) -> tuple[list[str], ...]:
+    """HiSig's per-system gene listing (``parse.py``): members by decreasing signal (ties by name), truncated to
+    ``print_limit``; their signals, their ranks among all genes (``Rank_of_model_input``: genes with a signal at
+    least as large, so every gene with signal 0 has rank ``G``), their raw counts; and the mutated members."""
     membership = design.membership.tocsc()
-    genes_col, input_col, count_col, mutated_col = [], [], [], []
+    ranks = pd.Series(-signal).rank(method="max").to_numpy().astype(int)
+    genes_col, input_col, rank_col, count_col, mutated_col = [], [], [], [], []
     for j in range(len(design.systems)):
         rows = membership.indices[membership.indptr[j]:membership.indptr[j + 1]]
         order = sorted(rows, key=lambda r: (-signal[r], design.genes[r]))
         shown = order if print_limit is None else order[:print_limit]
         names = ",".join(design.genes[r] for r in shown)
         genes_col.append(names if len(shown) == len(order) else f"{len(order)} genes including: {names}")
-        input_col.append("|".join(f"{signal[r]:.3g}" for r in shown))
+        input_col.append("|".join(str(round(float(signal[r]), 3)) for r in shown))         # as HiSig's parse.py
+        rank_col.append("|".join(str(ranks[r]) for r in shown))
         count_col.append("|".join(str(int(counts.get(design.genes[r], 0))) for r in shown) if counts is not None
                          else "")
         mutated_col.append(int(np.sum(signal[rows] > 0)))
-    return genes_col, input_col, count_col, mutated_col
+    return genes_col, input_col, rank_col, count_col, mutated_col
 
 
 def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permutations: int = 1000, seed: int = 0,
-          max_mutated_proteins: int | None = MAX_MUTATED_PROTEINS, min_system_size: int = 2,
+          max_mutated_proteins: int | None = None, min_system_size: int = 2,
           mutation_counts: pd.Series | None = None, n_lambdas: int = N_LAMBDAS,
           lambda_min_ratio: float = LAMBDA_MIN_RATIO, tol: float = 1e-7, n_jobs: int = 2,
           print_limit: int | None = PRINT_LIMIT) -> pd.DataFrame:
@@ -186,7 +191,8 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
             hierarchy are ignored (as HiSig ``prepare_input.py`` does); both are counted in ``attrs``.
         n_permutations: permutations of the scores across the hierarchy's genes (>= 1).
         seed: seed of ``numpy.random.default_rng`` drawing the permutations (same seed -> same p values).
-        max_mutated_proteins / min_system_size: test filters (``design_matrix``).
+        max_mutated_proteins / min_system_size: test filters (``design_matrix``); HiSig has no cap on mutated
+            proteins (``None``, the default), the U2OS paper's is ``MAX_MUTATED_PROTEINS`` (50).
         mutation_counts: optional gene -> raw mutation count, listed in ``Mutation_count`` (HiSig ``signal2``).
         n_lambdas, lambda_min_ratio: glmnet path settings of HiSig; tol: coordinate-descent convergence threshold
             (relative to ``||y - ybar||^2``; ``hisig_lasso``).
@@ -196,11 +202,12 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
     Returns:
         DataFrame, one row per tested system, sorted by ``q``, ``p``, decreasing ``Selection_pressure`` (HiSig
         order), columns ``RESULT_COLUMNS``: ``System_name``, ``No_genes``, ``Selection_pressure`` (in [0, 1]),
-        ``p`` (>= 1 / (n_permutations + 1)), ``q`` (BH), ``Genes``, ``Model_input`` and ``Mutation_count``
-        ('|'-joined, same order as ``Genes``), ``mutatedProteins`` (members with score > 0). ``attrs`` records
-        ``permutations``, ``seed``, ``lambdas`` (path length kept), ``genes``, ``scoredGenesOutsideHierarchy``,
-        ``hierarchyGenesWithoutScore``, ``excluded`` (system -> reason), ``expectedCounts`` (whether ``N_exp`` was
-        used, from ``gene_scores.attrs``) and ``convergenceWarnings`` (lambdas not converged, all paths).
+        ``p`` (>= 1 / (n_permutations + 1)), ``q`` (BH), ``Genes``, ``Model_input``, ``Rank_of_model_input``
+        and ``Mutation_count`` ('|'-joined, same order as ``Genes``; HiSig's ``parse.py`` columns),
+        ``mutatedProteins`` (members with score > 0). ``attrs`` records ``permutations``, ``seed``, ``lambdas``
+        (path length kept), ``genes``, ``scoredGenesOutsideHierarchy``, ``hierarchyGenesWithoutScore``,
+        ``excluded`` (system -> reason), ``expectedCounts`` (whether ``N_exp`` was used, from
+        ``gene_scores.attrs``) and ``convergenceWarnings`` (lambdas not converged, all paths).
 
     Raises:
         ValueError: ``n_permutations < 1``, no system left to test, or a constant signal.
@@ -230,10 +237,11 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
         n_warn += not_converged
     p = (exceed + 1) / (n_permutations + 1)
     q = false_discovery_control(p, method="bh")
-    genes_col, input_col, count_col, mutated_col = _gene_columns(design, y, mutation_counts, print_limit)
+    genes_col, input_col, rank_col, count_col, mutated_col = _gene_columns(design, y, mutation_counts, print_limit)
     sizes = np.asarray(design.membership.sum(axis=0)).ravel().astype(int)
     df = pd.DataFrame({"System_name": design.systems, "No_genes": sizes, "Selection_pressure": observed,
-                       "p": p, "q": q, "Genes": genes_col, "Model_input": input_col, "Mutation_count": count_col,
+                       "p": p, "q": q, "Genes": genes_col, "Model_input": input_col,
+                       "Rank_of_model_input": rank_col, "Mutation_count": count_col,
                        "mutatedProteins": mutated_col}, columns=RESULT_COLUMNS)
     df = df.sort_values(["q", "p", "Selection_pressure", "System_name"], ascending=[True, True, False, True],
                         kind="stable").reset_index(drop=True)

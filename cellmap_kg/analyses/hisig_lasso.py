@@ -33,6 +33,8 @@ COEF_DECIMALS = 6
 """HiSig rounds lasso coefficients to 6 decimals before normalising (``R/glmnet.R``)."""
 BIG_SYSTEM = 0.25
 """Systems with at least this fraction of the genes are updated jointly with the intercept (exact 2-D step)."""
+SHIFT_FLOOR = 1e-3
+"""An intercept update whose objective change is below this fraction of the tolerance is not applied."""
 MAX_SWEEPS = 100_000
 """Coordinate-descent sweeps per lambda before a fit counts as not converged."""
 
@@ -133,8 +135,10 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
     not_converged = 0
     for li in range(n_lambdas):
         nl = n * lambdas[li]
+        rsum = 0.0                                   # sum of resid, kept up to date with every change of resid
         for p in range(n_patterns):
             resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+            rsum += resid[p]
         full = True
         converged = False
         for _ in range(MAX_SWEEPS):
@@ -149,10 +153,7 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
                 size = sys_size[j]
                 joint = size >= BIG_SYSTEM * n
                 if joint:               # (beta_j, b0) minimised together: a big system is near the intercept
-                    total = 0.0
-                    for p in range(n_patterns):
-                        total += resid[p]
-                    new = old + (gradient - size * total / n - nl) / (size * (1.0 - size / n))
+                    new = old + (gradient - size * rsum / n - nl) / (size * (1.0 - size / n))
                 else:
                     new = old + (gradient - nl) / size
                 if new < 0.0:
@@ -164,25 +165,28 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
                     for q in range(sys_ptr[j], sys_ptr[j + 1]):
                         u[sys_pat[q]] += delta
                     if joint:
-                        b0 += (total - size * delta) / n
+                        b0 += (rsum - size * delta) / n
+                        rsum = 0.0
                         for p in range(n_patterns):
                             resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            rsum += resid[p]
                     else:
                         for q in range(sys_ptr[j], sys_ptr[j + 1]):
                             p = sys_pat[q]
-                            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            value = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            rsum += value - resid[p]
+                            resid[p] = value
                     change = size * delta * delta
                     if change > biggest:
                         biggest = change
-            total = 0.0
-            for p in range(n_patterns):
-                total += resid[p]
-            shift = total / n
-            if shift != 0.0:
+            shift = rsum / n
+            change = n * shift * shift
+            if change > SHIFT_FLOOR * threshold:    # exact intercept update, skipped when far below tolerance
                 b0 += shift
+                rsum = 0.0
                 for p in range(n_patterns):
                     resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
-                change = n * shift * shift
+                    rsum += resid[p]
                 if change > biggest:
                     biggest = change
             if biggest < threshold:

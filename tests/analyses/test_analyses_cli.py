@@ -91,13 +91,22 @@ def test_hisig_ranks_the_planted_assembly_first_for_every_seed(tmp_path, u2os_on
                 "--permutations", "50", "--seed", str(seed)]) == 0
     table = pd.read_csv(out, sep="\t")
     assert list(table.columns) == RESULT_COLUMNS
-    assert len(table) == 264                         # 269 minus 5 large assemblies with > 50 mutated (noisy) genes
+    assert len(table) == 269                         # every assembly but the root: HiSig has no cap
     top = table.iloc[0]
     assert top.System_name == swi_snf_assembly and top.No_genes == 20 and top.mutatedProteins == 20
     assert top.p == pytest.approx(1 / 51) and top.Selection_pressure == table.Selection_pressure.max()
     assert (table.p >= 1 / 51).all()
     printed = capsys.readouterr().out
-    assert f"top: {swi_snf_assembly}" in printed and "264 systems tested (5254 genes, 50 permutations" in printed
+    assert f"top: {swi_snf_assembly}" in printed and "269 systems tested (5254 genes, 50 permutations" in printed
+
+
+def test_hisig_cap_on_mutated_proteins_is_a_flag(tmp_path, u2os_ont, planted_scores):
+    out = tmp_path / "capped.tsv"
+    assert run(["hisig", "--ont", str(u2os_ont), "--scores", str(planted_scores), "--out", str(out),
+                "--permutations", "5", "--max-mutated-proteins", "50"]) == 0
+    assert len(pd.read_csv(out, sep="\t")) == 264  # 269 minus 5 large assemblies with > 50 mutated (noisy) genes
+    assert run(["hisig", "--ont", str(u2os_ont), "--scores", str(planted_scores), "--out", str(out),
+                "--max-mutated-proteins", "0"]) == 2
 
 
 def test_hisig_without_signal_is_an_error(tmp_path, u2os_ont, capsys):
@@ -111,7 +120,7 @@ def test_hisig_without_signal_is_an_error(tmp_path, u2os_ont, capsys):
 def test_analyze_list(capsys):
     assert run(["analyze", "--list"]) == 0
     out = capsys.readouterr().out
-    assert "hisig-tcga           on request" in out and "annotation           default" in out
+    assert "hisig-tcga           default" in out and "hisig-ma2018         default" in out
 
 
 def test_format_summary_nests_dicts():

@@ -205,9 +205,12 @@ def test_hisig_files_on_tcga_scores(tmp_path, data_dir, u2os_edges, u2os_members
     _write_ont(ont, u2os_edges, u2os_memberships)
     result = hisig_files(ont, data_dir / BRCA, out, n_permutations=10, seed=0)
     written = pd.read_csv(out, sep="\t")
-    assert list(written.columns) == RESULT_COLUMNS and len(written) == len(result) == 251
-    assert result.attrs["hierarchyGenesWithoutScore"] == 201
+    assert list(written.columns) == RESULT_COLUMNS and len(written) == len(result) == 269    # HiSig: no cap
+    assert result.attrs["hierarchyGenesWithoutScore"] == 201 and result.attrs["excluded"] == {
+        "Cluster0-0": "contains every gene (collinear with the intercept)"}
     assert (written.p >= 1 / 11).all()
+    capped = hisig_files(ont, data_dir / BRCA, out, n_permutations=10, seed=0, max_mutated_proteins=50)
+    assert len(capped) == 251                                                  # the U2OS paper's cap of 50
 
 
 def test_read_gene_scores(tmp_path, data_dir):
