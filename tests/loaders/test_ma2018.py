@@ -12,27 +12,25 @@ FLAT = "pediatric_cancer/ma2018_S2_driver_genes.tsv"        # the shared flatten
 
 
 @pytest.fixture(scope="module")
-def drivers(data_dir, resolver):
-    return load_ma2018(data_dir, resolver)
+def loaded(data_dir, resolver, rows_by_key):
+    """``(LoadResult, (type, symbol) -> DRIVER_GENE row)`` of the real workbook."""
+    result = load_ma2018(data_dir, resolver)
+    return result, rows_by_key(result.relationships, "DRIVER_GENE")
 
 
-@pytest.fixture(scope="module")
-def driver_of(drivers, rows_by_key):
-    return rows_by_key(drivers.relationships, "DRIVER_GENE")
+def test_rows_match_schema(loaded, assert_schema):
+    assert_schema(loaded[0], DATASET)
 
 
-def test_rows_match_schema(drivers, assert_schema):
-    assert_schema(drivers, DATASET)
-
-
-def test_seven_tumour_types(drivers):
-    (batch,) = drivers.nodes
+def test_seven_tumour_types(loaded):
+    (batch,) = loaded[0].nodes
     assert [r["name"] for r in batch.rows] == ["Ma2018-B-ALL", "Ma2018-T-ALL", "Ma2018-AML", "Ma2018-NBL",
                                                "Ma2018-WT", "Ma2018-OS", "Ma2018-pan-cancer"]
     assert {r["cohort"] for r in batch.rows} == {"Ma2018"}
 
 
-def test_known_drivers(driver_of):
+def test_known_drivers(loaded):
+    driver_of = loaded[1]
     nras = driver_of[("Ma2018-B-ALL", "NRAS")]
     assert nras["pathogenicSamples"] == 104 and nras["qGrin"] == pytest.approx(3.24e-84) and nras["qMutSigCV"] == 0
     assert driver_of[("Ma2018-pan-cancer", "NRAS")]["pathogenicSamples"] == 165
@@ -40,8 +38,9 @@ def test_known_drivers(driver_of):
     assert ("Ma2018-WT", "NRAS") not in driver_of                  # 0 samples, q = 1 in both tests
 
 
-def test_every_pair_agrees_with_the_flattened_copy(data_dir, driver_of, drivers, resolver):
+def test_every_pair_agrees_with_the_flattened_copy(data_dir, loaded, resolver):
     """Each (gene, type) of the shared TSV: stored with its count if it has a sample or q < 1, else skipped."""
+    drivers, driver_of = loaded
     flat = pd.read_csv(data_dir / FLAT, sep="\t")
     stored = skipped = 0
     for row in flat.itertuples(index=False):
