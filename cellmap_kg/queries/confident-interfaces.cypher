@@ -26,7 +26,7 @@
 //     type: string
 //     default: U2OS-2023-05
 //     description: the cell map (Assembly.map)
-// example: {assembly: 'U2OS-2023-05:Cluster2-55'}
+// example: {assembly: 'U2OS-2023-05:Cluster4-43'}
 // columns: [assembly, name, size, model, proteinA, proteinB, pDockQ, interfaceContacts, interfacePlddt, meanPlddtA,
 //   meanPlddtB]
 MATCH (s:StructureModel)-[:MODELLED_IN]->(a:Assembly {map: $map})
