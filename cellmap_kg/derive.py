@@ -15,6 +15,7 @@ Kinds (``derive.how``):
 * ``llm-name-headings``: GPT-4 assembly names of the U2OS cell map (:func:`llm_name_table`).
 * ``bioconductor-sqlite``: a table export of GO.db / org.Hs.eg.db 3.16.0 taken from the Debian package
   (:func:`deb_member`, then :data:`EXPORTS`).
+* ``gzip``: a downloaded file compressed with GNU ``gzip -9n`` (:func:`gzip_file`; the shared structure models).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import io
 import re
 import shutil
 import sqlite3
+import subprocess
 import tarfile
 import warnings
 from collections import defaultdict
@@ -79,6 +81,19 @@ def xlsx_sheet(xlsx: Path, sheet: str, header_row: int, types_from: str = "data"
             raise DerivationError(f"{xlsx}: sheet {sheet!r}: first column is already named {name!r}")
         table = table.rename(columns={name: first_column})
     return table.to_csv(sep=sep, index=False, lineterminator="\n").encode("utf-8")
+
+
+def gzip_file(path: Path) -> bytes:
+    """``path`` compressed by GNU ``gzip -9n`` (no name or time stamp in the header, so the bytes are reproducible;
+    Python's zlib writes different, equally valid, deflate streams). Raises :class:`DerivationError` if ``gzip``
+    is not installed or fails."""
+    gzip = shutil.which("gzip")
+    if gzip is None:
+        raise DerivationError(f"{path}: GNU gzip is needed to reproduce the shared .gz files")
+    done = subprocess.run([gzip, "-9nc", str(path)], capture_output=True, check=False)
+    if done.returncode != 0:
+        raise DerivationError(f"{path}: gzip failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout
 
 
 def first_heading(markdown: str) -> str:

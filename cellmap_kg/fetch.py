@@ -26,7 +26,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import __version__
-from .derive import DerivationError, bioconductor_export, deb_member, llm_name_table, xlsx_sheet
+from .derive import DerivationError, bioconductor_export, deb_member, gzip_file, llm_name_table, xlsx_sheet
 from .errors import UserError
 from .sources import Source, SourceFile, load_sources
 
@@ -229,6 +229,8 @@ class _Deriver:
             return self._llm_names(spec)
         if how == "bioconductor-sqlite":
             return bioconductor_export(self._sqlite_of(spec), spec["export"])
+        if how == "gzip":
+            return gzip_file(self.input(spec))
         raise DerivationError(f"{f.path}: unknown derivation {how!r}")
 
     def _llm_names(self, spec: dict) -> bytes:

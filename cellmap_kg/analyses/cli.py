@@ -22,7 +22,7 @@ ANALYZE_EPILOG = """\
 examples:
   cellmap-kg analyze                              the default analyses (those of the default build)
   cellmap-kg analyze annotation association       just these two
-  cellmap-kg analyze hisig-types hisig-tcga --permutations 1000 --jobs 2
+  cellmap-kg analyze hisig-tcga --permutations 10000 --jobs 2
   cellmap-kg analyze --list
 """
 
@@ -67,6 +67,9 @@ def cmd_analyze(args) -> int:
     if args.permutations < 1:
         print("error: --permutations must be >= 1", file=sys.stderr)
         return 2
+    if args.max_mutated_proteins is not None and args.max_mutated_proteins < 1:
+        print("error: --max-mutated-proteins must be >= 1", file=sys.stderr)
+        return 2
     data_dir = args.data if args.data is not None else default_data_dir()
     options = AnalysisOptions(data_dir=data_dir, map_name=args.map, permutations=args.permutations,
                               seed=args.seed, jobs=max(1, args.jobs))
@@ -105,9 +108,12 @@ def cmd_hisig(args) -> int:
     if args.permutations < 1:
         print("error: --permutations must be >= 1", file=sys.stderr)
         return 2
+    if args.max_mutated_proteins is not None and args.max_mutated_proteins < 1:
+        print("error: --max-mutated-proteins must be >= 1", file=sys.stderr)
+        return 2
     try:
         table = hisig_files(args.ont, args.scores, args.out, n_permutations=args.permutations, seed=args.seed,
-                            n_jobs=max(1, args.jobs))
+                            n_jobs=max(1, args.jobs), max_mutated_proteins=args.max_mutated_proteins)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -128,11 +134,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``analyze``, ``annotate`` and ``hisig`` to the ``cellmap-kg`` sub-parsers ``sub``."""
     from .enrichment import MAX_FDR, MIN_JACCARD, MIN_TERM_SIZE
     from .graph_io import DEFAULT_MAP
-    from .hisig import RECURRENT_Q
+    from .hisig import MAX_MUTATED_PROTEINS, RECURRENT_Q
 
     p = sub.add_parser("analyze", help="run the graph analyses on an existing graph and print their summaries",
                        description="Run graph analyses (annotation, size, multi-localization, association, "
-                                   "mutation-frequency, hisig; on request hisig-types, hisig-tcga) and write their "
+                                   "mutation-frequency, hisig on every cohort, structures) and write their "
                                    "results into the graph, replacing earlier results of the same analyses. "
                                    "Without NAME: the analyses of the default build, skipping (and saying so) "
                                    "those whose inputs the graph lacks. See docs/analyses.md.",
@@ -142,7 +148,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", default=DEFAULT_MAP, help=f"map of the single-map analyses (default {DEFAULT_MAP})")
     p.add_argument("--permutations", type=int, default=1000, help="HiSig permutations per run (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the HiSig permutations (default 0)")
-    p.add_argument("--jobs", type=int, default=2, help="HiSig worker processes / threads (default 2)")
+    p.add_argument("--jobs", type=int, default=2, help="threads for the HiSig permutations (default 2)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     _store_and_data(p)
     p.set_defaults(func=cmd_analyze)
@@ -171,7 +177,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Rank the systems of a hierarchy by HiSig selection pressure (positive lasso "
                                    "path on systems + genes) with permutation p-values and BH q-values; writes "
                                    "HiSig's ranked table (System_name, No_genes, Selection_pressure, p, q, Genes, "
-                                   "Model_input, Mutation_count, mutatedProteins).",
+                                   "Model_input, Rank_of_model_input, Mutation_count, mutatedProteins). Every "
+                                   "system with >= 2 genes is tested, as HiSig does; --max-mutated-proteins 50 "
+                                   "applies the U2OS paper's cap.",
                        epilog="example: cellmap-kg hisig --ont u2os.ont --scores brca.score.txt --out brca.tsv")
     p.add_argument("--ont", type=Path, required=True, metavar="FILE",
                    help="DDOT .ont: parent <TAB> child <TAB> default | system <TAB> gene <TAB> gene")
@@ -182,4 +190,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", type=int, default=2, help="threads for the permutations (default 2)")
     p.add_argument("--max-q", type=float, default=RECURRENT_Q,
                    help=f"q cut-off of the printed count (default {RECURRENT_Q})")
+    p.add_argument("--max-mutated-proteins", type=int, default=None, metavar="N",
+                   help="do not test systems with more than N members of score > 0 (default: no cap, as HiSig; the "
+                        f"U2OS paper used {MAX_MUTATED_PROTEINS})")
     p.set_defaults(func=cmd_hisig)

@@ -4,7 +4,7 @@ Each analysis reads what it needs from the graph, computes with the pure modules
 results back with provenance (``dataset = 'cellmap-kg-analyses'``, ``analysis = <name>`` and the parameters used;
 see ``graph_io``). ``ANALYSES`` maps the names accepted by ``cellmap-kg analyze``, in run order (``association``
 reads what ``annotation`` wrote). ``DEFAULT_ANALYSES`` are the ones of the default build and of ``cellmap-kg
-analyze`` without names: all but the per-tumour-type and TCGA HiSig runs, which take minutes (docs/analyses.md).
+analyze`` without names: every analysis, HiSig on every cohort included (docs/analyses.md).
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from ..store.base import GraphStore
 from .annotation_graph import annotate_assemblies
 from .association_graph import associate
 from .graph_io import DEFAULT_MAP, MissingInputError, record_run
-from .hisig_graph import recurrent_by_tumour_type, recurrent_pan_cancer, recurrent_tcga
+from .hisig_graph import recurrent_by_tumour_type, recurrent_ma2018, recurrent_pan_cancer, recurrent_tcga
 from .map_comparison_graph import compare_maps
 from .multilocalization_graph import localize_proteins
 from .mutation_frequency import compute_mutation_frequency
 from .size_graph import calibration_file, estimate_diameters
+from .structures_graph import link_structures
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class AnalysisOptions:
         map_name: the map of the single-map analyses (multi-localization, HiSig); the others run on every map.
         permutations: HiSig permutations per run (>= 1; 1,000 as in HiSig and the U2OS paper).
         seed: seed of the HiSig permutations.
-        jobs: worker processes (several HiSig runs) or threads (one run) for HiSig.
+        jobs: threads over which each HiSig run spreads its permutations.
     """
 
     data_dir: Path | None = None
@@ -80,9 +81,13 @@ ANALYSES: dict[str, Analysis] = {a.name: a for a in [
     Analysis("hisig", lambda s, o: recurrent_pan_cancer(s, **_hisig_kwargs(o)),
              "RECURRENTLY_MUTATED_IN Groebner2018-pan-cancer (HiSig, paediatric pan-cohort, one map)"),
     Analysis("hisig-types", lambda s, o: recurrent_by_tumour_type(s, **_hisig_kwargs(o)),
-             "RECURRENTLY_MUTATED_IN per paediatric tumour type with >= 15 tumours (19 HiSig runs)", default=False),
+             "RECURRENTLY_MUTATED_IN per paediatric tumour type with >= 15 tumours (19 HiSig runs)"),
     Analysis("hisig-tcga", lambda s, o: recurrent_tcga(s, **_hisig_kwargs(o)),
-             "RECURRENTLY_MUTATED_IN per TCGA cohort from MUTATION_SCORE (13 HiSig runs)", default=False),
+             "RECURRENTLY_MUTATED_IN per TCGA cohort from MUTATION_SCORE (13 HiSig runs)"),
+    Analysis("hisig-ma2018", lambda s, o: recurrent_ma2018(s, **_hisig_kwargs(o)),
+             "RECURRENTLY_MUTATED_IN per Ma et al. 2018 tumour type and pan-cancer from DRIVER_GENE (7 HiSig runs)"),
+    Analysis("structures", lambda s, o: link_structures(s),
+             "StructureModel MODELLED_IN every assembly (all maps) holding both of its proteins"),
 ]}
 DEFAULT_ANALYSES = [name for name, a in ANALYSES.items() if a.default]
 

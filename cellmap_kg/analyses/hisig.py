@@ -16,28 +16,16 @@ each feature's maximum over the path as its **selection pressure**. The null dis
 path on ``y`` permuted across genes; ``p = (#null >= observed + 1) / (permutations + 1)``; ``q`` = Benjamini-
 Hochberg over the systems tested.
 
-Implementation. ``sklearn.linear_model.lasso_path(positive=True)`` solves each path. Its multi-output form is the
-multi-task (group) lasso and refuses ``positive=True``, so permutations cannot be stacked as columns of ``Y``;
-they run as independent single-output paths on a thread pool (the coordinate descent releases the GIL). Two
-reductions bring one path on the U2OS map from 0.3-4 s to 10-50 ms (CPU):
-
-* (exact) genes with the same system memberships and the same signal are exchangeable, so at the optimum their identity
-  coefficients are equal; each such group of ``w`` genes becomes one row scaled by ``sqrt(w)`` (its identity
-  column scaled to ``1 / sqrt(w)`` keeps the L1 penalty of the ``w`` gene coefficients), and lambda is rescaled by
-  ``genes / rows``. With ~800 membership patterns in the U2OS map, 5,254 genes collapse to ~850 rows when few
-  genes are mutated;
-* (near-exact) the unpenalised intercept is carried by two constant columns ``+c`` and ``-c`` (``c = 1e6``,
-  effective penalty ``lambda / c``; selection pressures agree with the centred fit to ~1e-6) instead of
-  sklearn's implicit centring of sparse X, whose per-update cost is O(rows).
-
-``tests/analyses/test_hisig.py`` checks the grouped fit against the plain one-row-per-gene fit.
+Implementation. ``hisig_lasso`` solves the path by coordinate descent compiled with numba, exploiting the
+structure of ``[H | I]`` (closed-form identity coefficients, genes grouped by membership pattern, exact
+intercept, glmnet's active-set cycling), and runs the permutations in parallel over the same design and lambda
+path. ``tests/analyses/test_hisig.py`` checks it against scikit-learn's ``lasso_path`` on the centred problem and
+the grouped rows against one row per gene.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,28 +34,26 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.stats import false_discovery_control
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import lasso_path
 
 from ..loaders.base import DataFormatError, parse_float, require
 from ..loaders.cellmap import read_ddot_ont
+from .hisig_lasso import PatternTables, fit_path, null_pressures, selection_pressure
 
 MAX_MUTATED_PROTEINS = 50
-"""Assemblies with more mutated proteins are not tested (Schaffer et al. 2025)."""
+"""The U2OS paper's cap: assemblies with more mutated proteins are not tested (Schaffer et al. 2025). HiSig itself
+has no cap (``hisig`` default ``None``); the graph analyses apply it."""
 RECURRENT_Q = 0.4
 """q-value at or below which an assembly is called recurrently mutated (Schaffer et al. 2025)."""
 N_LAMBDAS = 100
 """glmnet ``nlambda`` used by HiSig."""
 LAMBDA_MIN_RATIO = 1e-4
 """glmnet ``lambda.min.ratio`` used by HiSig."""
-INTERCEPT_SCALE = 1e6
-"""``c`` of the two constant intercept columns; the intercept's effective L1 penalty is ``lambda / c``."""
-COEF_DECIMALS = 6
-"""HiSig rounds lasso coefficients to 6 decimals before normalising."""
+PERMUTATION_CHUNK = 500
+"""Permutations drawn and fitted per batch (the permuted orders of one batch are held in memory)."""
 PRINT_LIMIT = 25
 """HiSig lists at most this many genes of a system in ``Genes`` (``printModuleProfile``)."""
 RESULT_COLUMNS = ["System_name", "No_genes", "Selection_pressure", "p", "q", "Genes", "Model_input",
-                  "Mutation_count", "mutatedProteins"]
+                  "Rank_of_model_input", "Mutation_count", "mutatedProteins"]
 
 
 def mutation_signal(n_observed: pd.Series, n_expected: pd.Series | None = None) -> pd.Series:
@@ -112,7 +98,7 @@ class HisigDesign:
 
 
 def design_matrix(memberships: Mapping[str, set[str]], signal: pd.Series,
-                  max_mutated_proteins: int | None = MAX_MUTATED_PROTEINS, min_system_size: int = 2) -> HisigDesign:
+                  max_mutated_proteins: int | None = None, min_system_size: int = 2) -> HisigDesign:
     """Build the membership block ``H`` over the genes of ``signal`` (the hierarchy's genes).
 
     Systems are excluded (with the reason recorded) when they have fewer than ``min_system_size`` genes (HiSig
@@ -160,63 +146,6 @@ def lambda_grid(design: HisigDesign, y: np.ndarray, n_lambdas: int = N_LAMBDAS,
     return np.geomspace(top, top * min_ratio, n_lambdas)
 
 
-@dataclass
-class PathFit:
-    """One HiSig lasso path, in terms of the original (one row per gene) problem.
-
-    Attributes:
-        coefs: ``(S + K, L)``: system coefficients, then the per-gene coefficient shared by each of the ``K``
-            gene groups. multiplicity: ``(S + K,)``: 1 per system, group size per gene group.
-        intercepts: ``(L,)``. r2: ``(L,)`` deviance ratio (fraction of variance explained). warnings: number of
-        sklearn ``ConvergenceWarning``.
-    """
-
-    coefs: np.ndarray
-    multiplicity: np.ndarray
-    intercepts: np.ndarray
-    r2: np.ndarray
-    warnings: int
-
-
-def fit_path(design: HisigDesign, y: np.ndarray, lambdas: np.ndarray, tol: float = 1e-6,
-             grouped: bool = True, with_r2: bool = True) -> PathFit:
-    """Positive lasso path of ``y`` on ``[H | I]`` with an unpenalised intercept (glmnet gaussian objective).
-
-    Args:
-        y: ``(G,)`` signal in the order of ``design.genes``. lambdas: ``(L,)`` decreasing glmnet lambdas.
-        tol: sklearn duality-gap tolerance, relative to ``||y - ybar||^2``.
-        grouped: collapse exchangeable genes (same pattern, same signal) into weighted rows (exact; see module).
-        with_r2: compute the deviance ratios (``r2`` is empty otherwise; permutations do not need them).
-    """
-    n = len(y)
-    if grouped:
-        values, codes = np.unique(y, return_inverse=True)
-        keys = design.patterns.astype(np.int64) * len(values) + codes.ravel()
-        _, first, weights = np.unique(keys, return_index=True, return_counts=True)
-    else:
-        first, weights = np.arange(n), np.ones(n, dtype=int)
-    k = len(first)
-    root_w = np.sqrt(weights.astype(float))
-    scale = sparse.diags(root_w)
-    rows = scale @ design.membership[first]
-    identity = sparse.diags(1.0 / root_w)
-    intercept = sparse.csr_matrix(np.outer(root_w, [INTERCEPT_SCALE, -INTERCEPT_SCALE]))
-    matrix = sparse.hstack([rows, identity, intercept], format="csc")
-    target = root_w * (y[first] - y.mean())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        _, coefs, _ = lasso_path(matrix, target, alphas=lambdas * n / k, positive=True, tol=tol, max_iter=5000)
-    r2 = np.array([])
-    if with_r2:
-        residual = target[:, None] - matrix @ coefs
-        r2 = 1.0 - (residual ** 2).sum(axis=0) / float(target @ target)
-    s = len(design.systems)
-    gene_coefs = coefs[s:s + k] / weights[:, None]           # each gene's coefficient: h / w
-    return PathFit(np.vstack([coefs[:s], gene_coefs]), np.concatenate([np.ones(s, dtype=int), weights]),
-                   y.mean() + INTERCEPT_SCALE * (coefs[-2] - coefs[-1]), r2,
-                   sum(issubclass(w.category, ConvergenceWarning) for w in caught))
-
-
 def glmnet_path_length(r2: np.ndarray, min_lambdas: int = 5, devmax: float = 0.999, fdev: float = 1e-5) -> int:
     """Number of lambdas glmnet keeps: it stops after the first lambda (from the ``min_lambdas``-th on) whose
     deviance ratio exceeds ``devmax`` or improves on the previous one by less than ``fdev`` x itself."""
@@ -226,48 +155,32 @@ def glmnet_path_length(r2: np.ndarray, min_lambdas: int = 5, devmax: float = 0.9
     return len(r2)
 
 
-def selection_pressure(coefs: np.ndarray, intercepts: np.ndarray, multiplicity: np.ndarray | None = None,
-                       ) -> np.ndarray:
-    """HiSig selection pressure: max over the path of ``coef / (sum(coefs) + |intercept|)`` per lambda.
-
-    Args:
-        coefs: ``(F, L)`` non-negative coefficients (rounded to ``COEF_DECIMALS`` here, as HiSig does).
-        intercepts: ``(L,)``.
-        multiplicity: ``(F,)`` how many features of the full model each row stands for (default 1 each).
-    Returns:
-        ``(F,)`` in [0, 1]; lambdas whose coefficients are all zero are skipped (all zero if none is left).
-    """
-    rounded = np.round(coefs, COEF_DECIMALS)
-    weights = np.ones(coefs.shape[0]) if multiplicity is None else np.asarray(multiplicity, dtype=float)
-    totals = weights @ rounded
-    used = totals > 0
-    if not used.any():
-        return np.zeros(coefs.shape[0])
-    return (rounded[:, used] / (totals[used] + np.abs(intercepts[used]))).max(axis=1)
-
-
 def _gene_columns(design: HisigDesign, signal: np.ndarray, counts: pd.Series | None,
-                  print_limit: int | None) -> tuple[list[str], list[str], list[str], list[int]]:
-    """HiSig's per-system gene listing: members by decreasing signal (ties by name), truncated to ``print_limit``."""
+                  print_limit: int | None) -> tuple[list[str], ...]:
+    """HiSig's per-system gene listing (``parse.py``): members by decreasing signal (ties by name), truncated to
+    ``print_limit``; their signals, their ranks among all genes (``Rank_of_model_input``: genes with a signal at
+    least as large, so every gene with signal 0 has rank ``G``), their raw counts; and the mutated members."""
     membership = design.membership.tocsc()
-    genes_col, input_col, count_col, mutated_col = [], [], [], []
+    ranks = pd.Series(-signal).rank(method="max").to_numpy().astype(int)
+    genes_col, input_col, rank_col, count_col, mutated_col = [], [], [], [], []
     for j in range(len(design.systems)):
         rows = membership.indices[membership.indptr[j]:membership.indptr[j + 1]]
         order = sorted(rows, key=lambda r: (-signal[r], design.genes[r]))
         shown = order if print_limit is None else order[:print_limit]
         names = ",".join(design.genes[r] for r in shown)
         genes_col.append(names if len(shown) == len(order) else f"{len(order)} genes including: {names}")
-        input_col.append("|".join(f"{signal[r]:.3g}" for r in shown))
+        input_col.append("|".join(str(round(float(signal[r]), 3)) for r in shown))         # as HiSig's parse.py
+        rank_col.append("|".join(str(ranks[r]) for r in shown))
         count_col.append("|".join(str(int(counts.get(design.genes[r], 0))) for r in shown) if counts is not None
                          else "")
         mutated_col.append(int(np.sum(signal[rows] > 0)))
-    return genes_col, input_col, count_col, mutated_col
+    return genes_col, input_col, rank_col, count_col, mutated_col
 
 
 def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permutations: int = 1000, seed: int = 0,
-          max_mutated_proteins: int | None = MAX_MUTATED_PROTEINS, min_system_size: int = 2,
+          max_mutated_proteins: int | None = None, min_system_size: int = 2,
           mutation_counts: pd.Series | None = None, n_lambdas: int = N_LAMBDAS,
-          lambda_min_ratio: float = LAMBDA_MIN_RATIO, tol: float = 1e-6, n_jobs: int = 2,
+          lambda_min_ratio: float = LAMBDA_MIN_RATIO, tol: float = 1e-7, n_jobs: int = 2,
           print_limit: int | None = PRINT_LIMIT) -> pd.DataFrame:
     """Rank the systems of a hierarchy by HiSig selection pressure with permutation p and BH q values.
 
@@ -278,21 +191,23 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
             hierarchy are ignored (as HiSig ``prepare_input.py`` does); both are counted in ``attrs``.
         n_permutations: permutations of the scores across the hierarchy's genes (>= 1).
         seed: seed of ``numpy.random.default_rng`` drawing the permutations (same seed -> same p values).
-        max_mutated_proteins / min_system_size: test filters (``design_matrix``).
+        max_mutated_proteins / min_system_size: test filters (``design_matrix``); HiSig has no cap on mutated
+            proteins (``None``, the default), the U2OS paper's is ``MAX_MUTATED_PROTEINS`` (50).
         mutation_counts: optional gene -> raw mutation count, listed in ``Mutation_count`` (HiSig ``signal2``).
-        n_lambdas, lambda_min_ratio: glmnet path settings of HiSig; tol: coordinate-descent duality-gap tolerance
-            (relative to ``||y - ybar||^2``).
-        n_jobs: threads for the permutations.
+        n_lambdas, lambda_min_ratio: glmnet path settings of HiSig; tol: coordinate-descent convergence threshold
+            (relative to ``||y - ybar||^2``; ``hisig_lasso``).
+        n_jobs: threads for the permutations (numba).
         print_limit: genes listed per system in ``Genes`` (``None``: all).
 
     Returns:
         DataFrame, one row per tested system, sorted by ``q``, ``p``, decreasing ``Selection_pressure`` (HiSig
         order), columns ``RESULT_COLUMNS``: ``System_name``, ``No_genes``, ``Selection_pressure`` (in [0, 1]),
-        ``p`` (>= 1 / (n_permutations + 1)), ``q`` (BH), ``Genes``, ``Model_input`` and ``Mutation_count``
-        ('|'-joined, same order as ``Genes``), ``mutatedProteins`` (members with score > 0). ``attrs`` records
-        ``permutations``, ``seed``, ``lambdas`` (path length kept), ``genes``, ``scoredGenesOutsideHierarchy``,
-        ``hierarchyGenesWithoutScore``, ``excluded`` (system -> reason), ``expectedCounts`` (whether ``N_exp`` was
-        used, from ``gene_scores.attrs``) and ``convergenceWarnings``.
+        ``p`` (>= 1 / (n_permutations + 1)), ``q`` (BH), ``Genes``, ``Model_input``, ``Rank_of_model_input``
+        and ``Mutation_count`` ('|'-joined, same order as ``Genes``; HiSig's ``parse.py`` columns),
+        ``mutatedProteins`` (members with score > 0). ``attrs`` records ``permutations``, ``seed``, ``lambdas``
+        (path length kept), ``genes``, ``scoredGenesOutsideHierarchy``, ``hierarchyGenesWithoutScore``,
+        ``excluded`` (system -> reason), ``expectedCounts`` (whether ``N_exp`` was used, from
+        ``gene_scores.attrs``) and ``convergenceWarnings`` (lambdas not converged, all paths).
 
     Raises:
         ValueError: ``n_permutations < 1``, no system left to test, or a constant signal.
@@ -308,32 +223,25 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
     y = signal.to_numpy()
 
     lambdas = lambda_grid(design, y, n_lambdas, lambda_min_ratio)
-    fit = fit_path(design, y, lambdas, tol)
+    tables = PatternTables.from_membership(design.membership, design.patterns)
+    fit = fit_path(tables, y, lambdas, tol)
     keep = glmnet_path_length(fit.r2)
     lambdas = lambdas[:keep]
-    observed = selection_pressure(fit.coefs[:, :keep], fit.intercepts[:keep], fit.multiplicity)
-    n_warn = fit.warnings
-
+    observed = selection_pressure(fit.coefs[:, :keep], fit.intercepts[:keep], fit.gene_total[:keep])
     rng = np.random.default_rng(seed)
-    permutations = [rng.permutation(len(y)) for _ in range(n_permutations)]
-    s = len(design.systems)
-
-    def null_pressure(order: np.ndarray) -> tuple[np.ndarray, int]:
-        null_fit = fit_path(design, y[order], lambdas, tol, with_r2=False)
-        return selection_pressure(null_fit.coefs, null_fit.intercepts, null_fit.multiplicity)[:s], null_fit.warnings
-
-    with ThreadPoolExecutor(max_workers=max(1, n_jobs)) as pool:
-        results = list(pool.map(null_pressure, permutations))
-    null = np.column_stack([r[0] for r in results])                      # (S, permutations)
-    n_warn += sum(r[1] for r in results)
-
-    exceed = (null >= observed[:s, None]).sum(axis=1)
+    exceed, n_warn = np.zeros(len(design.systems), dtype=np.int64), fit.not_converged
+    for start in range(0, n_permutations, PERMUTATION_CHUNK):              # bounded memory at 10,000 permutations
+        orders = np.stack([rng.permutation(len(y)) for _ in range(min(PERMUTATION_CHUNK, n_permutations - start))])
+        null, not_converged = null_pressures(tables, y, orders, lambdas, tol, n_jobs)
+        exceed += (null >= observed[None, :]).sum(axis=0)
+        n_warn += not_converged
     p = (exceed + 1) / (n_permutations + 1)
     q = false_discovery_control(p, method="bh")
-    genes_col, input_col, count_col, mutated_col = _gene_columns(design, y, mutation_counts, print_limit)
+    genes_col, input_col, rank_col, count_col, mutated_col = _gene_columns(design, y, mutation_counts, print_limit)
     sizes = np.asarray(design.membership.sum(axis=0)).ravel().astype(int)
-    df = pd.DataFrame({"System_name": design.systems, "No_genes": sizes, "Selection_pressure": observed[:s],
-                       "p": p, "q": q, "Genes": genes_col, "Model_input": input_col, "Mutation_count": count_col,
+    df = pd.DataFrame({"System_name": design.systems, "No_genes": sizes, "Selection_pressure": observed,
+                       "p": p, "q": q, "Genes": genes_col, "Model_input": input_col,
+                       "Rank_of_model_input": rank_col, "Mutation_count": count_col,
                        "mutatedProteins": mutated_col}, columns=RESULT_COLUMNS)
     df = df.sort_values(["q", "p", "Selection_pressure", "System_name"], ascending=[True, True, False, True],
                         kind="stable").reset_index(drop=True)

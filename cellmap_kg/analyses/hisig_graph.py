@@ -4,7 +4,8 @@ HiSig (Zheng et al., Science 2021; ``hisig.hisig``) regresses a per-gene mutatio
 map and ranks them by selection pressure with permutation p-values and BH q-values (Schaffer et al., Nature 2025:
 recurrently mutated = q <= 0.4; assemblies with > 50 mutated proteins and tumour types with < 15 tumours left out).
 The model's genes are the map's proteins (HiSig's input is the hierarchy's genes); genes outside the map are
-ignored and map proteins without a mutation have signal 0. Three analyses, one HiSig fit per tumour type:
+ignored and map proteins without a mutation have signal 0. Four analyses, one HiSig fit per tumour type, all in
+the default build (every cohort the graph holds; 40 runs in ~1 min with 1,000 permutations on 2 cores):
 
 * ``hisig`` (default build): the whole paediatric cohort, ``Tumour {cohort: 'Groebner2018', mutationProfiled:
   true}`` (the 879 tumours of Groebner et al. 2018 S_Table9). ``N_obs(g)`` = profiled tumours with a ``non-silent
@@ -13,19 +14,21 @@ ignored and map proteins without a mutation have signal 0. Three analyses, one H
   ``tumourCount`` = profiled tumours);
 * ``hisig-types``: the same signal per tumour type (``OF_TYPE``) with >= 15 profiled tumours (19 types);
 * ``hisig-tcga``: each ``TumourType {cohort: 'TCGA'}`` with its HiSig gene scores ``MUTATION_SCORE {score}`` as
-  model input (an absent relationship is a score of 0).
+  model input (an absent relationship is a score of 0);
+* ``hisig-ma2018``: each ``TumourType {cohort: 'Ma2018'}`` (6 types and the pan-cancer set of Ma et al. 2018),
+  ``N_obs(g)`` = samples with a pathogenic / likely pathogenic alteration (``DRIVER_GENE.pathogenicSamples``),
+  signal ``log2(N_obs + 1)`` as for Groebner 2018.
 
 Each writes ``(:Assembly)-[:RECURRENTLY_MUTATED_IN {selectionPressure, p, q, permutations, seed, mutatedProteins,
 frequency, expectedCounts, dataset, analysis}]->(:TumourType)`` for every tested assembly (269 per run on the U2OS
 map), so queries choose their own q cut-off; ``frequency`` (tumours with >= 1 mutated member / profiled tumours) is
-set for the paediatric runs only. Several runs are spread over ``n_jobs`` worker processes.
+set for the Groebner 2018 runs only (the others have no per-tumour data). Each run spreads its permutations over
+``n_jobs`` threads.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -40,7 +43,7 @@ from .graph_io import (
     provenance,
     read_memberships,
 )
-from .hisig import RECURRENT_Q, hisig, mutation_signal
+from .hisig import MAX_MUTATED_PROTEINS, RECURRENT_Q, hisig, mutation_signal
 from .mutation_counts import MIN_TUMOURS
 
 ANALYSIS = "hisig"
@@ -51,6 +54,8 @@ PAN_CANCER = "Groebner2018-pan-cancer"
 """``TumourType.name`` of the paediatric pan-cohort run."""
 MUTATION_KIND = "non-silent SNV/indel"
 TCGA = "TCGA"
+MA2018_ANALYSIS = "hisig-ma2018"
+MA2018 = "Ma2018"
 
 _PROFILED = """
 MATCH (t:Tumour {cohort: $cohort, mutationProfiled: true})
@@ -68,6 +73,12 @@ RETURN t.id AS tumour, tt.name AS tumourType, p.symbol AS gene
 _TCGA_SCORES = """
 MATCH (tt:TumourType {cohort: $cohort})-[s:MUTATION_SCORE]->(p:Protein)
 RETURN tt.name AS tumourType, collect(p.symbol) AS genes, collect(s.score) AS scores
+"""
+
+
+_MA2018_DRIVERS = """
+MATCH (tt:TumourType {cohort: $cohort})-[d:DRIVER_GENE]->(p:Protein)
+RETURN tt.name AS tumourType, collect(p.symbol) AS genes, collect(d.pathogenicSamples) AS samples
 """
 
 
@@ -138,12 +149,29 @@ def tcga_runs(store: GraphStore, cohorts: list[str] | None = None, cohort: str =
     return sorted(runs, key=lambda r: r.tumour_type)
 
 
+def ma2018_runs(store: GraphStore, cohort: str = MA2018) -> list[HisigRun]:
+    """One run per Ma et al. 2018 tumour type (``TumourType {cohort: 'Ma2018'}``, the pan-cancer type included).
+
+    Signal: ``N_obs(g)`` = samples of the type with a pathogenic / likely pathogenic alteration in g (``DRIVER_GENE
+    .pathogenicSamples``, Ma et al. 2018 Table S2; 0 for genes without the relationship), ``log2(N_obs + 1)``, no
+    expected counts: the same rule as the Groebner 2018 runs. Raises ``MissingInputError`` if none is found.
+    """
+    runs = []
+    for row in store.query(_MA2018_DRIVERS, {"cohort": cohort}, read_only=True):
+        counts = pd.Series(row["samples"], index=row["genes"], dtype=int)
+        runs.append(HisigRun(row["tumourType"], mutation_signal(counts), counts))
+    if not runs:
+        raise MissingInputError(f"no TumourType {{cohort: {cohort!r}}} with DRIVER_GENE (build with the ma-2018 "
+                                "source)")
+    return sorted(runs, key=lambda r: r.tumour_type)
+
+
 def _fit(memberships: dict[str, set[str]], scores: pd.Series, counts: pd.Series | None, permutations: int,
          seed: int, threads: int) -> tuple[pd.DataFrame | None, dict, str | None]:
     """One HiSig fit -> ``(table, attrs, None)``, or ``(None, {}, reason)`` if HiSig cannot run on this signal."""
     try:
         table = hisig(memberships, scores, n_permutations=permutations, seed=seed, mutation_counts=counts,
-                      n_jobs=threads)
+                      n_jobs=threads, max_mutated_proteins=MAX_MUTATED_PROTEINS)
     except ValueError as exc:
         return None, {}, str(exc)
     return table, dict(table.attrs), None
@@ -152,27 +180,14 @@ def _fit(memberships: dict[str, set[str]], scores: pd.Series, counts: pd.Series 
 def fit_runs(memberships: dict[str, set[str]], runs: list[HisigRun], permutations: int, seed: int,
              n_jobs: int = 2, progress: Callable[[str], None] | None = None,
              ) -> dict[str, tuple[pd.DataFrame | None, dict, str | None]]:
-    """Fit every run (``hisig.hisig`` with ``seed``); tumour type -> ``(table, attrs, skip reason)``.
-
-    Several runs are spread over ``n_jobs`` worker processes (forked; each fit single-threaded); a single run
-    uses ``n_jobs`` threads for its permutations. Same seed and inputs give the same p-values either way.
-    """
+    """Fit every run (``hisig.hisig`` with ``seed``, the U2OS paper's cap of ``MAX_MUTATED_PROTEINS``); tumour
+    type -> ``(table, attrs, skip reason)``. Runs go one after the other, each spreading its permutations over
+    ``n_jobs`` threads; same seed and inputs give the same p-values for any ``n_jobs``."""
     out = {}
-    if n_jobs <= 1 or len(runs) <= 1:
-        for r in runs:
-            out[r.tumour_type] = _fit(memberships, r.scores, r.counts, permutations, seed, max(1, n_jobs))
-            if progress:
-                progress(r.tumour_type)
-        return out
-    # fork: workers need no importable __main__ (scripts without a main guard work); they only run numpy/sklearn
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-        futures = {r.tumour_type: pool.submit(_fit, memberships, r.scores, r.counts, permutations, seed, 1)
-                   for r in runs}
-        for name, future in futures.items():
-            out[name] = future.result()
-            if progress:
-                progress(name)
+    for r in runs:
+        out[r.tumour_type] = _fit(memberships, r.scores, r.counts, permutations, seed, max(1, n_jobs))
+        if progress:
+            progress(r.tumour_type)
     return out
 
 
@@ -270,3 +285,12 @@ def recurrent_tcga(store: GraphStore, map_name: str = DEFAULT_MAP, permutations:
     ``AnalysisError``."""
     return _recurrence(store, map_name, TCGA_ANALYSIS, lambda: tcga_runs(store, cohorts), permutations, seed,
                        n_jobs, progress)
+
+
+def recurrent_ma2018(store: GraphStore, map_name: str = DEFAULT_MAP, permutations: int = 1000, seed: int = 0,
+                     n_jobs: int = 2, progress: Callable[[str], None] | None = None) -> dict:
+    """HiSig on each Ma et al. 2018 tumour type and its pan-cancer set (analysis ``hisig-ma2018``) for
+    ``map_name``. Returns ``{"map", "permutations", "seed", "runs": {type: run summary}}``. Raises
+    ``AnalysisError``."""
+    return _recurrence(store, map_name, MA2018_ANALYSIS, lambda: ma2018_runs(store), permutations, seed, n_jobs,
+                       progress)

@@ -434,10 +434,11 @@ def raw_putative(raw: RawData, p: dict) -> Any:
 def pan_cancer_hisig(raw: RawData) -> pd.DataFrame:
     """HiSig on the paediatric pan-cohort signal from the raw matrices, with the default build's settings (1,000
     permutations, seed 0): the analysis' own ``hisig`` and ``mutation_signal``."""
-    from cellmap_kg.analyses.hisig import hisig, mutation_signal
+    from cellmap_kg.analyses.hisig import MAX_MUTATED_PROTEINS, hisig, mutation_signal
 
     counts = pd.Series({g: len(t) for g, t in raw.paediatric_hits.items()}, dtype=int)
-    return hisig(raw.memberships, mutation_signal(counts), n_permutations=1000, seed=0, mutation_counts=counts)
+    return hisig(raw.memberships, mutation_signal(counts), n_permutations=1000, seed=0, mutation_counts=counts,
+                 max_mutated_proteins=MAX_MUTATED_PROTEINS)
 
 
 def recurrent(raw: RawData, max_q: float) -> list[str]:
@@ -499,10 +500,12 @@ COMPARISONS: dict[str, Comparison] = {
     "unexpected-members": Comparison(lambda rows: {(r["assembly"], r["symbol"]) for r in rows}, raw_unexpected),
     "putative-functions": Comparison(lambda rows: {(r["symbol"], r["goId"], r["assembly"]) for r in rows},
                                      raw_putative),
-    "mutated-assemblies": Comparison(lambda rows: {(r["tumourType"], r["assembly"]) for r in rows}, raw_mutated,
+    "mutated-assemblies": Comparison(lambda rows: {(r["tumourType"], r["assembly"]) for r in rows
+                                                   if r["tumourType"] == PAN_CANCER}, raw_mutated,
                                      raw_runs=3),
     "tumour-type-profile": Comparison(lambda rows: {(r["assembly"], m["symbol"], m["tumours"]) for r in rows
                                                     for m in r["mutatedProteins"]}, raw_profile, raw_runs=3),
-    "uncharacterized-in-mutated-assemblies": Comparison(lambda rows: {(r["assembly"], r["symbol"]) for r in rows},
+    "uncharacterized-in-mutated-assemblies": Comparison(lambda rows: {(r["assembly"], r["symbol"]) for r in rows
+                                                                      if r["tumourType"] == PAN_CANCER},
                                                         raw_uncharacterized, raw_runs=3),
 }

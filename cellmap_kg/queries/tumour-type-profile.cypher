@@ -6,8 +6,10 @@
 //   paediatric tumour type a member's `tumours` counts the profiled tumours (Tumour.mutationProfiled, the
 //   denominator of HiSig and of the mutation frequencies) of that type carrying an alteration of one of the `kinds`
 //   in it (Groebner et al. 2018); for a type without tumours of its own, such as the pan-cohort type
-//   Groebner2018-pan-cancer, the profiled tumours of its whole cohort. For a TCGA cohort `score` is the per-gene
-//   HiSig mutation score. Members with neither are left out. Nothing is returned before the HiSig analysis has run.
+//   Groebner2018-pan-cancer, the profiled tumours of its whole cohort. For a Ma et al. 2018 type `tumours` is the
+//   number of its samples with a pathogenic / likely pathogenic alteration of the gene (DRIVER_GENE). For a TCGA
+//   cohort `score` is the per-gene HiSig mutation score. Members with neither are left out. Nothing is returned
+//   before the HiSig analysis has run.
 // reproduces: Schaffer et al. 2025, Fig. 5 (mutated proteins of recurrently mutated assemblies per tumour type)
 // parameters:
 //   tumourType:
@@ -41,8 +43,9 @@ MATCH (p:Protein)-[:MEMBER_OF]->(a)
 OPTIONAL MATCH (tumour:Tumour)-[:HAS_MUTATION]->(m:Mutation)-[:AFFECTS]->(p)
 WHERE m.kind IN $kinds AND tumour.mutationProfiled = true
   AND ((ownTumours > 0 AND tumour.tumourType = type.name) OR (ownTumours = 0 AND tumour.cohort = type.cohort))
-WITH type, a, r, p, count(DISTINCT tumour) AS tumours
-WITH a, r, p, tumours, head([(type)-[s:MUTATION_SCORE]->(p) | s.score]) AS score
+WITH type, a, r, p, count(DISTINCT tumour) AS profiled
+WITH a, r, p, profiled + coalesce(head([(type)-[d:DRIVER_GENE]->(p) | d.pathogenicSamples]), 0) AS tumours,
+     head([(type)-[s:MUTATION_SCORE]->(p) | s.score]) AS score
 WHERE tumours > 0 OR score > 0
 WITH a, r, p, tumours, score
 ORDER BY tumours DESC, score DESC, p.symbol

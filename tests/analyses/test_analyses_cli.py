@@ -91,13 +91,67 @@ def test_hisig_ranks_the_planted_assembly_first_for_every_seed(tmp_path, u2os_on
                 "--permutations", "50", "--seed", str(seed)]) == 0
     table = pd.read_csv(out, sep="\t")
     assert list(table.columns) == RESULT_COLUMNS
-    assert len(table) == 264                         # 269 minus 5 large assemblies with > 50 mutated (noisy) genes
+    assert len(table) == 269                         # every assembly but the root: HiSig has no cap
     top = table.iloc[0]
     assert top.System_name == swi_snf_assembly and top.No_genes == 20 and top.mutatedProteins == 20
     assert top.p == pytest.approx(1 / 51) and top.Selection_pressure == table.Selection_pressure.max()
     assert (table.p >= 1 / 51).all()
     printed = capsys.readouterr().out
-    assert f"top: {swi_snf_assembly}" in printed and "264 systems tested (5254 genes, 50 permutations" in printed
+    assert f"top: {swi_snf_assembly}" in printed and "269 systems tested (5254 genes, 50 permutations" in printed
+
+
+def test_hisig_cap_on_mutated_proteins_is_a_flag(tmp_path, u2os_ont, planted_scores):
+    out = tmp_path / "capped.tsv"
+    assert run(["hisig", "--ont", str(u2os_ont), "--scores", str(planted_scores), "--out", str(out),
+                "--permutations", "5", "--max-mutated-proteins", "50"]) == 0
+    assert len(pd.read_csv(out, sep="\t")) == 264  # 269 minus 5 large assemblies with > 50 mutated (noisy) genes
+    assert run(["hisig", "--ont", str(u2os_ont), "--scores", str(planted_scores), "--out", str(out),
+                "--max-mutated-proteins", "0"]) == 2
+
+
+def test_hisig_table_on_a_made_up_hierarchy(tmp_path, capsys):
+    """HiSig's columns on an .ont written here: S1 = {a, b, c, d} all scored 3, S2 = {e, f, g, h}, S3 = {a, e}
+    under a root of 16 genes; every system but the root tested (no cap), listings as HiSig's parse.py."""
+    ont, scores, out = tmp_path / "h.ont", tmp_path / "s.txt", tmp_path / "o.tsv"
+    lines = ["root\tS1\tdefault", "root\tS2\tdefault", "root\tS3\tdefault"]
+    lines += [f"S1\t{g}\tgene" for g in "abcd"] + [f"S2\t{g}\tgene" for g in "efgh"]
+    lines += [f"S3\t{g}\tgene" for g in "ae"] + [f"root\t{g}\tgene" for g in "ijklmnop"]
+    ont.write_text("\n".join(lines) + "\n")
+    scores.write_text("a\t3\nb\t3\nc\t3\nd\t3\ne\t0.5\nzz\t9\n")
+    assert run(["hisig", "--ont", str(ont), "--scores", str(scores), "--out", str(out), "--permutations", "200",
+                "--seed", "1"]) == 0
+    table = pd.read_csv(out, sep="\t", dtype=str).set_index("System_name")
+    assert sorted(table.index) == ["S1", "S2", "S3"]
+    assert table.loc["S1", ["No_genes", "Genes", "Model_input", "Rank_of_model_input", "mutatedProteins"]].tolist() \
+        == ["4", "a,b,c,d", "3.0|3.0|3.0|3.0", "4|4|4|4", "4"]
+    assert table.loc["S3", ["Genes", "Model_input", "Rank_of_model_input"]].tolist() == ["a,e", "3.0|0.5", "4|5"]
+    assert table.loc["S2", ["Genes", "Model_input", "Rank_of_model_input"]].tolist() == [
+        "e,f,g,h", "0.5|0.0|0.0|0.0", "5|16|16|16"]
+    assert table.index[0] == "S1" and float(table.loc["S1", "p"]) == pytest.approx(1 / 201)
+    assert "3 systems tested (16 genes, 200 permutations, seed 1)" in capsys.readouterr().out
+
+
+def test_hisig_on_nest_with_tcga_brca_scores(tmp_path, data_dir):
+    """HiSig's own example input: the NeST hierarchy (its HCX subhierarchy, 718 genes) and the TCGA-BRCA scores of
+    HiSig's examples/nest/score."""
+    from cellmap_kg.loaders.hcx import NEST_FILE, read_hcx
+
+    nest = read_hcx(data_dir / NEST_FILE)
+    ont, out = tmp_path / "nest.ont", tmp_path / "brca.tsv"
+    lines = [f"{p}\t{c}\tdefault" for p, c in nest.edges]
+    lines += [f"{a.cluster_id}\t{g}\tgene" for a in nest.assemblies for g in a.genes]
+    ont.write_text("\n".join(lines) + "\n")
+    assert run(["hisig", "--ont", str(ont), "--scores", str(data_dir / "hisig/tcga_scores/brca.score.txt"),
+                "--out", str(out), "--permutations", "200"]) == 0
+    table = pd.read_csv(out, sep="\t").set_index("System_name")
+    assert len(table) == 130                                     # 131 NeST systems but the root
+    p53 = table.loc["NEST:165"]                                   # TP53 ranks first of the 718 genes (score 4.24)
+    assert (p53.Genes, p53.Model_input, p53.Rank_of_model_input) == (
+        "TP53,TAF1,MED1,E2F1,HIST3H3", "4.24|1.225|0.833|0.589|0.326", "1|24|45|81|150")
+    assert table.loc["NEST:6", "Genes"].startswith("146 genes including: TP53,GATA3,KMT2C,")
+    assert table.Selection_pressure.idxmax() == "NEST:6"
+    assert table.loc["NEST:6", "Selection_pressure"] == pytest.approx(0.2790, abs=1e-3)
+    assert set(table.index[:2]) == {"NEST:6", "NEST:1"} and (table.q.iloc[:2] <= 0.4).all()
 
 
 def test_hisig_without_signal_is_an_error(tmp_path, u2os_ont, capsys):
@@ -111,7 +165,7 @@ def test_hisig_without_signal_is_an_error(tmp_path, u2os_ont, capsys):
 def test_analyze_list(capsys):
     assert run(["analyze", "--list"]) == 0
     out = capsys.readouterr().out
-    assert "hisig-tcga           on request" in out and "annotation           default" in out
+    assert "hisig-tcga           default" in out and "hisig-ma2018         default" in out
 
 
 def test_format_summary_nests_dicts():

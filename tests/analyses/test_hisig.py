@@ -9,7 +9,6 @@ import pytest
 from cellmap_kg.analyses.hisig import (
     RESULT_COLUMNS,
     design_matrix,
-    fit_path,
     glmnet_path_length,
     hisig,
     hisig_files,
@@ -18,8 +17,8 @@ from cellmap_kg.analyses.hisig import (
     propagate_memberships,
     read_gene_scores,
     recurrently_mutated,
-    selection_pressure,
 )
+from cellmap_kg.analyses.hisig_lasso import PatternTables, fit_path, selection_pressure
 from cellmap_kg.analyses.multilocalization import hierarchy_graph, terminal_assemblies
 from cellmap_kg.analyses.mutation_counts import gene_tumour_counts, read_mutation_matrix
 from cellmap_kg.loaders.base import DataFormatError
@@ -45,10 +44,12 @@ def test_selection_pressure_normalises_each_lambda_by_coefficients_plus_intercep
     coefs = np.array([[0.5, 0.2, 0.0],
                       [0.5, 0.0, 4e-7]])              # 4e-7 rounds to 0 (6 decimals, as HiSig)
     intercepts = np.array([0.0, 0.8, 5.0])
-    assert selection_pressure(coefs, intercepts) == pytest.approx([0.5, 0.5])
-    # a row standing for 3 identical genes counts 3 times in the denominator
-    assert selection_pressure(coefs, intercepts, [1, 3]) == pytest.approx([0.25, 0.25])
-    assert selection_pressure(np.zeros((2, 3)), intercepts).tolist() == [0.0, 0.0]
+    assert selection_pressure(coefs, intercepts, np.zeros(3)).tolist() == pytest.approx([0.5, 0.5])
+    # gene (identity) coefficients summing to 2 at the first lambda enter its denominator: 0.5 / (1 + 2 + 0);
+    # the first system's maximum moves to the second lambda, 0.2 / (0.2 + 0.8)
+    assert selection_pressure(coefs, intercepts, np.array([2.0, 0.0, 0.0])).tolist() == pytest.approx(
+        [0.2, 0.5 / 3])
+    assert selection_pressure(np.zeros((2, 3)), intercepts, np.zeros(3)).tolist() == [0.0, 0.0]
 
 
 def test_glmnet_stops_at_devmax_or_when_the_fit_stops_improving():
@@ -110,44 +111,53 @@ def test_same_seed_gives_identical_p_values(u2os_memberships, planted):
     pd.testing.assert_frame_equal(first, again)
 
 
+def _design(memberships, signal, cap=50):
+    design = design_matrix(memberships, signal, max_mutated_proteins=cap)
+    return design, PatternTables.from_membership(design.membership, design.patterns)
+
+
 def test_grouped_fit_equals_one_row_per_gene(u2os_memberships, planted):
     signal = planted.reindex(sorted(set().union(*u2os_memberships.values()))).fillna(0.0)
-    design = design_matrix(u2os_memberships, signal)
+    design, tables = _design(u2os_memberships, signal)
     y = signal.to_numpy()
     lambdas = lambda_grid(design, y)
-    grouped, plain = fit_path(design, y, lambdas), fit_path(design, y, lambdas, grouped=False)
-    assert len(grouped.multiplicity) < len(plain.multiplicity) / 2
-    s = len(design.systems)
-    assert selection_pressure(grouped.coefs, grouped.intercepts, grouped.multiplicity)[:s] == pytest.approx(
-        selection_pressure(plain.coefs, plain.intercepts, plain.multiplicity)[:s], abs=1e-6)
+    grouped = fit_path(tables, y, lambdas, tol=1e-12)
+    plain = fit_path(tables, y, lambdas, tol=1e-12, grouped=False)
+    assert selection_pressure(grouped.coefs, grouped.intercepts, grouped.gene_total) == pytest.approx(
+        selection_pressure(plain.coefs, plain.intercepts, plain.gene_total), abs=1e-6)
     assert grouped.intercepts == pytest.approx(plain.intercepts, abs=1e-6)
     assert grouped.r2 == pytest.approx(plain.r2, abs=1e-6)
 
 
-def test_intercept_columns_match_sklearn_implicit_centring():
-    """The +c/-c intercept columns reproduce the exact glmnet objective (sklearn's centred sparse fit)."""
+@pytest.mark.parametrize("cap", [None, 50])
+def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap):
+    """The structured coordinate descent reaches scikit-learn's optimum of the same glmnet objective."""
     from scipy import sparse
     from sklearn.linear_model import lasso_path
 
     rng = np.random.default_rng(3)
     genes = [f"g{i}" for i in range(300)]
     memberships = {f"S{j}": set(rng.choice(genes, size=rng.integers(3, 30), replace=False)) for j in range(30)}
+    memberships["big"] = set(genes[:240])                                 # 80% of the genes: near the intercept
     signal = pd.Series(rng.exponential(0.3, 300) * (rng.random(300) < 0.3), index=genes)
     signal[sorted(memberships["S0"])] += 2.0
-    design = design_matrix(memberships, signal, max_mutated_proteins=None)
+    design, tables = _design(memberships, signal, cap)
     y = signal.to_numpy()
     lambdas = lambda_grid(design, y)
-    fit = fit_path(design, y, lambdas, tol=1e-10)
+    fit = fit_path(tables, y, lambdas, tol=1e-14)
     x = sparse.hstack([design.membership, sparse.identity(300)], format="csc")
     offset = np.asarray(x.mean(axis=0)).ravel()
-    _, coefs, _ = lasso_path(x, y - y.mean(), alphas=lambdas, positive=True, tol=1e-10, max_iter=100_000,
+    _, coefs, _ = lasso_path(x, y - y.mean(), alphas=lambdas, positive=True, tol=1e-12, max_iter=200_000,
                              X_offset=offset, X_scale=np.ones_like(offset))
     intercepts = y.mean() - offset @ coefs
     s = len(design.systems)
-    ours = selection_pressure(fit.coefs, fit.intercepts, fit.multiplicity)[:s]
-    assert ours == pytest.approx(selection_pressure(coefs, intercepts)[:s], abs=1e-6)
+    theirs = selection_pressure(coefs[:s], intercepts, np.round(coefs[s:], 6).sum(axis=0))
+    ours = selection_pressure(fit.coefs, fit.intercepts, fit.gene_total)
+    assert ours == pytest.approx(theirs, abs=1e-5)
+    assert fit.coefs == pytest.approx(coefs[:s], abs=1e-6)
     assert ours.argmax() == design.systems.index("S0")
     assert fit.intercepts == pytest.approx(intercepts, abs=1e-6)
+    assert fit.not_converged == 0
 
 
 def test_max_mutated_proteins_filter(u2os_memberships, planted):
@@ -195,9 +205,12 @@ def test_hisig_files_on_tcga_scores(tmp_path, data_dir, u2os_edges, u2os_members
     _write_ont(ont, u2os_edges, u2os_memberships)
     result = hisig_files(ont, data_dir / BRCA, out, n_permutations=10, seed=0)
     written = pd.read_csv(out, sep="\t")
-    assert list(written.columns) == RESULT_COLUMNS and len(written) == len(result) == 251
-    assert result.attrs["hierarchyGenesWithoutScore"] == 201
+    assert list(written.columns) == RESULT_COLUMNS and len(written) == len(result) == 269    # HiSig: no cap
+    assert result.attrs["hierarchyGenesWithoutScore"] == 201 and result.attrs["excluded"] == {
+        "Cluster0-0": "contains every gene (collinear with the intercept)"}
     assert (written.p >= 1 / 11).all()
+    capped = hisig_files(ont, data_dir / BRCA, out, n_permutations=10, seed=0, max_mutated_proteins=50)
+    assert len(capped) == 251                                                  # the U2OS paper's cap of 50
 
 
 def test_read_gene_scores(tmp_path, data_dir):

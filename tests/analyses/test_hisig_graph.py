@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cellmap_kg.analyses.hisig_graph import PAN_CANCER, paediatric_runs, tcga_runs
+from cellmap_kg.analyses.hisig_graph import PAN_CANCER, ma2018_runs, paediatric_runs, tcga_runs
 
 PERMUTATIONS = 1000
 TESTED = 269                                          # every U2OS assembly but the root
@@ -68,3 +68,30 @@ def test_tcga_inputs_from_the_graph(built_store):
     brca = runs["TCGA-BRCA"].scores
     assert (brca > 0).all() and brca["A1CF"] == pytest.approx(0.509)         # absent genes are score 0
     assert [r.tumour_type for r in tcga_runs(built_store, ["TCGA-OV"])] == ["TCGA-OV"]
+
+
+def test_ma2018_inputs_from_the_graph(graph_store):
+    """Ma et al. 2018: N_obs = samples with a P/LP alteration (Table S2), signal log2(N_obs + 1)."""
+    runs = {r.tumour_type: r for r in ma2018_runs(graph_store)}
+    assert sorted(runs) == ["Ma2018-AML", "Ma2018-B-ALL", "Ma2018-NBL", "Ma2018-OS", "Ma2018-T-ALL", "Ma2018-WT",
+                            "Ma2018-pan-cancer"]
+    b_all = runs["Ma2018-B-ALL"]
+    assert b_all.counts["NRAS"] == 104 and b_all.scores["NRAS"] == pytest.approx(6.714246, abs=1e-6)  # log2(105)
+    assert runs["Ma2018-pan-cancer"].counts["NRAS"] == 165 and b_all.scores.attrs["expected"] is False
+    assert runs["Ma2018-OS"].counts["TP53"] == 53
+
+
+def test_hisig_ran_on_every_cohort(graph_store):
+    """The default build's HiSig runs: 1 + 19 Groebner 2018, 13 TCGA, 7 Ma 2018 tumour types, each testing the
+    U2OS assemblies (all 269 but the root, fewer when the cap of 50 mutated proteins applies)."""
+    rows = graph_store.query(
+        "MATCH (a:Assembly {map: 'U2OS-2023-05'})-[r:RECURRENTLY_MUTATED_IN]->(t:TumourType) "
+        "RETURN t.cohort AS cohort, r.analysis AS analysis, count(DISTINCT t) AS types, count(r) AS tested, "
+        "max(r.permutations) AS permutations ORDER BY cohort, analysis")
+    by = {(r["cohort"], r["analysis"]): r for r in rows}
+    assert {k: v["types"] for k, v in by.items()} == {("Groebner2018", "hisig"): 1,
+                                                      ("Groebner2018", "hisig-types"): 19,
+                                                      ("Ma2018", "hisig-ma2018"): 7, ("TCGA", "hisig-tcga"): 13}
+    assert by[("Ma2018", "hisig-ma2018")]["tested"] == 7 * TESTED
+    assert 13 * 240 < by[("TCGA", "hisig-tcga")]["tested"] < 13 * TESTED
+    assert {r["permutations"] for r in rows} == {PERMUTATIONS}

@@ -347,19 +347,48 @@ def test_tumour_type_profile__lists_mutated_members_of_recurrently_mutated_assem
 
 
 def test_uncharacterized_in_mutated_assemblies__hisig_rule(analysed):
-    spec = load_queries()["uncharacterized-in-mutated-assemblies"]
-    pan_cancer = spec.parameters["tumourType"].default
-    recurrent = [r for r in q(analysed, "mutated-assemblies", tumourType=pan_cancer) if r["size"] <= 50]
-    assert recurrent, "HiSig found no recurrently mutated assembly of <= 50 proteins in the paediatric cohort"
-    members = {(r["assembly"], m) for r in recurrent for m in q(analysed, "assembly", id=r["assembly"])[0]["members"]}
+    """Default: every tumour type of every cohort; each row names the type and its q."""
+    recurrent = [r for r in q(analysed, "mutated-assemblies") if r["size"] <= 50]        # every tumour type
+    assert {r["cohort"] for r in recurrent} == {"Groebner2018", "TCGA", "Ma2018"}
+    q_of = {(r["assembly"], r["tumourType"]): r["q"] for r in recurrent}
+    members = {a: q(analysed, "assembly", id=a)[0]["members"] for a in {r["assembly"] for r in recurrent}}
+    pubmed = {s: q(analysed, "protein", symbol=s)[0]["pubmedCount"] for m in members.values() for s in m}
     anyone = q(analysed, "uncharacterized-in-mutated-assemblies", maxPublications=10 ** 6)
-    assert {(r["assembly"], r["symbol"]) for r in anyone} == {
-        (a, s) for a, s in members if q(analysed, "protein", symbol=s)[0]["pubmedCount"] is not None}
-    assert all(r["q"] <= 0.4 and r["selectionPressure"] > 0 for r in anyone)
+    assert {(r["assembly"], r["tumourType"], r["symbol"]) for r in anyone} == {
+        (a, t, s) for a, t in q_of for s in members[a] if pubmed[s] is not None}
+    assert all(r["q"] == q_of[(r["assembly"], r["tumourType"])] and r["selectionPressure"] > 0 for r in anyone)
+    assert [r["q"] for r in anyone] == sorted(r["q"] for r in anyone)
     default = q(analysed, "uncharacterized-in-mutated-assemblies")
     assert default == [r for r in anyone if r["pubmedCount"] <= 10]
+    pan = q(analysed, "uncharacterized-in-mutated-assemblies", tumourType="Groebner2018-pan-cancer",
+            maxPublications=10 ** 6)
+    assert pan and {r["tumourType"] for r in pan} == {"Groebner2018-pan-cancer"}
+    assert {(r["assembly"], r["symbol"]) for r in pan} == {
+        (r["assembly"], r["symbol"]) for r in anyone if r["tumourType"] == "Groebner2018-pan-cancer"}
+    tcga = q(analysed, "uncharacterized-in-mutated-assemblies", cohort="TCGA")
+    assert tcga == [r for r in default if r["cohort"] == "TCGA"]
     frequency = q(analysed, "uncharacterized-in-mutated-assemblies", rule="frequency")
-    assert frequency and all(r["q"] is None and r["frequency"] >= 0.02 for r in frequency)
+    assert frequency and all(r["q"] is None and r["tumourType"] is None and r["frequency"] >= 0.02
+                             for r in frequency)
+
+
+# ------------------------------------------------------------------------------------------------ structures
+def test_confident_interfaces__arp23_subunits_in_their_assembly(analysed):
+    """ARPC1A-ARPC1B (pDockQ 0.449, 69 CB-CB contacts) in the smallest assembly holding both."""
+    rows = q(analysed, "confident-interfaces")
+    assert rows and all(r["pDockQ"] >= 0.23 for r in rows)
+    assert [r["pDockQ"] for r in rows] == sorted((r["pDockQ"] for r in rows), reverse=True)
+    assert len({r["model"] for r in rows}) == len(rows)                       # one row per model
+    [arp] = [r for r in rows if r["model"] == "ARPC1A_ARPC1B"]
+    assert (arp["proteinA"], arp["proteinB"], arp["interfaceContacts"]) == ("ARPC1A", "ARPC1B", 69)
+    assert arp["pDockQ"] == pytest.approx(0.4491, abs=1e-4)
+    holding = [a for a in q(analysed, "protein", symbol="ARPC1A")[0]["assemblies"] if a["id"].startswith(f"{MAP}:")
+               and "ARPC1B" in q(analysed, "assembly", id=a["id"])[0]["members"]]
+    assert arp["assembly"] == min(holding, key=lambda a: (a["size"], a["id"]))["id"]
+    within = q(analysed, "confident-interfaces", assembly=arp["assembly"])
+    assert "ARPC1A_ARPC1B" in {r["model"] for r in within} and {r["assembly"] for r in within} == {arp["assembly"]}
+    assert q(analysed, "confident-interfaces", symbol="ARPC1B", minPDockQ=0.0)[0]["model"] == "ARPC1A_ARPC1B"
+    assert len(q(analysed, "confident-interfaces", minPDockQ=0.0)) > len(rows)
 
 
 # ------------------------------------------------------------------------------------------------ localization

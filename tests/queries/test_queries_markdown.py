@@ -20,8 +20,8 @@ def test_markdown_has_question_parameters_columns_and_source():
     assert "*Reproduces:* Schaffer et al. 2025, Fig. 5" in text
     assert "| `maxSize` | int | `50` | proteins | largest assembly size" in text
     assert '| `map` | string | `"U2OS-2023-05"` |  | the cell map' in text
-    assert "**Columns:** `assembly`, `name`, `size`, `frequency`, `q`, `selectionPressure`, `symbol`, " \
-           "`pubmedCount`" in text
+    assert "**Columns:** `assembly`, `name`, `size`, `cohort`, `tumourType`, `q`, `selectionPressure`, " \
+           "`frequency`, `symbol`, `pubmedCount`" in text
     assert "```cypher\n" + specs[SHIPPED].cypher + "\n```" in text
     assert "Example output" not in text
 
@@ -29,8 +29,9 @@ def test_markdown_has_question_parameters_columns_and_source():
 def test_example_table_is_escaped_formatted_and_truncated():
     text = queries_markdown(load_queries(), {SHIPPED: example_rows(12)}, max_rows=3)
     assert "Example output with the default parameters (12 rows, first 3 shown):" in text
-    assert "| assembly | name | size | frequency | q | selectionPressure | symbol | pubmedCount |" in text
-    assert "| U2OS-2023-05:Cluster3-0 | Splicing \\| speckle | 12 | 0.03123 |  |  | GENE0 |  |" in text
+    assert "| assembly | name | size | cohort | tumourType | q | selectionPressure | frequency | symbol | " \
+           "pubmedCount |" in text
+    assert "| U2OS-2023-05:Cluster3-0 | Splicing \\| speckle | 12 |  |  |  |  | 0.03123 | GENE0 |  |" in text
     assert "Cluster3-2 |" in text and "Cluster3-3 |" not in text
 
 

@@ -1,0 +1,346 @@
+"""The HiSig lasso path, solved by coordinate descent compiled with numba, many permutations at once.
+
+Problem (glmnet gaussian objective as HiSig calls it: ``standardize = FALSE``, ``lower.limits = 0``, intercept
+unpenalised; Friedman, Hastie & Tibshirani 2010, J. Stat. Softw. 33:1, eq. 1 and 5)::
+
+    min_{b0, beta >= 0, gamma >= 0}  1/(2n) sum_g (y_g - b0 - H_g beta - gamma_g)^2 + lambda (sum beta + sum gamma)
+
+with ``H`` (genes x systems) the 0/1 membership and ``gamma`` the coefficients of the identity block (each gene its
+own "system"). The structure is used, not a generic sparse solver:
+
+* the identity coefficients have a closed form given the rest: ``gamma_g = max(0, e_g - n lambda)`` with ``e_g =
+  y_g - b0 - H_g beta``, so the residual is ``min(e_g, n lambda)`` and is recomputed where ``e`` changes;
+* genes with the same membership pattern (row of ``H``) share ``H_g beta``; the genes with signal 0 of one pattern
+  are exchangeable and collapse into one row of weight ``w`` (exact: their ``gamma`` are equal at the optimum);
+  the gradient of system ``j`` is a sum over its patterns of per-pattern residual sums;
+* each system update is exact (``beta_j = max(0, beta_j + (G_j - n lambda) / W_j)``, ``W_j`` = genes in ``j``),
+  the intercept is the exact unpenalised update after every sweep, warm starts down the lambda path, and glmnet's
+  active-set cycling (sweep the non-zero systems to convergence, then one full sweep to check that none enters);
+  convergence when ``max_j W_j (delta beta_j)^2 < tol * sum_g (y_g - ybar)^2`` (glmnet's criterion; ``tol``
+  defaults to glmnet's ``thresh = 1e-7``, which HiSig leaves at its default);
+* permutations run in parallel (``numba.prange``) over the same pattern tables and lambda path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from scipy import sparse
+
+COEF_DECIMALS = 6
+"""HiSig rounds lasso coefficients to 6 decimals before normalising (``R/glmnet.R``)."""
+BIG_SYSTEM = 0.25
+"""Systems with at least this fraction of the genes are updated jointly with the intercept (exact 2-D step)."""
+SHIFT_FLOOR = 1e-3
+"""An intercept update whose objective change is below this fraction of the tolerance is not applied."""
+MAX_SWEEPS = 100_000
+"""Coordinate-descent sweeps per lambda before a fit counts as not converged."""
+
+
+@numba.njit(cache=True, nogil=True)
+def _rows(y, gene_pattern, n_patterns, grouped):
+    """Rows of the collapsed problem, by pattern and by increasing signal within a pattern.
+
+    Returns ``(row_ptr (P+1,), row_y (K,), cw (K+P,), cwy (K+P,))``: pattern ``p`` has rows ``row_ptr[p]`` to
+    ``row_ptr[p+1] - 1``; ``cw[row_ptr[p] + p + i]`` and ``cwy[...]`` are the sums of ``w`` and ``w y`` over its
+    first ``i`` rows (per-pattern prefix sums: a residual sum is then O(1), see ``_pattern_sum``).
+    """
+    n = y.shape[0]
+    zeros = np.zeros(n_patterns, np.int64)
+    others = np.zeros(n_patterns, np.int64)
+    for g in range(n):
+        if grouped and y[g] == 0.0:
+            zeros[gene_pattern[g]] += 1
+        else:
+            others[gene_pattern[g]] += 1
+    row_ptr = np.zeros(n_patterns + 1, np.int64)
+    for p in range(n_patterns):
+        row_ptr[p + 1] = row_ptr[p] + others[p] + (1 if zeros[p] > 0 else 0)
+    k = row_ptr[n_patterns]
+    row_y = np.zeros(k)
+    row_w = np.ones(k)
+    fill = row_ptr[:-1].copy()
+    for p in range(n_patterns):
+        if zeros[p] > 0:
+            row_w[fill[p]] = zeros[p]
+            fill[p] += 1
+    for g in range(n):
+        if not (grouped and y[g] == 0.0):
+            p = gene_pattern[g]
+            row_y[fill[p]] = y[g]
+            fill[p] += 1
+    cw = np.zeros(k + n_patterns)
+    cwy = np.zeros(k + n_patterns)
+    for p in range(n_patterns):
+        start, stop = row_ptr[p], row_ptr[p + 1]
+        order = np.argsort(row_y[start:stop], kind="mergesort")
+        values = row_y[start:stop][order]
+        weights = row_w[start:stop][order]
+        row_y[start:stop] = values
+        base = start + p
+        for i in range(stop - start):
+            cw[base + i + 1] = cw[base + i] + weights[i]
+            cwy[base + i + 1] = cwy[base + i] + weights[i] * values[i]
+    return row_ptr, row_y, cw, cwy
+
+
+@numba.njit(cache=True, nogil=True)
+def _pattern_sum(p, row_ptr, row_y, cw, cwy, split, fitted, nl):
+    """Residual sum ``sum_rows w min(y - fitted, n lambda)`` of pattern ``p`` (``fitted = b0 + H_p beta``).
+
+    Rows with ``y < fitted + nl`` contribute ``w (y - fitted)``, the others ``w nl``; ``split[p]`` (the first row
+    of the second kind) is moved from its previous position, so successive calls cost O(rows crossed).
+    """
+    start, stop = row_ptr[p], row_ptr[p + 1]
+    cut = fitted + nl
+    m = split[p]
+    while m > start and row_y[m - 1] >= cut:
+        m -= 1
+    while m < stop and row_y[m] < cut:
+        m += 1
+    split[p] = m
+    base = start + p
+    below = base + m - start
+    return cwy[below] - fitted * cw[below] + nl * (cw[base + stop - start] - cw[below])
+
+
+@numba.njit(cache=True, nogil=True)
+def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol, grouped):
+    """One lasso path. Returns ``(beta (S, L), b0 (L,), gamma_total (L,), rss (L,), not_converged)``.
+
+    ``gamma_total`` is the weighted sum of the identity coefficients, each rounded to ``COEF_DECIMALS``; ``rss`` the
+    residual sum of squares (for glmnet's deviance ratio).
+    """
+    n = y.shape[0]
+    n_systems = sys_size.shape[0]
+    n_lambdas = lambdas.shape[0]
+    row_ptr, row_y, cw, cwy = _rows(y, gene_pattern, n_patterns, grouped)
+    split = row_ptr[:-1].copy()
+    mean = y.mean()
+    tss = 0.0
+    for g in range(n):
+        tss += (y[g] - mean) ** 2
+    threshold = tol * tss
+    beta = np.zeros(n_systems)
+    u = np.zeros(n_patterns)
+    resid = np.zeros(n_patterns)
+    b0 = mean
+    active = np.zeros(n_systems, np.bool_)
+    out_beta = np.zeros((n_systems, n_lambdas))
+    out_b0 = np.zeros(n_lambdas)
+    out_gamma = np.zeros(n_lambdas)
+    out_rss = np.zeros(n_lambdas)
+    not_converged = 0
+    for li in range(n_lambdas):
+        nl = n * lambdas[li]
+        rsum = 0.0                                   # sum of resid, kept up to date with every change of resid
+        for p in range(n_patterns):
+            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+            rsum += resid[p]
+        full = True
+        converged = False
+        for _ in range(MAX_SWEEPS):
+            biggest = 0.0
+            for j in range(n_systems):
+                if not full and not active[j]:
+                    continue
+                gradient = 0.0
+                for q in range(sys_ptr[j], sys_ptr[j + 1]):
+                    gradient += resid[sys_pat[q]]
+                old = beta[j]
+                size = sys_size[j]
+                joint = size >= BIG_SYSTEM * n
+                if joint:               # (beta_j, b0) minimised together: a big system is near the intercept
+                    new = old + (gradient - size * rsum / n - nl) / (size * (1.0 - size / n))
+                else:
+                    new = old + (gradient - nl) / size
+                if new < 0.0:
+                    new = 0.0
+                if new != old:
+                    delta = new - old
+                    beta[j] = new
+                    active[j] = True
+                    for q in range(sys_ptr[j], sys_ptr[j + 1]):
+                        u[sys_pat[q]] += delta
+                    if joint:
+                        b0 += (rsum - size * delta) / n
+                        rsum = 0.0
+                        for p in range(n_patterns):
+                            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            rsum += resid[p]
+                    else:
+                        for q in range(sys_ptr[j], sys_ptr[j + 1]):
+                            p = sys_pat[q]
+                            value = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            rsum += value - resid[p]
+                            resid[p] = value
+                    change = size * delta * delta
+                    if change > biggest:
+                        biggest = change
+            shift = rsum / n
+            change = n * shift * shift
+            if change > SHIFT_FLOOR * threshold:    # exact intercept update, skipped when far below tolerance
+                b0 += shift
+                rsum = 0.0
+                for p in range(n_patterns):
+                    resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                    rsum += resid[p]
+                if change > biggest:
+                    biggest = change
+            if biggest < threshold:
+                if full:
+                    converged = True
+                    break
+                full = True
+            else:
+                full = False
+        if not converged:
+            not_converged += 1
+        gamma_total = 0.0
+        rss = 0.0
+        for p in range(n_patterns):
+            base = row_ptr[p] + p
+            for r in range(row_ptr[p], row_ptr[p + 1]):
+                w = cw[base + r - row_ptr[p] + 1] - cw[base + r - row_ptr[p]]
+                e = row_y[r] - b0 - u[p]
+                if e > nl:
+                    gamma_total += w * np.round(e - nl, COEF_DECIMALS)
+                    rss += w * nl * nl
+                else:
+                    rss += w * e * e
+        for j in range(n_systems):
+            out_beta[j, li] = beta[j]
+        out_b0[li] = b0
+        out_gamma[li] = gamma_total
+        out_rss[li] = rss
+    return out_beta, out_b0, out_gamma, out_rss, not_converged
+
+
+@numba.njit(cache=True, nogil=True)
+def _pressure(beta, b0, gamma_total):
+    """HiSig selection pressure of each system: ``max_l round(beta_jl) / (sum round(coefs_l) + |b0_l|)`` over the
+    lambdas with a non-zero coefficient; ``(S,)``."""
+    n_systems, n_lambdas = beta.shape
+    out = np.zeros(n_systems)
+    rounded = np.empty(n_systems)
+    for li in range(n_lambdas):
+        total = gamma_total[li]
+        for j in range(n_systems):
+            rounded[j] = np.round(beta[j, li], COEF_DECIMALS)
+            total += rounded[j]
+        if total <= 0.0:
+            continue
+        denominator = total + abs(b0[li])
+        for j in range(n_systems):
+            value = rounded[j] / denominator
+            if value > out[j]:
+                out[j] = value
+    return out
+
+
+@numba.njit(cache=True, parallel=True)
+def _null_pressures(y, orders, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol):
+    """Selection pressures ``(B, S)`` of the paths of ``y[orders[b]]`` and the not-converged lambda count."""
+    n_perm = orders.shape[0]
+    out = np.zeros((n_perm, sys_size.shape[0]))
+    failures = np.zeros(n_perm, np.int64)
+    for b in numba.prange(n_perm):
+        beta, b0, gamma_total, _, bad = _path(y[orders[b]], gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size,
+                                              lambdas, tol, True)
+        out[b] = _pressure(beta, b0, gamma_total)
+        failures[b] = bad
+    return out, failures.sum()
+
+
+@dataclass(frozen=True)
+class PatternTables:
+    """The membership matrix ``H`` by membership pattern, shared by every path on one design.
+
+    Attributes:
+        gene_pattern: ``(G,)`` int64 pattern of each gene (equal for genes with identical rows of ``H``).
+        n_patterns: ``P``.
+        sys_ptr, sys_pat: CSC of the ``(P, S)`` pattern-in-system matrix: the patterns of system ``j`` are
+            ``sys_pat[sys_ptr[j]:sys_ptr[j + 1]]``.
+        sys_size: ``(S,)`` float, genes per system (``W_j``).
+    """
+
+    gene_pattern: np.ndarray
+    n_patterns: int
+    sys_ptr: np.ndarray
+    sys_pat: np.ndarray
+    sys_size: np.ndarray
+
+    @classmethod
+    def from_membership(cls, membership: sparse.csr_matrix, patterns: np.ndarray) -> PatternTables:
+        """Tables of a ``(G, S)`` 0/1 CSR ``membership`` and the ``(G,)`` pattern ids ``0..P-1`` of its rows."""
+        patterns = np.asarray(patterns, dtype=np.int64)
+        n_patterns = int(patterns.max()) + 1 if len(patterns) else 0
+        _, first = np.unique(patterns, return_index=True)
+        by_pattern = sparse.csc_matrix(membership[first])
+        by_pattern.sort_indices()
+        return cls(patterns, n_patterns, by_pattern.indptr.astype(np.int64), by_pattern.indices.astype(np.int64),
+                   np.asarray(membership.sum(axis=0), dtype=float).ravel())
+
+
+@dataclass
+class PathFit:
+    """One lasso path of ``y`` on ``[H | I]`` with intercept.
+
+    Attributes:
+        coefs: ``(S, L)`` system coefficients. intercepts: ``(L,)``. gene_total: ``(L,)`` sum of the identity
+        coefficients (each rounded to ``COEF_DECIMALS``). r2: ``(L,)`` deviance ratio (fraction of the variance
+        explained). not_converged: lambdas whose coordinate descent hit ``MAX_SWEEPS``.
+    """
+
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    gene_total: np.ndarray
+    r2: np.ndarray
+    not_converged: int
+
+
+def fit_path(tables: PatternTables, y: np.ndarray, lambdas: np.ndarray, tol: float = 1e-7,
+             grouped: bool = True) -> PathFit:
+    """Positive lasso path of ``y`` (``(G,)``, in the order of the design's genes) down the decreasing ``lambdas``
+    (``(L,)``, glmnet scale). ``tol``: convergence threshold relative to ``sum (y - ybar)^2``. ``grouped=False``
+    keeps one row per gene (the same optimum; for checking the collapse)."""
+    y = np.ascontiguousarray(y, dtype=float)
+    beta, b0, gene_total, rss, bad = _path(y, tables.gene_pattern, tables.n_patterns, tables.sys_ptr,
+                                           tables.sys_pat, tables.sys_size, np.asarray(lambdas, dtype=float), tol,
+                                           grouped)
+    tss = float(((y - y.mean()) ** 2).sum())
+    return PathFit(beta, b0, gene_total, 1.0 - rss / tss, int(bad))
+
+
+def selection_pressure(coefs: np.ndarray, intercepts: np.ndarray, gene_total: np.ndarray) -> np.ndarray:
+    """HiSig selection pressure (``R/glmnet.R``): per lambda, each system coefficient rounded to ``COEF_DECIMALS``
+    divided by the sum of all rounded coefficients (systems and genes) plus ``|intercept|``; maximum over the
+    lambdas with a non-zero coefficient (0 if none).
+
+    Args:
+        coefs: ``(S, L)`` system coefficients. intercepts: ``(L,)``. gene_total: ``(L,)`` sum of the rounded
+            identity (gene) coefficients.
+    Returns:
+        ``(S,)`` in [0, 1].
+    """
+    return _pressure(np.ascontiguousarray(coefs, dtype=float), np.asarray(intercepts, dtype=float),
+                     np.asarray(gene_total, dtype=float))
+
+
+def null_pressures(tables: PatternTables, y: np.ndarray, orders: np.ndarray, lambdas: np.ndarray,
+                   tol: float = 1e-7, threads: int = 2) -> tuple[np.ndarray, int]:
+    """Selection pressures of the paths of the permuted signals ``y[orders[b]]``: ``((B, S), not converged)``.
+
+    ``orders``: ``(B, G)`` permutations of ``range(G)``; the ``B`` paths run on ``threads`` numba threads.
+    """
+    previous = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
+    try:
+        out, bad = _null_pressures(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(orders),
+                                   tables.gene_pattern, tables.n_patterns, tables.sys_ptr, tables.sys_pat,
+                                   tables.sys_size, np.asarray(lambdas, dtype=float), tol)
+    finally:
+        numba.set_num_threads(previous)
+    return out, int(bad)
