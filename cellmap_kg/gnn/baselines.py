@@ -1,7 +1,7 @@
 """Baseline scorers, each a function ``pairs (2, M) -> scores (M,)`` on the same split as the GNN.
 
-- :func:`heuristic_scorer`: common neighbours / Adamic-Adar in the test-time message-passing graph (the
-  supervised relation alone, or the whole heterogeneous graph);
+- :func:`heuristic_scores`: common neighbours and Adamic-Adar in the test-time message-passing graph (the
+  supervised relation alone, or the whole heterogeneous graph), both from one product;
 - :func:`node2vec_scorer`: Node2Vec on the training graph of the supervised relation + logistic regression on
   the Hadamard product (Grover & Leskovec 2016);
 - :func:`coembedding_scorer`: the cosine of the U2OS MUSE co-embedding (``PROXIMAL_TO.cosine``), defined for
@@ -17,23 +17,23 @@ import numpy as np
 import torch
 
 from .export import GraphExport
-from .heuristics import adamic_adar, common_neighbours, homogeneous_adjacency, node_offsets
+from .heuristics import homogeneous_adjacency, neighbour_heuristics, node_offsets
 from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
 from .splits import LinkSplit
 
 Scorer = Callable[[torch.Tensor], np.ndarray]
-HEURISTICS = {"CN": common_neighbours, "AA": adamic_adar}
 
 
-def heuristic_scorer(split: LinkSplit, name: str, whole_graph: bool) -> Scorer:
-    """``CN`` or ``AA`` (``name``) in the test graph: the supervised relation's edges only, or every edge type."""
+def heuristic_scores(split: LinkSplit, pairs: torch.Tensor, whole_graph: bool) -> dict[str, np.ndarray]:
+    """``{"CN": (M,), "AA": (M,)}`` of ``pairs`` ``(2, M)`` in the test graph: the supervised relation's edges
+    only, or every edge type."""
     graph = split.graphs["test"]
     task = split.task
     adj = homogeneous_adjacency(graph, None if whole_graph else [task.edge_type])
     offsets = node_offsets(graph)
     shift = torch.tensor([[offsets[task.source_type]], [offsets[task.target_type]]])
-    function = HEURISTICS[name]
-    return lambda pairs: function(adj, (pairs + shift).numpy())
+    cn, aa = neighbour_heuristics(adj, (pairs + shift).numpy())
+    return {"CN": cn, "AA": aa}
 
 
 def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scorer:

@@ -80,6 +80,21 @@ def adamic_adar(adj: sp.csr_matrix, pairs: torch.Tensor | np.ndarray, chunk: int
     return out
 
 
+def neighbour_heuristics(adj: sp.csr_matrix, pairs: torch.Tensor | np.ndarray,
+                         chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """``(CN, AA)`` of each column of ``pairs`` ``(2, M)`` from one row-wise product ``adj[u] * adj[v]`` (the
+    same values as :func:`common_neighbours` and :func:`adamic_adar`, at the cost of one). Shapes: two ``(M,)``
+    float64."""
+    pairs = np.asarray(pairs)
+    weights = _aa_weights(adj)
+    cn, aa = np.zeros(pairs.shape[1]), np.zeros(pairs.shape[1])
+    for s in range(0, pairs.shape[1], chunk):
+        product = adj[pairs[0, s:s + chunk]].multiply(adj[pairs[1, s:s + chunk]]).tocsr()
+        cn[s:s + chunk] = np.asarray(product.sum(axis=1)).ravel()
+        aa[s:s + chunk] = product @ weights
+    return cn, aa
+
+
 def incidence(data: HeteroData, edge_type: EdgeType) -> sp.csr_matrix:
     """0/1 CSR incidence ``(N_src, N_dst)`` of one edge type (duplicates collapsed)."""
     ei = data[edge_type].edge_index.numpy()

@@ -17,9 +17,10 @@ What differs from the reference, and why:
   (:class:`~cellmap_kg.gnn.common_neighbours.TypedNeighbourhoods`: AP-MS partners, co-embedding neighbours,
   assemblies, compartments, GO terms, tumour types), and each relation ``r`` has its own linear map ``W_r``:
   ``xcn = sum_r W_r sum_{w in CN_r(i, j)} z_w``, computed as one gather and scatter-sum (PyG ``scatter``) of the
-  rows of ``H``, the stacked ``z_{type(r)} W_r^T``, over the ``(pair, column)`` index of the common neighbours. A shared GO term and a shared AP-MS partner are different evidence;
-  the typed sum keeps them apart, and for proteins with no AP-MS edge at all (the protein-disjoint split) the other
-  relations are the only common neighbours there are.
+  rows of ``H``, the stacked ``z_{type(r)} W_r^T``, over the ``(pair, column)`` index of the common neighbours.
+  A shared GO term and a shared AP-MS partner are different evidence; the typed sum keeps them apart, and for
+  proteins with no AP-MS edge at all (the protein-disjoint split) the other relations are the only common
+  neighbours there are.
 - **Heuristic columns.** ``log1p`` CN and Adamic-Adar counts per relation (``PairNeighbourhood.heuristics``,
   batch-normalised, one linear map) are added to the sum inside ``lin``. NCN's own ablation (its "CN" /
   ``SCNLinkPredictor`` variant) feeds the count alone; given both, the decoder learns how much each relation's

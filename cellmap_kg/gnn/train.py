@@ -29,6 +29,7 @@ import torch
 from torch import nn
 from torch_geometric.data import HeteroData
 
+from .calibration import Calibrator
 from .common_neighbours import PairNeighbourhood, TypedNeighbourhoods, neighbour_edge_types
 from .heuristics import PairFeatures
 from .metrics import hits_at_k, roc_auc
@@ -77,13 +78,13 @@ class TrainConfig:
     negative_pool: int = 6
     two_hop_ratio: float = 1.0
     dim: int = 32
-    layers: int = 2
+    layers: int = 1
     dropout: float = 0.0
-    epochs: int = 120
+    epochs: int = 100
     lr: float = 0.005
     weight_decay: float = 0.0
-    eval_every: int = 10
-    patience: int = 4
+    eval_every: int = 5
+    patience: int = 3
     select_on: str = "hits@100"
     threads: int = 1
 
@@ -130,8 +131,9 @@ def torch_threads(n: int | None) -> Iterator[None]:
 
 def resolved(config: TrainConfig, task: Task) -> TrainConfig:
     """``config`` with ``decoder`` and ``pair_features`` set to the task's defaults where they are ``None``
-    (``pair_features`` only apply to the ``mlp`` decoder)."""
-    decoder = config.decoder or task.decoder
+    (``pair_features`` only apply to the ``mlp`` decoder; the feature MLP, which encodes proteins only, decodes
+    with ``mlp``)."""
+    decoder = config.decoder or (task.decoder if config.model == "hetero-sage" else "mlp")
     features = config.pair_features if config.pair_features is not None else \
         (task.pair_features if decoder == "mlp" and config.model != "feature-mlp" else ())
     return replace(config, decoder=decoder, pair_features=tuple(features))
@@ -358,6 +360,16 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     result.best_val_auc = next(h["val_auc"] for h in result.history if h["epoch"] == result.best_epoch)
     result.validator = validate
     return result
+
+
+def calibrate(model: LinkModel, validator: Validator) -> Calibrator:
+    """The :class:`~cellmap_kg.gnn.calibration.Calibrator` of ``model`` on the validation pairs of
+    ``validator``'s split: validation positives against its uniform validation non-edges, drawn from
+    ``|sources| x |targets|`` candidate pairs (halved for a symmetric relation)."""
+    split = validator.split
+    pos, _, shared = validator.scores(model)
+    candidates = len(split.candidates("val", 0)) * len(split.candidates("val", 1))
+    return Calibrator.fit(pos, shared, candidates / (2 if split.task.undirected else 1))
 
 
 def _loss(loss_fn: nn.Module, logits: torch.Tensor, num_positives: int, ratio: int,
