@@ -90,8 +90,9 @@ class RunRecord:
 
 @dataclass
 class ExperimentResult:
-    """All records, the first edge-split GNN (``model``) with its validation ``calibrator``, and the test scores
-    of the first seed per split kind and method (``curves[kind][method] = (positive scores, negative scores)``)."""
+    """All records, the first edge-split GNN (``model``) with its validation ``calibrator``, the test scores of
+    the first seed per split kind and method (``curves[kind][method] = (positive scores, negative scores)``), the
+    experiment's wall ``seconds`` and, filled by ``evaluate_action``, the wall seconds of each of its ``stages``."""
 
     config: ExperimentConfig
     export_hash: str
@@ -100,6 +101,7 @@ class ExperimentResult:
     model: LinkModel | None = None
     calibrator: Calibrator | None = None
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
         """``{kind: {method: {metric: (mean, std over seeds)}}}``."""

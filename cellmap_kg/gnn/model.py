@@ -93,14 +93,16 @@ class HeteroSAGE(nn.Module):
         dim: embedding and hidden size ``d``.
         layers: message-passing layers.
         dropout: dropout between layers.
+        embeddings: learnable per-node embeddings in the input (``False``: inductive, features and structure only).
     Shapes: ``forward(GraphInput)`` returns ``{type: (N_t, d)}`` for every node type of ``graph``.
     """
 
-    def __init__(self, graph: HeteroData, dim: int = 32, layers: int = 2, dropout: float = 0.0):
+    def __init__(self, graph: HeteroData, dim: int = 32, layers: int = 2, dropout: float = 0.0,
+                 embeddings: bool = True):
         super().__init__()
         node_types, edge_types = graph.metadata()
         self.input = NodeInput({t: graph[t].num_nodes for t in node_types},
-                               {t: graph[t].x.size(1) for t in node_types}, dim)
+                               {t: graph[t].x.size(1) for t in node_types}, dim, embeddings)
         self.convs = nn.ModuleList([
             HeteroConv({et: SAGEConv(dim, dim, aggr="mean", root_weight=False) for et in edge_types}, aggr="sum")
             for _ in range(layers)])

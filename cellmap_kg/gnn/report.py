@@ -266,8 +266,10 @@ def write_report(result: ExperimentResult, export: GraphExport, embeddings: torc
                   f"random pairs of the same proteins {external['random same-protein precision']:.4f} "
                   f"(enrichment {external['enrichment same-protein']:.1f}x, p = {external['p same-protein']:.2g}). "
                   "CORUM is not in the model's input graph.", ""]
-    lines += ["## Time", "", f"Experiment wall time {result.seconds:.0f} s with {config.jobs} worker process(es). "
-              "Seconds per phase, summed over the units:", "", phase_table(result), "",
+    stages = "; ".join(f"{k} {v:.0f} s" for k, v in result.stages.items())
+    lines += ["## Time", "", f"Experiment wall time {result.seconds:.0f} s with {config.jobs} worker process(es)"
+              + (f" (stages before the report: {stages})" if stages else "") + ". Seconds per phase of the "
+              "experiment, summed over the units:", "", phase_table(result), "",
               "GNN training per unit: " + ", ".join(
                   f"{r.kind} {r.seed} {r.timings[f'train {GNN}']:.0f} s ({r.timings['GNN seconds per epoch']:.2f} "
                   "s/epoch)" for r in result.records) + "."]

@@ -55,6 +55,8 @@ class TrainConfig:
         ncn_relations: relationship types whose common neighbours the ``ncn`` decoder reads (``None`` = every
             relation leaving the source type; ``()`` = none, the decoder is then the Hadamard MLP alone).
         ncn_heuristics: feed the per-relation CN / Adamic-Adar counts to the ``ncn`` decoder too.
+        node_embeddings: learnable per-node embeddings in the encoder's input (``False``: inductive, a node is
+            its measured features and its neighbourhood only).
         negative_ratio: training negatives per training positive and epoch.
         negative_pool: epochs' worth of negatives in the pool drawn once (``NegativePool``).
         two_hop_ratio: additional two-hop negatives per positive (``TwoHopNegatives``, symmetric tasks only):
@@ -74,6 +76,7 @@ class TrainConfig:
     pair_features: tuple[str, ...] | None = None
     ncn_relations: tuple[str, ...] | None = None
     ncn_heuristics: bool = True
+    node_embeddings: bool = True
     negative_ratio: int = 3
     negative_pool: int = 6
     two_hop_ratio: float = 1.0
@@ -159,7 +162,8 @@ def build_model(config: TrainConfig, graph: HeteroData, task: Task, inputs: Pair
     Raises ``ValueError`` for an unknown model or decoder, or ``ncn`` on a relation between two node types."""
     config = resolved(config, task)
     if config.model == "hetero-sage":
-        encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout)
+        encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout,
+                             embeddings=config.node_embeddings)
     elif config.model == "feature-mlp":
         encoder = FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
     else:
