@@ -55,8 +55,11 @@ class TrainConfig:
         ncn_relations: relationship types whose common neighbours the ``ncn`` decoder reads (``None`` = every
             relation leaving the source type; ``()`` = none, the decoder is then the Hadamard MLP alone).
         ncn_heuristics: feed the per-relation CN / Adamic-Adar counts to the ``ncn`` decoder too.
-        node_embeddings: learnable per-node embeddings in the encoder's input (``False``: inductive, a node is
-            its measured features and its neighbourhood only).
+        inductive: the model is for source nodes without any edge of the supervised relation (the
+            protein-disjoint split): no learnable per-node embeddings in the encoder (an unseen protein's would
+            never be trained; a node is its measured features and neighbourhood), and the ``ncn`` decoder reads
+            no common neighbours through the supervised relation (an unseen protein has none; training on them
+            teaches the decoder to rely on a signal that is always absent at test time).
         negative_ratio: training negatives per training positive and epoch.
         negative_pool: epochs' worth of negatives in the pool drawn once (``NegativePool``).
         two_hop_ratio: additional two-hop negatives per positive (``TwoHopNegatives``, symmetric tasks only):
@@ -76,7 +79,7 @@ class TrainConfig:
     pair_features: tuple[str, ...] | None = None
     ncn_relations: tuple[str, ...] | None = None
     ncn_heuristics: bool = True
-    node_embeddings: bool = True
+    inductive: bool = False
     negative_ratio: int = 3
     negative_pool: int = 6
     two_hop_ratio: float = 1.0
@@ -148,7 +151,8 @@ def pair_inputs(config: TrainConfig, graph: HeteroData, task: Task) -> PairInput
     config = resolved(config, task)
     if config.decoder == "ncn":
         edge_types = [et for et in neighbour_edge_types(graph, task.source_type)
-                      if config.ncn_relations is None or et[1] in config.ncn_relations]
+                      if (config.ncn_relations is None or et[1] in config.ncn_relations)
+                      and not (config.inductive and et == task.edge_type)]
         return TypedNeighbourhoods(graph, task.source_type, edge_types)
     if config.pair_features:
         return PairFeatures(graph, task.edge_type, task.undirected, config.pair_features)
@@ -163,7 +167,7 @@ def build_model(config: TrainConfig, graph: HeteroData, task: Task, inputs: Pair
     config = resolved(config, task)
     if config.model == "hetero-sage":
         encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout,
-                             embeddings=config.node_embeddings)
+                             embeddings=not config.inductive)
     elif config.model == "feature-mlp":
         encoder = FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
     else:
