@@ -57,8 +57,8 @@ class ExperimentConfig:
     protein-disjoint split (``inductive``: see ``TrainConfig``; the method keeps its name); ``ablations``: more
     GNN configs scored as methods of their own (``{method name: TrainConfig}``, e.g. the NCN reading one relation
     only); ``num_shared``: OGB shared random negatives; ``num_hard``: hard negatives per positive (MRR); ``jobs``:
-    worker processes for the (split, seed) units (each worker single-threaded: on 2 cores, 2 single-threaded workers nearly halve the wall time,
-    and sparse aggregation runs slower with 2 threads than with 1)."""
+    worker processes for the (split, seed) units (each worker single-threaded: on 2 cores, 2 single-threaded
+    workers nearly halve the wall time, and sparse aggregation runs slower with 2 threads than with 1)."""
 
     task: str = "ppi"
     splits: tuple[str, ...] = ("edge", "protein-disjoint")
