@@ -105,6 +105,7 @@ def main() -> int:
     parser.add_argument("--report", type=Path, default=Path("gnn-report"))
     parser.add_argument("--ablation", type=int, default=0, metavar="N",
                         help="also run the protein-disjoint ablation with N seeds (0 = no)")
+    parser.add_argument("--ablation-only", action="store_true", help="run the export and the ablation only")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = parser.parse_args()
 
@@ -130,51 +131,53 @@ def main() -> int:
     print(f"export: {figures['export seconds']:.1f} s, {sum(figures['export counts']['nodes'].values()):,} nodes, "
           f"{sum(figures['export counts']['edges'].values()):,} edges (hash {export.content_hash[:12]})")
 
-    figures["gnn train"] = {}
-    for name, config in (("previous (hetero SAGE + MLP decoder)", PREVIOUS), ("new (hetero SAGE + NCN)", None)):
-        torch.set_num_threads(1)
+    if not args.ablation_only:
+        figures["gnn train"] = {}
+        for name, config in (("previous (hetero SAGE + MLP decoder)", PREVIOUS), ("new (hetero SAGE + NCN)", None)):
+            torch.set_num_threads(1)
+            t = time.perf_counter()
+            run = train_action(store, cache, args.task, config, seed=0)
+            seconds = time.perf_counter() - t
+            test = run.metrics["test"]
+            figures["gnn train"][name] = {"seconds": seconds, "epochs": run.metrics["epochs"],
+                                          "seconds per epoch": run.metrics["seconds per epoch"],
+                                          **{k: test[k] for k in ("auc", "hits@100", "mrr")}}
+            print(f"gnn train, {name}: {seconds:.0f} s ({run.metrics['epochs']} epochs, "
+                  f"{run.metrics['seconds per epoch']:.2f} s/epoch), edge seed 0 test ROC-AUC {test['auc']:.3f}, "
+                  f"Hits@100 {test['hits@100']:.3f}, MRR {test['mrr']:.3f}")
+
+        config = ExperimentConfig(task=args.task, seeds=tuple(range(args.seeds)), jobs=args.jobs)
         t = time.perf_counter()
-        run = train_action(store, cache, args.task, config, seed=0)
-        seconds = time.perf_counter() - t
-        test = run.metrics["test"]
-        figures["gnn train"][name] = {"seconds": seconds, "epochs": run.metrics["epochs"],
-                                      "seconds per epoch": run.metrics["seconds per epoch"],
-                                      **{k: test[k] for k in ("auc", "hits@100", "mrr")}}
-        print(f"gnn train, {name}: {seconds:.0f} s ({run.metrics['epochs']} epochs, "
-              f"{run.metrics['seconds per epoch']:.2f} s/epoch), edge seed 0 test ROC-AUC {test['auc']:.3f}, "
-              f"Hits@100 {test['hits@100']:.3f}, MRR {test['mrr']:.3f}")
+        result, path = evaluate_action(store, cache, args.report, config,
+                                       progress=lambda m: print(f"[{time.perf_counter() - t:6.0f} s] {m}", flush=True))
+        total = time.perf_counter() - t
+        figures["gnn evaluate seconds"] = total
+        figures["gnn evaluate stages"] = result.stages
+        figures["experiment phases (summed over units)"] = result.phase_seconds()
+        figures["peak memory MiB"] = peak_memory_mb()
+        figures["peak worker memory MiB"] = peak_worker_memory_mb()
+        summary = result.summary()
+        figures["summary"] = {k: {m: {x: list(v) for x, v in d.items()} for m, d in s.items()}
+                              for k, s in summary.items()}
 
-    config = ExperimentConfig(task=args.task, seeds=tuple(range(args.seeds)), jobs=args.jobs)
-    t = time.perf_counter()
-    result, path = evaluate_action(store, cache, args.report, config,
-                                   progress=lambda m: print(f"[{time.perf_counter() - t:6.0f} s] {m}", flush=True))
-    total = time.perf_counter() - t
-    figures["gnn evaluate seconds"] = total
-    figures["gnn evaluate stages"] = result.stages
-    figures["experiment phases (summed over units)"] = result.phase_seconds()
-    figures["peak memory MiB"] = peak_memory_mb()
-    figures["peak worker memory MiB"] = peak_worker_memory_mb()
-    summary = result.summary()
-    figures["summary"] = {k: {m: {x: list(v) for x, v in d.items()} for m, d in s.items()} for k, s in summary.items()}
-
-    print(f"\ngnn evaluate: {total:.0f} s wall ({total / 60:.1f} min); stages: "
-          + "; ".join(f"{k} {v:.0f} s" for k, v in result.stages.items()))
-    print("experiment phases, seconds summed over the (split, seed) units:\n" + phase_table(result))
-    for kind, table in summary.items():
-        print(f"\n{kind} split (mean ± std over {args.seeds} seeds):\n{metrics_table(table)}")
-        for line in verdicts(table):
-            print(f"  - {line}")
-    train_seconds = figures["gnn train"]["new (hetero SAGE + NCN)"]["seconds"]
-    checks = targets(summary, train_seconds, total)
-    figures["targets"] = checks
-    figures["load average after"] = os.getloadavg()[0]
-    print(f"\npeak memory {figures['peak memory MiB']:.0f} MiB in this process, "
-          f"{figures['peak worker memory MiB']:.0f} MiB in the largest of {args.jobs} workers; 1 torch thread per "
-          f"process; 1-minute load average {figures['load average after']:.1f} after the run "
-          f"({os.cpu_count()} cores: above {os.cpu_count()} the machine was shared)")
-    for check, ok in checks.items():
-        print(f"  target {check}: {'met' if ok else 'NOT met'}")
-    print(f"report: {path}")
+        print(f"\ngnn evaluate: {total:.0f} s wall ({total / 60:.1f} min); stages: "
+              + "; ".join(f"{k} {v:.0f} s" for k, v in result.stages.items()))
+        print("experiment phases, seconds summed over the (split, seed) units:\n" + phase_table(result))
+        for kind, table in summary.items():
+            print(f"\n{kind} split (mean ± std over {args.seeds} seeds):\n{metrics_table(table)}")
+            for line in verdicts(table):
+                print(f"  - {line}")
+        train_seconds = figures["gnn train"]["new (hetero SAGE + NCN)"]["seconds"]
+        checks = targets(summary, train_seconds, total)
+        figures["targets"] = checks
+        figures["load average after"] = os.getloadavg()[0]
+        print(f"\npeak memory {figures['peak memory MiB']:.0f} MiB in this process, "
+              f"{figures['peak worker memory MiB']:.0f} MiB in the largest of {args.jobs} workers; 1 torch thread per "
+              f"process; 1-minute load average {figures['load average after']:.1f} after the run "
+              f"({os.cpu_count()} cores: above {os.cpu_count()} the machine was shared)")
+        for check, ok in checks.items():
+            print(f"  target {check}: {'met' if ok else 'NOT met'}")
+        print(f"report: {path}")
 
     if args.ablation:
         t = time.perf_counter()
