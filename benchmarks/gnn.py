@@ -10,13 +10,15 @@ and the new model share the machine's load, printed as the 1-minute load average
 - ``gnn evaluate`` (edge and protein-disjoint splits, ``--seeds`` seeds, the GNN and every baseline, the CORUM
   check and the report): wall time per stage, seconds per phase summed over the (split, seed) units, peak memory;
 - the table of every method x split (mean ± std over seeds) with the verdicts, and the issue's targets;
-- with ``--ablation N``: the protein-disjoint split, ``N`` seeds, with GNN variants reading one relation's common
-  neighbours at a time, and the edge-split GNN (which inputs carry the signal for unseen proteins).
+- with ``--parts ablation``: the protein-disjoint split, ``--ablation N`` seeds, with GNN variants reading one
+  relation's common neighbours at a time, and the edge-split GNN (which inputs carry the signal for unseen
+  proteins).
 
 Targets (issue 11): ``gnn evaluate`` <= 5 min and ``gnn train`` <= 60 s on 2 cores; edge-split ROC-AUC >= 0.96;
 the GNN beats the best heuristic and every baseline on Hits@100 and MRR on both splits.
 
-    python benchmarks/gnn.py --store falkordb:///path/to/.cellmap-kg [--seeds 5] [--report gnn-report] [--ablation 2]
+    python benchmarks/gnn.py --store falkordb:///path/to/.cellmap-kg [--seeds 5] [--report gnn-report]
+        [--parts train,evaluate,ablation] [--ablation 2]
 
 Without ``--store`` it builds the full graph into a temporary embedded store first (about 2 minutes, not counted).
 """
@@ -81,8 +83,9 @@ def peak_worker_memory_mb() -> float:
 
 def targets(summary: dict, train_seconds: float, evaluate_seconds: float) -> dict[str, bool]:
     """The issue's targets, each met or not."""
-    checks = {f"gnn evaluate <= {TARGET_EVALUATE_SECONDS:.0f} s": evaluate_seconds <= TARGET_EVALUATE_SECONDS,
-              f"gnn train <= {TARGET_TRAIN_SECONDS:.0f} s": train_seconds <= TARGET_TRAIN_SECONDS}
+    checks = {f"gnn evaluate <= {TARGET_EVALUATE_SECONDS:.0f} s": evaluate_seconds <= TARGET_EVALUATE_SECONDS}
+    if train_seconds == train_seconds:   # not NaN: the train part ran in this process
+        checks[f"gnn train <= {TARGET_TRAIN_SECONDS:.0f} s"] = train_seconds <= TARGET_TRAIN_SECONDS
     if GNN in summary.get("edge", {}):
         checks[f"edge-split ROC-AUC >= {TARGET_AUC}"] = summary["edge"][GNN]["auc"][0] >= TARGET_AUC
     for kind, table in summary.items():
@@ -103,9 +106,10 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the (split, seed) runs")
     parser.add_argument("--report", type=Path, default=Path("gnn-report"))
-    parser.add_argument("--ablation", type=int, default=0, metavar="N",
-                        help="also run the protein-disjoint ablation with N seeds (0 = no)")
-    parser.add_argument("--ablation-only", action="store_true", help="run the export and the ablation only")
+    parser.add_argument("--parts", default="train,evaluate",
+                        help="comma-separated parts to run after the export: train (gnn train, previous vs new), "
+                             "evaluate (gnn evaluate), ablation (default train,evaluate)")
+    parser.add_argument("--ablation", type=int, default=1, metavar="N", help="seeds of the ablation (default 1)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = parser.parse_args()
 
@@ -131,7 +135,8 @@ def main() -> int:
     print(f"export: {figures['export seconds']:.1f} s, {sum(figures['export counts']['nodes'].values()):,} nodes, "
           f"{sum(figures['export counts']['edges'].values()):,} edges (hash {export.content_hash[:12]})")
 
-    if not args.ablation_only:
+    parts = set(args.parts.split(","))
+    if "train" in parts:
         figures["gnn train"] = {}
         for name, config in (("previous (hetero SAGE + MLP decoder)", PREVIOUS), ("new (hetero SAGE + NCN)", None)):
             torch.set_num_threads(1)
@@ -146,6 +151,7 @@ def main() -> int:
                   f"{run.metrics['seconds per epoch']:.2f} s/epoch), edge seed 0 test ROC-AUC {test['auc']:.3f}, "
                   f"Hits@100 {test['hits@100']:.3f}, MRR {test['mrr']:.3f}")
 
+    if "evaluate" in parts:
         config = ExperimentConfig(task=args.task, seeds=tuple(range(args.seeds)), jobs=args.jobs)
         t = time.perf_counter()
         result, path = evaluate_action(store, cache, args.report, config,
@@ -167,8 +173,8 @@ def main() -> int:
             print(f"\n{kind} split (mean ± std over {args.seeds} seeds):\n{metrics_table(table)}")
             for line in verdicts(table):
                 print(f"  - {line}")
-        train_seconds = figures["gnn train"]["new (hetero SAGE + NCN)"]["seconds"]
-        checks = targets(summary, train_seconds, total)
+        train = figures.get("gnn train", {}).get("new (hetero SAGE + NCN)")
+        checks = targets(summary, train["seconds"] if train else float("nan"), total)
         figures["targets"] = checks
         figures["load average after"] = os.getloadavg()[0]
         print(f"\npeak memory {figures['peak memory MiB']:.0f} MiB in this process, "
@@ -179,7 +185,7 @@ def main() -> int:
             print(f"  target {check}: {'met' if ok else 'NOT met'}")
         print(f"report: {path}")
 
-    if args.ablation:
+    if "ablation" in parts:
         t = time.perf_counter()
         ablation = run_experiment(export, ExperimentConfig(task=args.task, splits=("protein-disjoint",),
                                                            seeds=tuple(range(args.ablation)), jobs=args.jobs,
