@@ -56,7 +56,7 @@ TARGET_AUC = 0.96
 PREVIOUS = TrainConfig(decoder="mlp", pair_features=("relation", "whole"), layers=2, epochs=120, eval_every=10,
                        patience=4)
 RELATIONS = {"co-embedding neighbours": "PROXIMAL_TO", "assemblies": "MEMBER_OF",
-             "GO terms": "ANNOTATED_WITH", "compartments": "LOCALIZES_TO", "tumour types": "rev_MUTATION_SCORE"}
+             "GO terms": "ANNOTATED_WITH", "compartments": "LOCALIZES_TO"}
 
 
 def ablations() -> dict[str, TrainConfig]:
