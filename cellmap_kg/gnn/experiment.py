@@ -250,9 +250,7 @@ def _run_parallel(export: GraphExport, config: ExperimentConfig, units: list[tup
             outcomes = []
             for future in futures:
                 outcomes.append(future.result())
-                record = outcomes[-1][0]
-                progress(f"{record.kind} seed {record.seed}: GNN test AUC {record.metrics[GNN]['auc']:.3f}, "
-                         f"Hits@100 {record.metrics[GNN]['hits@100']:.3f} (worker process)")
+                progress(unit_summary(outcomes[-1][0]) + " (worker process)")
     return outcomes
 
 
@@ -299,6 +297,13 @@ def _run_one(graph: HeteroData, export: GraphExport, task: Task, kind: str, seed
                   "hard negatives": int((pairs.hard >= 0).sum())})
     record = RunRecord(kind, seed, metrics, leakage, history, timings, sizes)
     return record, curves, model, calibrator
+
+
+def unit_summary(record: RunRecord) -> str:
+    """One line per method of one (split, seed) unit: ROC-AUC, Hits@100 and MRR (what ``progress`` reports)."""
+    rows = [f"{m}: AUC {v['auc']:.3f}, Hits@100 {v['hits@100']:.3f}, MRR {v['mrr']:.3f}"
+            for m, v in record.metrics.items()]
+    return f"{record.kind} seed {record.seed} done:\n  " + "\n  ".join(rows)
 
 
 def best_heuristic(summary: dict[str, dict[str, tuple[float, float]]], metric: str) -> tuple[str, float]:
