@@ -1,9 +1,11 @@
 """Baseline scorers, each a function ``pairs (2, M) -> scores (M,)`` on the same split as the GNN.
 
-- :func:`heuristic_scorer`: common neighbours / Adamic-Adar in the test-time message-passing graph (the
-  supervised relation alone, or the whole heterogeneous graph);
+- :func:`heuristic_scores`: common neighbours and Adamic-Adar in the test-time message-passing graph (the
+  supervised relation alone, or the whole heterogeneous graph), both from one product;
 - :func:`node2vec_scorer`: Node2Vec on the training graph of the supervised relation + logistic regression on
-  the Hadamard product (Grover & Leskovec 2016);
+  the Hadamard product (Grover & Leskovec 2016); :func:`embedding_scorer` is that link predictor for any node
+  embedding learnt from :func:`relation_training_graph` (where an external embedding, e.g. Neo4j GDS FastRP,
+  plugs in as one more baseline);
 - :func:`coembedding_scorer`: the cosine of the U2OS MUSE co-embedding (``PROXIMAL_TO.cosine``), defined for
   pairs of proteins in the co-embedding only (:func:`coembedding_coverage`);
 - the MLP on node features alone is a :class:`~cellmap_kg.gnn.model.FeatureMLP` trained like the GNN.
@@ -17,44 +19,59 @@ import numpy as np
 import torch
 
 from .export import GraphExport
-from .heuristics import adamic_adar, common_neighbours, homogeneous_adjacency, node_offsets
+from .heuristics import homogeneous_adjacency, neighbour_heuristics, node_offsets
 from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
 from .splits import LinkSplit
 
 Scorer = Callable[[torch.Tensor], np.ndarray]
-HEURISTICS = {"CN": common_neighbours, "AA": adamic_adar}
 
 
-def heuristic_scorer(split: LinkSplit, name: str, whole_graph: bool) -> Scorer:
-    """``CN`` or ``AA`` (``name``) in the test graph: the supervised relation's edges only, or every edge type."""
+def heuristic_scores(split: LinkSplit, pairs: torch.Tensor, whole_graph: bool) -> dict[str, np.ndarray]:
+    """``{"CN": (M,), "AA": (M,)}`` of ``pairs`` ``(2, M)`` in the test graph: the supervised relation's edges
+    only, or every edge type."""
     graph = split.graphs["test"]
     task = split.task
     adj = homogeneous_adjacency(graph, None if whole_graph else [task.edge_type])
     offsets = node_offsets(graph)
     shift = torch.tensor([[offsets[task.source_type]], [offsets[task.target_type]]])
-    function = HEURISTICS[name]
-    return lambda pairs: function(adj, (pairs + shift).numpy())
+    cn, aa = neighbour_heuristics(adj, (pairs + shift).numpy())
+    return {"CN": cn, "AA": aa}
 
 
-def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scorer:
-    """Node2Vec on the training message-passing graph of the supervised relation (homogeneous: source nodes
-    first, then target nodes for a bipartite relation), then a logistic regression on ``z_u * z_v`` fitted on the
-    training supervision positives and as many negatives drawn from the training graph only."""
+def relation_training_graph(split: LinkSplit) -> tuple[torch.Tensor, int]:
+    """``(edge_index (2, E), N)``: the training message-passing graph of the supervised relation as one
+    homogeneous graph (source nodes first, then target nodes for a bipartite relation, both directions). This is
+    the graph a shallow-embedding baseline may learn from without seeing a held-out pair."""
     task = split.task
     graph = split.graphs["train"]
     n_src = graph[task.source_type].num_nodes
     message = split.message_passing("train")
     if task.undirected:
-        edge_index, n = message, n_src
-    else:
-        shifted = torch.stack([message[0], message[1] + n_src])
-        edge_index, n = torch.cat([shifted, shifted.flip(0)], dim=1), n_src + graph[task.target_type].num_nodes
-    z = train_node2vec(edge_index, n, config, seed)
+        return message, n_src
+    shifted = torch.stack([message[0], message[1] + n_src])
+    return torch.cat([shifted, shifted.flip(0)], dim=1), n_src + graph[task.target_type].num_nodes
+
+
+def embedding_scorer(split: LinkSplit, z: torch.Tensor, seed: int) -> Scorer:
+    """The link predictor of an embedding baseline: a logistic regression on ``z_u * z_v`` fitted on the training
+    supervision positives and as many negatives drawn from the training graph only (Grover & Leskovec 2016).
+
+    ``z``: ``(N, d)`` node embeddings in the numbering of :func:`relation_training_graph`, learnt from that graph
+    only. Any embedding method plugs in here: Node2Vec (:func:`node2vec_scorer`), or Neo4j Graph Data Science's
+    FastRP / node2vec run on the same training graph written to Neo4j, read back as ``z``."""
+    task = split.task
+    n_src = split.graphs["train"][task.source_type].num_nodes
     z_src, z_dst = (z, z) if task.undirected else (z[:n_src], z[n_src:])
     positives = split.positives("train")
     negatives = split.training_negatives(positives.size(1), torch.Generator().manual_seed(20_000 + seed))
     clf = hadamard_logistic_regression(z_src, z_dst, positives, negatives, seed)
     return lambda pairs: hadamard_scores(clf, z_src, z_dst, pairs)
+
+
+def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scorer:
+    """Node2Vec on :func:`relation_training_graph`, then :func:`embedding_scorer`."""
+    edge_index, n = relation_training_graph(split)
+    return embedding_scorer(split, train_node2vec(edge_index, n, config, seed), seed)
 
 
 def coembedding_coverage(export: GraphExport) -> torch.Tensor:

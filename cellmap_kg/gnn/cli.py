@@ -1,5 +1,5 @@
-"""cellmap-kg gnn export|train|evaluate|predict: link prediction on the graph. Each action calls one function of
-:mod:`cellmap_kg.gnn.pipeline`."""
+"""cellmap-kg gnn export|train|evaluate|predict|report: link prediction on the graph. Each action calls one function
+of :mod:`cellmap_kg.gnn.pipeline` (``report`` reads saved runs only, no store)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ examples:
   cellmap-kg gnn export                           export the graph to a HeteroData (cached by graph hash)
   cellmap-kg gnn train --task ppi                 train the GNN on held-out AP-MS interactions, save a run
   cellmap-kg gnn evaluate --task ppi --seeds 5    GNN + baselines, 5 seeds, both splits: report.md with plots
-  cellmap-kg gnn predict --run latest             write embeddings, PREDICTED_INTERACTION, SIMILAR_TO, ModelRun
+  cellmap-kg gnn predict --run latest             write embeddings, PREDICTED_INTERACTION (score, probability),
+                                                  SIMILAR_TO, ModelRun
+  cellmap-kg gnn report RUN_A RUN_B               saved runs' metrics side by side (RUN: id or 'latest')
 
 tasks: ppi (AP-MS interactions; CORUM kept out of the input, it is the external check) | membership (U2OS map)
 cache: --cache DIR (default $CELLMAP_KG_GNN_CACHE, else ./.cellmap-kg/gnn) holds the export and saved runs
@@ -106,9 +108,23 @@ def cmd_predict(args) -> int:
     return _run(args, action)
 
 
+def cmd_report(args) -> int:
+    from .errors import GNNError
+    from .report import compare_runs
+    from .runs import load_run
+
+    try:
+        runs = [load_run(_cache(args), run_id) for run_id in args.runs]
+    except GNNError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(compare_runs(runs, tuple(args.metric or ("auc", "hits@100", "mrr"))))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gnn`` with its four actions to the ``cellmap-kg`` sub-parser collection ``sub``."""
-    parser = sub.add_parser("gnn", help="GNN link prediction: export, train, evaluate, predict",
+    parser = sub.add_parser("gnn", help="GNN link prediction: export, train, evaluate, predict, report",
                             description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = parser.add_subparsers(dest="gnn_action", metavar="ACTION", required=True)
 
@@ -122,12 +138,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="ppi: held-out AP-MS interactions; membership: held-out U2OS assembly memberships")
 
     def training(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 120)")
+        p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 100)")
         p.add_argument("--dim", type=int, default=None, help="embedding / hidden size (default 32)")
-        p.add_argument("--layers", type=int, default=None, help="message-passing layers (default 2)")
+        p.add_argument("--layers", type=int, default=None, help="message-passing layers (default 1)")
         p.add_argument("--lr", type=float, default=None, help="Adam learning rate (default 0.005)")
         p.add_argument("--negative-ratio", type=int, default=None, dest="negative_ratio",
-                       help="fresh training negatives per positive and epoch (default 3)")
+                       help="training negatives per positive and epoch (default 3)")
 
     p = actions.add_parser("export", help="export the graph to a PyG HeteroData (cached by graph hash)")
     common(p)
@@ -161,3 +177,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top-k", type=int, default=10, dest="top_k", help="predicted links per protein (default 10)")
     p.add_argument("--neighbours", type=int, default=10, help="SIMILAR_TO neighbours per protein (default 10)")
     p.set_defaults(func=cmd_predict)
+
+    p = actions.add_parser("report", help="metrics of saved runs side by side (markdown table)")
+    p.add_argument("runs", nargs="+", metavar="RUN", help="run ids (or 'latest'), oldest first")
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help=f"where the runs are saved (default ${CACHE_ENV}, else ./.cellmap-kg/gnn)")
+    p.add_argument("--metric", action="append", choices=("auc", "ap", "hits@20", "hits@50", "hits@100", "mrr"),
+                   help="metric rows (repeatable; default auc, hits@100, mrr)")
+    p.set_defaults(func=cmd_report)

@@ -8,7 +8,9 @@ For one split and seed, :func:`evaluation_pairs` fixes, once for all methods:
 - ``hard``: per positive ``(u, v)``, up to ``num_hard`` targets ``v'`` that share a compartment with ``v``
   (protein pairs) or a parent assembly with ``v`` (memberships) and are no partner of ``u`` (MRR).
 
-A method is any function ``pairs (2, M) -> scores (M,)``; :func:`evaluate_scorer` returns its metrics.
+A method is any function ``pairs (2, M) -> scores (M,)``. It is called once, on every pair at once
+(:meth:`EvaluationPairs.all`, so the decoder's pair inputs are computed once); :func:`pair_metrics` computes the
+metrics from those :class:`PairScores`, on every pair or on a subset, and :func:`evaluate_scorer` does both.
 """
 
 from __future__ import annotations
@@ -44,6 +46,34 @@ class EvaluationPairs:
         valid = self.hard >= 0
         sources = self.positives[0].view(-1, 1).expand_as(self.hard)
         return torch.stack([sources[valid], self.hard[valid]]), valid
+
+    def all(self) -> torch.Tensor:
+        """``(2, P + N + S + H)``: positives, negatives, shared negatives and valid hard pairs, in that order."""
+        return torch.cat([self.positives, self.negatives, self.shared, self.hard_pairs()[0]], dim=1)
+
+    def split_scores(self, scores: np.ndarray) -> PairScores:
+        """The :class:`PairScores` of the scores ``(P + N + S + H,)`` of :meth:`all`."""
+        p, n, s = self.positives.size(1), self.negatives.size(1), self.shared.size(1)
+        valid = (self.hard >= 0).numpy()
+        hard = np.full(valid.shape, np.nan)
+        hard[valid] = scores[p + n + s:]
+        return PairScores(scores[:p], scores[p:p + n], scores[p + n:p + n + s], hard)
+
+
+@dataclass
+class PairScores:
+    """One method's scores of :class:`EvaluationPairs`: ``positives (P,)``, ``negatives (N,)``, ``shared (S,)``,
+    ``hard (P, K)`` (NaN where a positive has fewer than ``K`` hard negatives)."""
+
+    positives: np.ndarray
+    negatives: np.ndarray
+    shared: np.ndarray
+    hard: np.ndarray
+
+
+def score_pairs(scorer: Scorer, pairs: EvaluationPairs) -> PairScores:
+    """``scorer`` called once on every pair of ``pairs``."""
+    return pairs.split_scores(np.asarray(scorer(pairs.all()), dtype=np.float64))
 
 
 def hard_negative_groups(export: GraphExport, task: Task) -> tuple[list[list[int]], list[list[int]]]:
@@ -82,30 +112,32 @@ def evaluation_pairs(split: LinkSplit, export: GraphExport, seed: int, num_share
     return EvaluationPairs(split.positives("test"), split.negatives("test"), shared, hard)
 
 
-def evaluate_scorer(scorer: Scorer, pairs: EvaluationPairs, subset: Callable[[torch.Tensor], torch.Tensor] | None
-                    = None) -> dict[str, float]:
-    """Metrics of ``scorer`` on ``pairs``: ``auc``, ``ap``, ``hits@20/50/100``, ``mrr``, and the pair counts.
+def pair_metrics(scores: PairScores, pairs: EvaluationPairs,
+                 subset: Callable[[torch.Tensor], torch.Tensor] | None = None) -> dict[str, float]:
+    """Metrics of ``scores``: ``auc``, ``ap``, ``hits@20/50/100``, ``mrr``, and the pair counts.
 
     ``subset(pairs (2, M)) -> bool (M,)`` restricts every metric to the pairs it accepts (a positive's hard
     negatives too), e.g. pairs that the co-embedding covers.
     """
-    def keep(p: torch.Tensor) -> torch.Tensor:
-        return subset(p) if subset is not None else torch.ones(p.size(1), dtype=torch.bool)
+    def keep(p: torch.Tensor) -> np.ndarray:
+        return subset(p).numpy() if subset is not None else np.ones(p.size(1), dtype=bool)
 
     pos_mask, neg_mask, shared_mask = keep(pairs.positives), keep(pairs.negatives), keep(pairs.shared)
-    pos = scorer(pairs.positives[:, pos_mask])
-    neg = scorer(pairs.negatives[:, neg_mask])
-    shared = scorer(pairs.shared[:, shared_mask])
+    pos, neg, shared = scores.positives[pos_mask], scores.negatives[neg_mask], scores.shared[shared_mask]
     hard_pairs, valid = pairs.hard_pairs()
-    hard_scores = np.full(valid.shape, np.nan)
-    hard_keep = keep(hard_pairs)
-    filled = valid.clone()
-    filled[valid] = hard_keep
-    hard_scores[filled.numpy()] = scorer(hard_pairs[:, hard_keep])
+    filled = valid.numpy().copy()
+    filled[filled] = keep(hard_pairs)
+    hard = np.where(filled, scores.hard, np.nan)
     metrics = {"auc": roc_auc(pos, neg), "ap": average_precision(pos, neg)}
     for k in HITS_K:
         metrics[f"hits@{k}"] = hits_at_k(pos, shared, k)
-    metrics["mrr"] = mrr(pos, hard_scores[pos_mask.numpy()])
+    metrics["mrr"] = mrr(pos, hard[pos_mask])
     metrics.update({"positives": int(pos_mask.sum()), "negatives": int(neg_mask.sum()),
                     "shared": int(shared_mask.sum()), "hard": int(filled.sum())})
     return metrics
+
+
+def evaluate_scorer(scorer: Scorer, pairs: EvaluationPairs, subset: Callable[[torch.Tensor], torch.Tensor] | None
+                    = None) -> dict[str, float]:
+    """Metrics of ``scorer`` on ``pairs`` (:func:`score_pairs` then :func:`pair_metrics`)."""
+    return pair_metrics(score_pairs(scorer, pairs), pairs, subset)

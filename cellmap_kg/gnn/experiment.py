@@ -1,9 +1,13 @@
 """One link-prediction experiment: every method on the same splits, several seeds, leakage checked.
 
 For each split kind (``edge``, ``protein-disjoint``) and seed: make the split, verify :func:`leakage_report` is
-all zeros (else ``LeakageError``), fix the evaluation pairs, train the GNN and the feature MLP, fit Node2Vec, and
-score every method on the same pairs. The GNN of the first seed's edge split is kept (``ExperimentResult.model``)
-for the external CORUM check, the embedding plot and prediction.
+all zeros (else ``LeakageError``), fix the evaluation pairs, train the GNN (heterogeneous encoder + NCN decoder),
+the feature MLP and any ``ablations``, fit Node2Vec, and score every method on the same pairs. Everything that
+depends only on the split is computed once per (split, seed) and shared by the methods: the evaluation pairs, the
+test graph's adjacency products (CN and Adamic-Adar from one product per graph), and each model's scores of all
+evaluation pairs in one call (so the co-embedding subset reuses them). The GNN of the first seed's edge split is
+kept (``ExperimentResult.model``, with its validation calibration) for the external CORUM check, the embedding
+plot and prediction.
 """
 
 from __future__ import annotations
@@ -20,17 +24,18 @@ import numpy as np
 import torch
 from torch_geometric.data import HeteroData
 
-from .baselines import coembedding_scorer, heuristic_scorer, node2vec_scorer
-from .evaluation import EvaluationPairs, evaluate_scorer, evaluation_pairs
+from .baselines import coembedding_scorer, heuristic_scores, node2vec_scorer
+from .calibration import Calibrator
+from .evaluation import EvaluationPairs, PairScores, evaluation_pairs, pair_metrics, score_pairs
 from .export import GraphExport, load_export, save_export
 from .metrics import mean_std
 from .model import LinkModel
 from .node2vec import Node2VecConfig
 from .splits import LinkSplit, leakage_report, make_split
 from .tasks import Task, get_task, task_graph
-from .train import LinkScorer, TrainConfig, build_model, torch_threads, train_link_model
+from .train import LinkScorer, TrainConfig, build_model, calibrate, torch_threads, train_link_model
 
-GNN = "GNN (hetero GraphSAGE)"
+GNN = "GNN (hetero SAGE + NCN)"
 MLP = "MLP (node features)"
 NODE2VEC = "Node2Vec + LR"
 COEMBEDDING = "co-embedding cosine"
@@ -42,21 +47,26 @@ class LeakageError(AssertionError):
 
 
 def _default_mlp() -> TrainConfig:
-    return TrainConfig(model="feature-mlp", pair_features=(), epochs=100, lr=0.01, patience=3)
+    return TrainConfig(model="feature-mlp", decoder="mlp", pair_features=(), epochs=100, lr=0.01, eval_every=5,
+                       patience=3)
 
 
 @dataclass
 class ExperimentConfig:
-    """What to run. ``gnn`` / ``mlp``: training configs; ``num_shared``: OGB shared random negatives;
-    ``num_hard``: hard negatives per positive (MRR); ``jobs``: worker processes for the (split, seed) units
-    (measured on the 2-core reference machine: 2 single-threaded workers train at 0.67 s/epoch each against
-    0.62 s/epoch alone, so 2 jobs nearly halve the wall time)."""
+    """What to run. ``gnn`` / ``mlp``: training configs; ``gnn_unseen``: the GNN's config on the
+    protein-disjoint split (``inductive``: see ``TrainConfig``; the method keeps its name); ``ablations``: more
+    GNN configs scored as methods of their own (``{method name: TrainConfig}``, e.g. the NCN reading one relation
+    only); ``num_shared``: OGB shared random negatives; ``num_hard``: hard negatives per positive (MRR); ``jobs``:
+    worker processes for the (split, seed) units (each worker single-threaded: on 2 cores, 2 single-threaded
+    workers nearly halve the wall time, and sparse aggregation runs slower with 2 threads than with 1)."""
 
     task: str = "ppi"
     splits: tuple[str, ...] = ("edge", "protein-disjoint")
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     gnn: TrainConfig = field(default_factory=TrainConfig)
+    gnn_unseen: TrainConfig = field(default_factory=lambda: TrainConfig(inductive=True))
     mlp: TrainConfig = field(default_factory=_default_mlp)
+    ablations: dict[str, TrainConfig] = field(default_factory=dict)
     node2vec: Node2VecConfig = field(default_factory=lambda: Node2VecConfig(walks_per_node=5))
     num_shared: int = 100_000
     num_hard: int = 50
@@ -69,7 +79,7 @@ class ExperimentConfig:
 @dataclass
 class RunRecord:
     """One split kind and seed: ``metrics[method][metric]``, the leakage counts, the GNN's training history,
-    timings in seconds and split sizes."""
+    timings in seconds (one entry per phase) and split sizes."""
 
     kind: str
     seed: int
@@ -82,15 +92,18 @@ class RunRecord:
 
 @dataclass
 class ExperimentResult:
-    """All records, the first edge-split GNN (``model``) and the test scores of the first seed per split kind and
-    method (``curves[kind][method] = (positive scores, negative scores)``)."""
+    """All records, the first edge-split GNN (``model``) with its validation ``calibrator``, the test scores of
+    the first seed per split kind and method (``curves[kind][method] = (positive scores, negative scores)``), the
+    experiment's wall ``seconds`` and, filled by ``evaluate_action``, the wall seconds of each of its ``stages``."""
 
     config: ExperimentConfig
     export_hash: str
     records: list[RunRecord] = field(default_factory=list)
     curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
     model: LinkModel | None = None
+    calibrator: Calibrator | None = None
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
         """``{kind: {method: {metric: (mean, std over seeds)}}}``."""
@@ -105,62 +118,99 @@ class ExperimentResult:
                                      for k in metrics}
         return out
 
+    def phase_seconds(self) -> dict[str, float]:
+        """Seconds per phase summed over every (split, seed) unit (worker time, not wall time)."""
+        total: dict[str, float] = {}
+        for record in self.records:
+            for phase, seconds in record.timings.items():
+                if not phase.endswith("per epoch"):
+                    total[phase] = total.get(phase, 0.0) + seconds
+        return total
+
+
+class _Scoring:
+    """Scores every method on one split's evaluation pairs, records metrics, first-seed curves and timings."""
+
+    def __init__(self, pairs: EvaluationPairs, timings: dict[str, float]):
+        self.pairs, self.timings = pairs, timings
+        self.metrics: dict[str, dict[str, float]] = {}
+        self.curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, name: str, scores: PairScores, subset=None) -> None:
+        t = time.perf_counter()
+        self.metrics[name] = pair_metrics(scores, self.pairs, subset)
+        if subset is None:
+            self.curves[name] = (scores.positives, scores.negatives)
+        self.timings["metrics"] = self.timings.get("metrics", 0.0) + time.perf_counter() - t
+
+    def score(self, name: str, scorer, phase: str) -> PairScores:
+        t = time.perf_counter()
+        scores = score_pairs(scorer, self.pairs)
+        self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - t
+        return scores
+
+
+def _train_scored(split: LinkSplit, config: TrainConfig, seed: int, name: str, scoring: _Scoring,
+                  timings: dict[str, float]):
+    t = time.perf_counter()
+    result = train_link_model(split, config, seed)
+    timings[f"train {name}"] = time.perf_counter() - t
+    scores = scoring.score(name, LinkScorer(result.model, split.graphs["test"], split.task, config=config),
+                           f"score {name}")
+    scoring.add(name, scores)
+    return result, scores
+
 
 def _score_methods(split: LinkSplit, export: GraphExport, pairs: EvaluationPairs, config: ExperimentConfig,
                    seed: int, timings: dict[str, float], history: list[dict],
-                   progress: Callable[[str], None]) -> tuple[dict[str, dict[str, float]], dict, LinkModel]:
+                   progress: Callable[[str], None]) -> tuple[dict[str, dict[str, float]], dict, LinkModel,
+                                                             Calibrator | None]:
     task = split.task
-    metrics: dict[str, dict[str, float]] = {}
-    curves: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def run(name: str, scorer, subset=None) -> None:
-        t = time.perf_counter()
-        metrics[name] = evaluate_scorer(scorer, pairs, subset)
-        if subset is None:
-            curves[name] = (scorer(pairs.positives), scorer(pairs.negatives))
-        timings[f"evaluate {name}"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    gnn = train_link_model(split, config.gnn, seed)
-    timings["train GNN"] = time.perf_counter() - t
+    scoring = _Scoring(pairs, timings)
+    gnn_config = config.gnn_unseen if split.kind == "protein-disjoint" else config.gnn
+    gnn, gnn_scores = _train_scored(split, gnn_config, seed, GNN, scoring, timings)
     timings["GNN seconds per epoch"] = gnn.seconds_per_epoch
     history.extend(gnn.history)
     progress(f"{split.kind} seed {seed}: GNN trained ({gnn.epochs_run} epochs, best {gnn.best_epoch}, "
-             f"val AUC {gnn.best_val_auc:.3f}, {timings['train GNN']:.0f} s)")
-    gnn_scorer = LinkScorer(gnn.model, split.graphs["test"], task)
-    run(GNN, gnn_scorer)
-
+             f"val AUC {gnn.best_val_auc:.3f}, {timings[f'train {GNN}']:.0f} s)")
     t = time.perf_counter()
-    mlp = train_link_model(split, config.mlp, seed)
-    timings["train MLP"] = time.perf_counter() - t
-    run(MLP, LinkScorer(mlp.model, split.graphs["test"], task))
+    calibrator = calibrate(gnn.model, gnn.validator) if split.kind == "edge" else None
+    timings["calibration"] = time.perf_counter() - t
+    for name, ablation in config.ablations.items():
+        _train_scored(split, ablation, seed, name, scoring, timings)
+    _train_scored(split, config.mlp, seed, MLP, scoring, timings)
 
     t = time.perf_counter()
     with torch_threads(config.gnn.threads):
         n2v = node2vec_scorer(split, config.node2vec, seed)
-    timings["train Node2Vec"] = time.perf_counter() - t
-    run(NODE2VEC, n2v)
+    timings[f"train {NODE2VEC}"] = time.perf_counter() - t
+    scoring.add(NODE2VEC, scoring.score(NODE2VEC, n2v, f"score {NODE2VEC}"))
 
-    for name in ("CN", "AA"):
-        if task.undirected:
-            run(f"{name} (AP-MS graph)" if task.name == "ppi" else f"{name} (relation)",
-                heuristic_scorer(split, name, whole_graph=False))
-        run(f"{name} (whole graph)", heuristic_scorer(split, name, whole_graph=True))
+    everything = pairs.all()
+    for whole in ((False, True) if task.undirected else (True,)):
+        t = time.perf_counter()
+        heuristics = heuristic_scores(split, everything, whole_graph=whole)
+        timings["heuristics (whole graph)" if whole else "heuristics (relation)"] = time.perf_counter() - t
+        for name, values in heuristics.items():
+            where = "whole graph" if whole else ("AP-MS graph" if task.name == "ppi" else "relation")
+            scoring.add(f"{name} ({where})", pairs.split_scores(values))
 
     if task.name == "ppi":
         scorer, subset = coembedding_scorer(export)
-        run(COEMBEDDING, scorer, subset)
-        run(GNN_ON_COEMBEDDING, gnn_scorer, subset)
+        scoring.add(COEMBEDDING, scoring.score(COEMBEDDING, scorer, f"score {COEMBEDDING}"), subset)
+        scoring.add(GNN_ON_COEMBEDDING, gnn_scores, subset)
+    metrics = scoring.metrics
     progress(f"{split.kind} seed {seed}: GNN test AUC {metrics[GNN]['auc']:.3f}, Hits@100 "
              f"{metrics[GNN]['hits@100']:.3f}")
-    return metrics, curves, gnn.model
+    return metrics, scoring.curves, gnn.model, calibrator
 
 
 def run_experiment(export: GraphExport, config: ExperimentConfig,
                    progress: Callable[[str], None] | None = None) -> ExperimentResult:
     """Run ``config`` on ``export``; with ``config.jobs > 1`` the (split, seed) units run in that many worker
-    processes (each unit is seeded, so the results equal a sequential run). Raises ``LeakageError`` if any split
-    leaks."""
+    processes, each of which reads the export and builds the task graph once (each unit is seeded, so the results
+    equal a sequential run). Ablations share the GNN's task graph (its ``layers`` prune it). Raises
+    ``LeakageError`` if any split leaks."""
     progress = progress or (lambda _msg: None)
     start = time.perf_counter()
     task = get_task(config.task)
@@ -169,51 +219,60 @@ def run_experiment(export: GraphExport, config: ExperimentConfig,
     if config.jobs > 1 and len(units) > 1:
         outcomes = _run_parallel(export, config, units, progress)
     else:
-        outcomes = []
-        for kind, seed in units:
-            record, curves, model = _run_one(graph, export, task, kind, seed, config, progress)
-            outcomes.append((record, curves, model.state_dict()))
+        outcomes = [_outcome(*_run_one(graph, export, task, kind, seed, config, progress)) for kind, seed in units]
     result = ExperimentResult(config, export.content_hash)
-    for record, curves, state in outcomes:
+    for record, curves, state, calibration in outcomes:
         result.records.append(record)
         result.curves.setdefault(record.kind, curves)
         if record.kind == "edge" and result.model is None:
             result.model = build_model(config.gnn, graph, task)
             result.model.load_state_dict(state)
             result.model.eval()
+            result.calibrator = Calibrator.from_dict(calibration)
     result.seconds = time.perf_counter() - start
     return result
 
 
+def _outcome(record: RunRecord, curves: dict, model: LinkModel, calibrator: Calibrator | None) -> tuple:
+    """What a unit hands back (picklable): record, curves, the GNN's weights and its calibration record."""
+    return record, curves, model.state_dict(), calibrator.to_dict() if calibrator is not None else None
+
+
 def _run_parallel(export: GraphExport, config: ExperimentConfig, units: list[tuple[str, int]],
-                  progress: Callable[[str], None]) -> list[tuple[RunRecord, dict, dict]]:
+                  progress: Callable[[str], None]) -> list[tuple]:
     with tempfile.TemporaryDirectory(prefix="cellmap-kg-gnn-") as tmp:
         path = Path(tmp) / "export.pt"
         save_export(export, path)
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=config.jobs, mp_context=context) as pool:
-            futures = [pool.submit(_unit_worker, path, config, kind, seed) for kind, seed in units]
+        with ProcessPoolExecutor(max_workers=config.jobs, mp_context=context, initializer=_worker_init,
+                                 initargs=(path, config)) as pool:
+            futures = [pool.submit(_unit_worker, config, kind, seed) for kind, seed in units]
             outcomes = []
             for future in futures:
                 outcomes.append(future.result())
-                record = outcomes[-1][0]
-                progress(f"{record.kind} seed {record.seed}: GNN test AUC {record.metrics[GNN]['auc']:.3f}, "
-                         f"Hits@100 {record.metrics[GNN]['hits@100']:.3f} (worker process)")
+                progress(unit_summary(outcomes[-1][0]) + " (worker process)")
     return outcomes
 
 
-def _unit_worker(path: Path, config: ExperimentConfig, kind: str, seed: int) -> tuple[RunRecord, dict, dict]:
-    """One (split, seed) unit in a worker process: the export is read from ``path``."""
+_WORKER: dict = {}
+
+
+def _worker_init(path: Path, config: ExperimentConfig) -> None:
+    """Once per worker process: one torch thread, the export read from ``path`` and the task graph built."""
     torch.set_num_threads(1)
     export = load_export(path)
     task = get_task(config.task)
-    graph = task_graph(export, task, hops=config.gnn.layers)
-    record, curves, model = _run_one(graph, export, task, kind, seed, config, lambda _msg: None)
-    return record, curves, model.state_dict()
+    _WORKER.update(export=export, task=task, graph=task_graph(export, task, hops=config.gnn.layers))
+
+
+def _unit_worker(config: ExperimentConfig, kind: str, seed: int) -> tuple:
+    """One (split, seed) unit in a worker process (state from :func:`_worker_init`)."""
+    return _outcome(*_run_one(_WORKER["graph"], _WORKER["export"], _WORKER["task"], kind, seed, config,
+                              lambda _msg: None))
 
 
 def _run_one(graph: HeteroData, export: GraphExport, task: Task, kind: str, seed: int, config: ExperimentConfig,
-             progress: Callable[[str], None]) -> tuple[RunRecord, dict, LinkModel]:
+             progress: Callable[[str], None]) -> tuple[RunRecord, dict, LinkModel, Calibrator | None]:
     timings: dict[str, float] = {}
     t = time.perf_counter()
     split = make_split(kind, graph, task, seed)
@@ -228,7 +287,8 @@ def _run_one(graph: HeteroData, export: GraphExport, task: Task, kind: str, seed
     pairs = evaluation_pairs(split, export, seed, config.num_shared, config.num_hard)
     timings["evaluation pairs"] = time.perf_counter() - t
     history: list[dict] = []
-    metrics, curves, model = _score_methods(split, export, pairs, config, seed, timings, history, progress)
+    metrics, curves, model, calibrator = _score_methods(split, export, pairs, config, seed, timings, history,
+                                                        progress)
     sizes = {f"{p} {what}": int(getattr(split, what)(p).size(1)) for p in ("train", "val", "test")
              for what in ("positives", "negatives")}
     sizes.update({"train message passing": int(split.message_passing("train").size(1)),
@@ -236,7 +296,14 @@ def _run_one(graph: HeteroData, export: GraphExport, task: Task, kind: str, seed
                   "dropped straddling edges": split.dropped, "shared negatives": int(pairs.shared.size(1)),
                   "hard negatives": int((pairs.hard >= 0).sum())})
     record = RunRecord(kind, seed, metrics, leakage, history, timings, sizes)
-    return record, curves, model
+    return record, curves, model, calibrator
+
+
+def unit_summary(record: RunRecord) -> str:
+    """One line per method of one (split, seed) unit: ROC-AUC, Hits@100 and MRR (what ``progress`` reports)."""
+    rows = [f"{m}: AUC {v['auc']:.3f}, Hits@100 {v['hits@100']:.3f}, MRR {v['mrr']:.3f}"
+            for m, v in record.metrics.items()]
+    return f"{record.kind} seed {record.seed} done:\n  " + "\n  ".join(rows)
 
 
 def best_heuristic(summary: dict[str, dict[str, tuple[float, float]]], metric: str) -> tuple[str, float]:

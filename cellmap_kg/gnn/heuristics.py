@@ -57,27 +57,19 @@ def _aa_weights(adj: sp.csr_matrix) -> np.ndarray:
     return weight
 
 
-def common_neighbours(adj: sp.csr_matrix, pairs: torch.Tensor | np.ndarray, chunk: int = 200_000) -> np.ndarray:
-    """``CN`` for each column of ``pairs`` ``(2, M)`` (indices into ``adj``). Shapes: ``(M,)`` float64."""
+def neighbour_heuristics(adj: sp.csr_matrix, pairs: torch.Tensor | np.ndarray,
+                         chunk: int = 200_000) -> tuple[np.ndarray, np.ndarray]:
+    """``(CN, AA)`` of each column of ``pairs`` ``(2, M)`` (indices into ``adj``), both from one row-wise product
+    ``adj[u] * adj[v]``; neighbours of degree 1 cannot be common and weigh 0 in AA. Shapes: two ``(M,)``
+    float64."""
     pairs = np.asarray(pairs)
-    out = np.zeros(pairs.shape[1])
+    weights = _aa_weights(adj)
+    cn, aa = np.zeros(pairs.shape[1]), np.zeros(pairs.shape[1])
     for s in range(0, pairs.shape[1], chunk):
-        a, b = adj[pairs[0, s:s + chunk]], adj[pairs[1, s:s + chunk]]
-        out[s:s + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-    return out
-
-
-def adamic_adar(adj: sp.csr_matrix, pairs: torch.Tensor | np.ndarray, chunk: int = 200_000) -> np.ndarray:
-    """``AA`` for each column of ``pairs`` ``(2, M)``; neighbours of degree 1 cannot be common and weigh 0.
-    Shapes: ``(M,)`` float64."""
-    pairs = np.asarray(pairs)
-    weighted = adj @ sp.diags(_aa_weights(adj))
-    out = np.zeros(pairs.shape[1])
-    for s in range(0, pairs.shape[1], chunk):
-        a = adj[pairs[0, s:s + chunk]]
-        b = weighted[pairs[1, s:s + chunk]]
-        out[s:s + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-    return out
+        product = adj[pairs[0, s:s + chunk]].multiply(adj[pairs[1, s:s + chunk]]).tocsr()
+        cn[s:s + chunk] = np.asarray(product.sum(axis=1)).ravel()
+        aa[s:s + chunk] = product @ weights
+    return cn, aa
 
 
 def incidence(data: HeteroData, edge_type: EdgeType) -> sp.csr_matrix:

@@ -8,8 +8,9 @@
 ``FeatureMLP``: the "node features alone" baseline: the same measured features through an MLP, no graph, no
 learnable node identity.
 
-Both return ``{node type: (N_t, d)}`` embeddings; ``dot_scores`` is the decoder: the logit of a pair
-``(u, v)`` is ``<z_u, z_v>`` (the PyG ``link_pred.py`` example's decoder).
+Both return ``{node type: (N_t, d)}`` embeddings; :class:`LinkModel` pairs an encoder with a decoder: ``dot``
+(``<z_u, z_v>``, the PyG ``link_pred.py`` example's decoder), ``mlp`` (Hadamard MLP with heuristic pair features)
+or ``ncn`` (Neural Common Neighbor, :mod:`cellmap_kg.gnn.ncn`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from torch import Tensor, nn
 from torch_geometric.data import HeteroData
 from torch_geometric.nn import HeteroConv, SAGEConv
 from torch_geometric.utils import to_torch_csr_tensor
+
+from .common_neighbours import NeighbourBlock, PairNeighbourhood
+from .ncn import NCNDecoder
 
 EdgeType = tuple[str, str, str]
 
@@ -89,14 +93,16 @@ class HeteroSAGE(nn.Module):
         dim: embedding and hidden size ``d``.
         layers: message-passing layers.
         dropout: dropout between layers.
+        embeddings: learnable per-node embeddings in the input (``False``: inductive, features and structure only).
     Shapes: ``forward(GraphInput)`` returns ``{type: (N_t, d)}`` for every node type of ``graph``.
     """
 
-    def __init__(self, graph: HeteroData, dim: int = 32, layers: int = 2, dropout: float = 0.0):
+    def __init__(self, graph: HeteroData, dim: int = 32, layers: int = 2, dropout: float = 0.0,
+                 embeddings: bool = True):
         super().__init__()
         node_types, edge_types = graph.metadata()
         self.input = NodeInput({t: graph[t].num_nodes for t in node_types},
-                               {t: graph[t].x.size(1) for t in node_types}, dim)
+                               {t: graph[t].x.size(1) for t in node_types}, dim, embeddings)
         self.convs = nn.ModuleList([
             HeteroConv({et: SAGEConv(dim, dim, aggr="mean", root_weight=False) for et in edge_types}, aggr="sum")
             for _ in range(layers)])
@@ -143,19 +149,26 @@ class LinkModel(nn.Module):
     ``ogb/examples/linkproppred/ppa/gnn.py`` ``LinkPredictor``), concatenated with ``pair_features`` heuristic
     features of the pair when given (``pair_components`` of :class:`cellmap_kg.gnn.heuristics.PairFeatures`,
     ``pair_features`` columns, batch-normalised: counts on very different scales otherwise slow the decoder's
-    learning).
+    learning); ``ncn``: :class:`~cellmap_kg.gnn.ncn.NCNDecoder` over the common-neighbour ``blocks`` (symmetric
+    relations between nodes of one type only), reading a :class:`PairNeighbourhood` per batch of pairs.
 
-    Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra (M, F))`` -> logits
-    ``(M,)``.
+    Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra)`` -> logits ``(M,)``,
+    ``extra`` a ``(M, F)`` tensor (``mlp``), a ``PairNeighbourhood`` of ``M`` pairs (``ncn``) or ``None``.
+    Raises ``ValueError`` for an unknown decoder or an inconsistent combination.
     """
 
+    DECODERS = ("dot", "mlp", "ncn")
+
     def __init__(self, encoder: nn.Module, edge_type: EdgeType, dim: int, decoder: str = "dot",
-                 pair_components: tuple[str, ...] = (), pair_features: int = 0):
+                 pair_components: tuple[str, ...] = (), pair_features: int = 0,
+                 blocks: list[NeighbourBlock] | None = None, heuristics: int = 0):
         super().__init__()
-        if decoder not in ("dot", "mlp"):
-            raise ValueError(f"unknown decoder {decoder!r}; use 'dot' or 'mlp'")
+        if decoder not in self.DECODERS:
+            raise ValueError(f"unknown decoder {decoder!r}; use one of {', '.join(self.DECODERS)}")
         if pair_features and decoder != "mlp":
             raise ValueError("pair features need the 'mlp' decoder")
+        if decoder == "ncn" and (blocks is None or edge_type[0] != edge_type[2]):
+            raise ValueError("the 'ncn' decoder needs common-neighbour blocks and pairs of one node type")
         self.encoder = encoder
         self.edge_type = edge_type
         self.decoder = decoder
@@ -164,11 +177,15 @@ class LinkModel(nn.Module):
         self.mlp = (nn.Sequential(nn.Linear(dim + pair_features, dim), nn.ReLU(), nn.Linear(dim, 1))
                     if decoder == "mlp" else None)
         self.scale = nn.BatchNorm1d(pair_features) if pair_features else None
+        self.ncn = NCNDecoder(blocks, dim, heuristics) if decoder == "ncn" else None
 
     def forward(self, inp: GraphInput) -> dict[str, Tensor]:
         return self.encoder(inp)
 
-    def decode(self, z: dict[str, Tensor], pairs: Tensor, extra: Tensor | None = None) -> Tensor:
+    def decode(self, z: dict[str, Tensor], pairs: Tensor, extra: Tensor | PairNeighbourhood | None = None) -> Tensor:
+        if self.ncn is not None:
+            common, heuristics = extra.tensors()
+            return self.ncn(z, pairs, common, heuristics if self.ncn.heuristics is not None else None)
         h = z[self.edge_type[0]][pairs[0]] * z[self.edge_type[2]][pairs[1]]
         if self.mlp is None:
             return h.sum(dim=-1)

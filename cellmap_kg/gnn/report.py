@@ -1,4 +1,5 @@
-"""The markdown report of ``cellmap-kg gnn evaluate``: metrics table, verdicts, leakage statement, plots.
+"""The markdown report of ``cellmap-kg gnn evaluate`` (metrics table, verdicts, leakage statement, time per
+phase, plots) and of ``cellmap-kg gnn report RUN [RUN...]`` (saved runs' metrics side by side).
 
 Plots (PNG, matplotlib ``Agg``): ``roc.png`` and ``pr.png`` (test curves of the first seed, every method, per
 split), ``training.png`` (GNN training loss and validation ROC-AUC per epoch, every seed and split) and
@@ -19,6 +20,7 @@ import torch
 from ..sources import DEFAULT_MAP
 from .experiment import COEMBEDDING, GNN, GNN_ON_COEMBEDDING, ExperimentResult, best_heuristic
 from .export import GraphExport
+from .runs import SavedRun
 
 METRICS = ("auc", "ap", "hits@20", "hits@50", "hits@100", "mrr")
 METRIC_NAMES = {"auc": "ROC-AUC", "ap": "AP", "hits@20": "Hits@20", "hits@50": "Hits@50", "hits@100": "Hits@100",
@@ -86,6 +88,51 @@ def verdicts(summary: dict[str, dict[str, tuple[float, float]]]) -> list[str]:
             out.append(f"On pairs of co-embedded proteins, {METRIC_NAMES[metric]}: GNN {g:.3f} vs co-embedding "
                        f"cosine {c:.3f} ({g - c:+.3f}).")
     return out
+
+
+COMPARED = ("auc", "hits@100", "mrr")
+
+
+def run_metrics(run: SavedRun) -> dict[tuple[str, str], dict[str, tuple[float, float]]]:
+    """``{(split, method): {metric: (mean, std)}}`` of a saved run: the whole experiment table of an ``evaluate``
+    run; the single test evaluation (std NaN) of a ``train`` run, as split ``edge``, method = the run's model."""
+    if "experiment" in run.metrics:
+        return {(kind, method): {m: tuple(v) for m, v in values.items()}
+                for kind, table in run.metrics["experiment"].items() for method, values in table.items()}
+    if "test" in run.metrics:
+        return {("edge", run.model): {m: (float(v), float("nan")) for m, v in run.metrics["test"].items()
+                                      if m in METRICS}}
+    return {}
+
+
+def compare_runs(runs: list[SavedRun], metrics: tuple[str, ...] = COMPARED) -> str:
+    """Markdown table of ``runs`` side by side: one row per (split, method, metric) that any run has, one column
+    per run (mean ± std), and the change of the last run against the first."""
+    tables = [run_metrics(r) for r in runs]
+    rows = list(dict.fromkeys(key for t in tables for key in t))
+    header = ["split", "method", "metric"] + [f"`{r.id}`" for r in runs] + (["last - first"] if len(runs) > 1
+                                                                           else [])
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    for split, method in rows:
+        for metric in metrics:
+            values = [t.get((split, method), {}).get(metric) for t in tables]
+            if all(v is None for v in values):
+                continue
+            cells = [_fmt(v).replace(" ± nan", "") for v in values]
+            if len(runs) > 1:
+                first, last = values[0], values[-1]
+                cells.append(f"{last[0] - first[0]:+.3f}" if first is not None and last is not None else "n/a")
+            lines.append(f"| {split} | {method} | {METRIC_NAMES[metric]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def phase_table(result: ExperimentResult) -> str:
+    """Markdown table of the seconds per phase, summed over the (split, seed) units (worker time)."""
+    phases = result.phase_seconds()
+    total = sum(phases.values())
+    lines = ["| phase | seconds (all units) | share |", "|---|---|---|"]
+    lines += [f"| {p} | {v:.1f} | {v / total:.0%} |" for p, v in sorted(phases.items(), key=lambda x: -x[1])]
+    return "\n".join(lines)
 
 
 def _plot_curves(result: ExperimentResult, directory: Path) -> list[str]:
@@ -220,11 +267,13 @@ def write_report(result: ExperimentResult, export: GraphExport, embeddings: torc
                   f"random pairs of the same proteins {external['random same-protein precision']:.4f} "
                   f"(enrichment {external['enrichment same-protein']:.1f}x, p = {external['p same-protein']:.2g}). "
                   "CORUM is not in the model's input graph.", ""]
-    timing = [r.timings for r in result.records]
-    lines += ["## Time", "", "| split seed | " + " | ".join(timing[0]) + " |", "|---|" + "---|" * len(timing[0])]
-    for record in result.records:
-        lines.append(f"| {record.kind} {record.seed} | " + " | ".join(f"{v:.2f}" for v in record.timings.values())
-                     + " |")
+    stages = "; ".join(f"{k} {v:.0f} s" for k, v in result.stages.items())
+    lines += ["## Time", "", f"Experiment wall time {result.seconds:.0f} s with {config.jobs} worker process(es)"
+              + (f" (stages before the report: {stages})" if stages else "") + ". Seconds per phase of the "
+              "experiment, summed over the units:", "", phase_table(result), "",
+              "GNN training per unit: " + ", ".join(
+                  f"{r.kind} {r.seed} {r.timings[f'train {GNN}']:.0f} s ({r.timings['GNN seconds per epoch']:.2f} "
+                  "s/epoch)" for r in result.records) + "."]
     plots = _plot_curves(result, directory) + [_plot_training(result, directory),
                                                _plot_embedding(embeddings, export, directory, max_points)]
     lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]

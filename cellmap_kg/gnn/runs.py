@@ -1,7 +1,8 @@
 """Trained runs on disk: ``<cache>/runs/<run id>/{run.json, model.pt}``.
 
-``run.json`` holds the task, model name, training config, seed, metrics, training history and the export's
-content hash; ``model.pt`` the weights (``state_dict``, loadable weights-only). A run id is
+``run.json`` holds the task, model name, training config, seed, metrics, training history, the export's
+content hash and the validation calibration of the model's logits (:mod:`cellmap_kg.gnn.calibration`);
+``model.pt`` the weights (``state_dict``, loadable weights-only). A run id is
 ``<task>-<UTC time>-<first 8 hex of the export hash>``.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import torch
 from torch_geometric.data import HeteroData
 
+from .calibration import Calibrator
 from .errors import GNNError
 from .model import LinkModel
 from .tasks import Task
@@ -36,29 +38,41 @@ class SavedRun:
     metrics: dict
     export_hash: str
     history: list[dict] = field(default_factory=list)
+    calibration: dict | None = None
     path: Path | None = None
 
     def train_config(self) -> TrainConfig:
         """The ``TrainConfig`` the run was trained with."""
         config = dict(self.config)
-        if config.get("pair_features") is not None:
-            config["pair_features"] = tuple(config["pair_features"])
+        for key in ("pair_features", "ncn_relations"):
+            if config.get(key) is not None:
+                config[key] = tuple(config[key])
         return TrainConfig(**config)
+
+    def calibrator(self) -> Calibrator:
+        """The run's validation calibration. Raises ``GNNError`` for a run saved without one."""
+        if not self.calibration:
+            raise GNNError(f"run {self.id} has no calibration (saved by an older version): train a new run")
+        return Calibrator.from_dict(self.calibration)
 
 
 def model_name(config: TrainConfig) -> str:
-    """``<encoder>+<decoder>[+pair features]``, e.g. ``hetero-sage+mlp+relation,whole``."""
+    """``<encoder>+<decoder>[+pair features | :relations]``, e.g. ``hetero-sage+mlp+relation,whole``,
+    ``hetero-sage+ncn``, ``hetero-sage+ncn:PROXIMAL_TO,MEMBER_OF``."""
     name = f"{config.model}+{config.decoder}"
+    if config.decoder == "ncn" and config.ncn_relations is not None:
+        return name + ":" + ",".join(config.ncn_relations)
     return name + ("+" + ",".join(config.pair_features) if config.pair_features else "")
 
 
 def save_run(root: Path, task: Task, config: TrainConfig, model: LinkModel, seed: int, metrics: dict,
-             export_hash: str, history: list[dict]) -> SavedRun:
-    """Write a new run under ``root/runs`` and return it."""
+             export_hash: str, history: list[dict], calibrator: Calibrator | None = None) -> SavedRun:
+    """Write a new run under ``root/runs`` (with ``calibrator``'s record, if given) and return it."""
     now = datetime.now(UTC)
     run = SavedRun(id=f"{task.name}-{now.strftime('%Y%m%dT%H%M%S')}-{export_hash[:8]}", task=task.name,
                    model=model_name(config), created_at=now.isoformat(timespec="seconds"), seed=seed,
-                   config=config.to_dict(), metrics=metrics, export_hash=export_hash, history=history)
+                   config=config.to_dict(), metrics=metrics, export_hash=export_hash, history=history,
+                   calibration=calibrator.to_dict() if calibrator is not None else None)
     path = Path(root) / "runs" / run.id
     path.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), path / "model.pt")

@@ -43,7 +43,8 @@ class Task:
         undirected: the supervised relation is symmetric (both directions in the message-passing graph).
         drop_relationships: relationship types removed from the input graph (with a reason in the docs).
         target_map: for membership, the cell map whose (non-root) memberships are supervised.
-        pair_features: default ``PairFeatures`` components of the GNN's decoder for this task.
+        pair_features: default ``PairFeatures`` components of the ``mlp`` decoder for this task.
+        decoder: default decoder of the GNN (``ncn`` needs a symmetric relation between nodes of one type).
     """
 
     name: str
@@ -52,6 +53,7 @@ class Task:
     drop_relationships: tuple[str, ...] = ()
     target_map: str | None = None
     pair_features: tuple[str, ...] = ("whole", "degree")
+    decoder: str = "mlp"
 
     @property
     def rev_edge_type(self) -> EdgeType | None:
@@ -72,7 +74,7 @@ class Task:
 
 TASKS: dict[str, Task] = {
     "ppi": Task("ppi", ("Protein", "PULLED_DOWN", "Protein"), undirected=True, drop_relationships=("SUBUNIT_OF",),
-                pair_features=("relation", "whole")),
+                pair_features=("relation", "whole"), decoder="ncn"),
     "membership": Task("membership", ("Protein", "MEMBER_OF", "Assembly"), undirected=False,
                        target_map=DEFAULT_MAP),
 }

@@ -1,12 +1,15 @@
 """Full-batch training of a link predictor on a :class:`~cellmap_kg.gnn.splits.LinkSplit`, seeded and deterministic.
 
-Each epoch: encode the whole training message-passing graph, score the training supervision positives and
-``negative_ratio`` times as many fresh negatives (drawn uniformly from the split's candidates, avoiding every pair
-of the *training* graph only; for a symmetric relation the ones with a common neighbour are replaced by
-importance-weighted two-hop negatives, same expected loss, lower variance where ranking is decided), and take one
-Adam step on the binary cross-entropy. Every ``eval_every`` epochs the validation ROC-AUC and OGB Hits@100 are
-measured on the validation graph; the weights of the best ``select_on`` metric are kept (early stopping after
-``patience`` evaluations without improvement). Epoch 0 in the history is the untrained model.
+Negatives come from a pool drawn once per split and seed (:class:`NegativePool`): ``negative_pool`` epochs' worth
+of uniform negatives (from the split's candidates, avoiding every pair of the *training* graph only) and, for a
+symmetric relation, importance-weighted two-hop negatives that replace the uniform ones with a common neighbour
+(same expected loss, lower variance where ranking is decided). The decoder's pair inputs (heuristic features or
+common neighbours) of the pool are computed once, not every epoch. Each epoch: encode the whole training
+message-passing graph, score the training supervision positives and ``negative_ratio`` times as many negatives
+drawn from the pool, and take one Adam step on the binary cross-entropy. Every ``eval_every`` epochs the
+validation ROC-AUC and OGB Hits@100 are measured on the validation graph (pair inputs computed once); the weights
+of the best ``select_on`` metric are kept (early stopping after ``patience`` evaluations without improvement).
+Epoch 0 in the history is the untrained model.
 
 The whole graph (~75k nodes, ~1.5M directed edges for the full cell-map graph) fits in memory, so training is
 full-batch; PyG's ``LinkNeighborLoader`` would need ``pyg-lib`` or ``torch-sparse``, which have no CPU wheels for
@@ -26,6 +29,8 @@ import torch
 from torch import nn
 from torch_geometric.data import HeteroData
 
+from .calibration import Calibrator
+from .common_neighbours import PairNeighbourhood, TypedNeighbourhoods, neighbour_edge_types
 from .heuristics import PairFeatures
 from .metrics import hits_at_k, roc_auc
 from .model import FeatureMLP, GraphInput, HeteroSAGE, LinkModel, graph_input
@@ -34,6 +39,7 @@ from .splits import LinkSplit, seed_everything
 from .tasks import Task
 
 MODELS = ("hetero-sage", "feature-mlp")
+PairInputs = PairFeatures | TypedNeighbourhoods
 
 
 @dataclass
@@ -41,12 +47,21 @@ class TrainConfig:
     """Hyper-parameters (all recorded in the ``ModelRun``).
 
     Attributes:
-        model: ``hetero-sage`` (the GNN) or ``feature-mlp`` (node features alone).
-        decoder: ``dot`` or ``mlp`` (see ``LinkModel``).
+        model: ``hetero-sage`` (the GNN encoder) or ``feature-mlp`` (node features alone).
+        decoder: ``dot``, ``mlp`` or ``ncn`` (see ``LinkModel``); ``None`` = the task's ``decoder``.
         pair_features: heuristic features of each pair fed to the ``mlp`` decoder (``PairFeatures`` components:
             ``relation``, ``typed``, ``direct``, ``whole``, ``degree``; empty = none; ``None`` = the task's
-            ``pair_features``).
-        negative_ratio: fresh training negatives per training positive and epoch.
+            ``pair_features`` for the ``mlp`` decoder, none otherwise).
+        ncn_relations: relationship types whose common neighbours the ``ncn`` decoder reads (``None`` = every
+            relation leaving the source type; ``()`` = none, the decoder is then the Hadamard MLP alone).
+        ncn_heuristics: feed the per-relation CN / Adamic-Adar counts to the ``ncn`` decoder too.
+        inductive: the model is for source nodes without any edge of the supervised relation (the
+            protein-disjoint split): no learnable per-node embeddings in the encoder (an unseen protein's would
+            never be trained; a node is its measured features and neighbourhood), and the ``ncn`` decoder reads
+            no common neighbours through the supervised relation (an unseen protein has none; training on them
+            teaches the decoder to rely on a signal that is always absent at test time).
+        negative_ratio: training negatives per training positive and epoch.
+        negative_pool: epochs' worth of negatives in the pool drawn once (``NegativePool``).
         two_hop_ratio: additional two-hop negatives per positive (``TwoHopNegatives``, symmetric tasks only):
             the uniform negatives with a common neighbour are replaced in the loss by these, importance-weighted
             so that the expected loss is unchanged (stratified sampling of the hard part of uniform negatives).
@@ -60,18 +75,22 @@ class TrainConfig:
     """
 
     model: str = "hetero-sage"
-    decoder: str = "mlp"
+    decoder: str | None = None
     pair_features: tuple[str, ...] | None = None
+    ncn_relations: tuple[str, ...] | None = None
+    ncn_heuristics: bool = True
+    inductive: bool = False
     negative_ratio: int = 3
+    negative_pool: int = 6
     two_hop_ratio: float = 1.0
     dim: int = 32
-    layers: int = 2
+    layers: int = 1
     dropout: float = 0.0
-    epochs: int = 120
+    epochs: int = 100
     lr: float = 0.005
     weight_decay: float = 0.0
-    eval_every: int = 10
-    patience: int = 4
+    eval_every: int = 5
+    patience: int = 3
     select_on: str = "hits@100"
     threads: int = 1
 
@@ -97,6 +116,7 @@ class TrainResult:
     best_val_auc: float = float("nan")
     seconds: float = 0.0
     epochs_run: int = 0
+    validator: Validator | None = field(default=None, repr=False)
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -116,27 +136,68 @@ def torch_threads(n: int | None) -> Iterator[None]:
 
 
 def resolved(config: TrainConfig, task: Task) -> TrainConfig:
-    """``config`` with ``pair_features`` set to the task's default when it is ``None``."""
-    return config if config.pair_features is not None else replace(config, pair_features=task.pair_features)
+    """``config`` with ``decoder`` and ``pair_features`` set to the task's defaults where they are ``None``
+    (``pair_features`` only apply to the ``mlp`` decoder; the feature MLP, which encodes proteins only, decodes
+    with ``mlp``)."""
+    decoder = config.decoder or (task.decoder if config.model == "hetero-sage" else "mlp")
+    features = config.pair_features if config.pair_features is not None else \
+        (task.pair_features if decoder == "mlp" and config.model != "feature-mlp" else ())
+    return replace(config, decoder=decoder, pair_features=tuple(features))
 
 
-def build_model(config: TrainConfig, graph: HeteroData, task: Task,
-                pair_features: PairFeatures | None = None) -> LinkModel:
-    """The ``LinkModel`` named by ``config.model`` / ``config.decoder`` for ``graph`` (``pair_features``: the
-    graph's ``PairFeatures``, built if needed and not given, only to size the decoder).
+def pair_inputs(config: TrainConfig, graph: HeteroData, task: Task) -> PairInputs | None:
+    """What the decoder reads about a pair in ``graph`` (the graph whose pairs are scored): the common-neighbour
+    blocks (``ncn``), the heuristic ``PairFeatures`` (``mlp`` with ``pair_features``) or ``None``."""
+    config = resolved(config, task)
+    if config.decoder == "ncn":
+        edge_types = [et for et in neighbour_edge_types(graph, task.source_type)
+                      if (config.ncn_relations is None or et[1] in config.ncn_relations)
+                      and not (config.inductive and et == task.edge_type)]
+        return TypedNeighbourhoods(graph, task.source_type, edge_types)
+    if config.pair_features:
+        return PairFeatures(graph, task.edge_type, task.undirected, config.pair_features)
+    return None
 
-    Raises ``ValueError`` for an unknown model or decoder."""
+
+def build_model(config: TrainConfig, graph: HeteroData, task: Task, inputs: PairInputs | None = None) -> LinkModel:
+    """The ``LinkModel`` named by ``config.model`` / ``config.decoder`` for ``graph`` (``inputs``: the graph's
+    :func:`pair_inputs`, built if needed and not given, only to size the decoder).
+
+    Raises ``ValueError`` for an unknown model or decoder, or ``ncn`` on a relation between two node types."""
     config = resolved(config, task)
     if config.model == "hetero-sage":
-        encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout)
+        encoder = HeteroSAGE(graph, dim=config.dim, layers=config.layers, dropout=config.dropout,
+                             embeddings=not config.inductive)
     elif config.model == "feature-mlp":
         encoder = FeatureMLP(graph, (task.source_type, task.target_type), dim=config.dim, dropout=config.dropout)
     else:
         raise ValueError(f"unknown model {config.model!r}; known: {', '.join(MODELS)}")
-    if config.pair_features and pair_features is None:
-        pair_features = PairFeatures(graph, task.edge_type, task.undirected, config.pair_features)
-    extra = pair_features.num_features if config.pair_features else 0
+    if config.decoder == "ncn" and not task.undirected:
+        raise ValueError(f"the 'ncn' decoder needs a symmetric relation; task {task.name} is bipartite")
+    if inputs is None and (config.pair_features or config.decoder == "ncn"):
+        inputs = pair_inputs(config, graph, task)
+    if config.decoder == "ncn":
+        heuristics = 2 * len(inputs.blocks) if config.ncn_heuristics else 0
+        return LinkModel(encoder, task.edge_type, config.dim, "ncn", blocks=inputs.blocks, heuristics=heuristics)
+    extra = inputs.num_features if config.pair_features else 0
     return LinkModel(encoder, task.edge_type, config.dim, config.decoder, tuple(config.pair_features), extra)
+
+
+def take(extra: torch.Tensor | PairNeighbourhood | None, rows: torch.Tensor) -> torch.Tensor | PairNeighbourhood | None:
+    """The decoder inputs of the pairs at ``rows`` ``(K,)`` of ``extra`` (``None`` stays ``None``)."""
+    if extra is None:
+        return None
+    return extra.take(rows.numpy()) if isinstance(extra, PairNeighbourhood) else extra[rows]
+
+
+@torch.no_grad()
+def decode_batches(model: LinkModel, z: dict[str, torch.Tensor], pairs: torch.Tensor,
+                   extra: torch.Tensor | PairNeighbourhood | None, batch: int = 262_144) -> np.ndarray:
+    """Eval-mode logits ``(M,)`` float64 of ``pairs`` ``(2, M)`` in batches (bounded memory)."""
+    model.eval()
+    out = [model.decode(z, pairs[:, s:s + batch], take(extra, torch.arange(s, min(s + batch, pairs.size(1)))))
+           for s in range(0, pairs.size(1), batch)]
+    return torch.cat(out).double().numpy() if out else np.zeros(0)
 
 
 @torch.no_grad()
@@ -148,23 +209,23 @@ def embed(model: LinkModel, inp: GraphInput | HeteroData) -> dict[str, torch.Ten
 
 class LinkScorer:
     """Scores of pairs by a trained model with message passing over one graph (embeddings computed once;
-    ``inp`` / ``pair_features`` of the graph are built unless given).
+    ``inp`` / ``inputs`` (the decoder's :func:`pair_inputs`) of the graph are built unless given).
 
     Shapes: ``__call__(pairs (2, M))`` -> ``(M,)`` float64 logits.
     """
 
     def __init__(self, model: LinkModel, data: HeteroData, task: Task, inp: GraphInput | None = None,
-                 pair_features: PairFeatures | None = None):
+                 inputs: PairInputs | None = None, config: TrainConfig | None = None):
         self.model = model
         self.z = embed(model, inp or graph_input(data))
-        if pair_features is None and model.pair_components:
-            pair_features = PairFeatures(data, task.edge_type, task.undirected, model.pair_components)
-        self.pair_features = pair_features
+        if inputs is None and (model.pair_components or model.ncn is not None):
+            relations = tuple(b.edge_type[1] for b in model.ncn.blocks) if model.ncn is not None else None
+            inputs = pair_inputs(config or TrainConfig(decoder=model.decoder, pair_features=model.pair_components,
+                                                       ncn_relations=relations), data, task)
+        self.inputs = inputs
 
-    @torch.no_grad()
     def __call__(self, pairs: torch.Tensor) -> np.ndarray:
-        extra = self.pair_features(pairs) if self.pair_features is not None else None
-        return self.model.decode(self.z, pairs, extra).double().numpy()
+        return decode_batches(self.model, self.z, pairs, self.inputs(pairs) if self.inputs is not None else None)
 
 
 class Validator:
@@ -172,27 +233,77 @@ class Validator:
     validation negatives) and OGB Hits@K against ``num_shared`` random validation non-edges, drawn once, avoiding
     the training graph and the validation positives (test edges are never looked at). The defaults equal the test
     protocol (:mod:`cellmap_kg.gnn.evaluation`), so the selected weights are those of the best validation score
-    on the reported metric.
+    on the reported metric. The decoder inputs of these fixed pairs are computed once.
 
-    Shapes: ``__call__(model)`` -> ``{"auc": float, "hits@K": float}``.
+    Shapes: ``__call__(model)`` -> ``{"auc": float, "hits@K": float}``; ``scores(model)`` -> positive, fixed
+    negative and shared negative logits.
     """
 
-    def __init__(self, split: LinkSplit, components: tuple[str, ...], seed: int, num_shared: int = 100_000,
+    def __init__(self, split: LinkSplit, config: TrainConfig, seed: int, num_shared: int = 100_000,
                  k: int = 100):
         task, graph = split.task, split.graphs["val"]
         self.split, self.graph, self.k = split, graph, k
         self.input = graph_input(graph)
-        self.pair_features = PairFeatures(graph, task.edge_type, task.undirected, components) if components else None
         known = PairSet(torch.cat([split.training_graph_pairs(), split.positives("val")], dim=1),
                         graph[task.target_type].num_nodes, symmetric=task.undirected)
         self.shared = sample_negatives(num_shared, split.candidates("val", 0), split.candidates("val", 1), known,
                                        torch.Generator().manual_seed(40_000 + seed), distinct_ends=task.undirected)
+        self.pairs = torch.cat([split.positives("val"), split.negatives("val"), self.shared], dim=1)
+        self.sizes = (split.positives("val").size(1), split.negatives("val").size(1), self.shared.size(1))
+        inputs = pair_inputs(config, graph, task)
+        self.extra = inputs(self.pairs) if inputs is not None else None
+
+    def scores(self, model: LinkModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(positives (P,), negatives (N,), shared (S,))`` validation logits of ``model``."""
+        scores = decode_batches(model, embed(model, self.input), self.pairs, self.extra)
+        p, n, _ = self.sizes
+        return scores[:p], scores[p:p + n], scores[p + n:]
 
     def __call__(self, model: LinkModel) -> dict[str, float]:
-        scorer = LinkScorer(model, self.graph, self.split.task, self.input, self.pair_features)
-        pos = scorer(self.split.positives("val"))
-        return {"auc": roc_auc(pos, scorer(self.split.negatives("val"))),
-                f"hits@{self.k}": hits_at_k(pos, scorer(self.shared), self.k)}
+        pos, neg, shared = self.scores(model)
+        return {"auc": roc_auc(pos, neg), f"hits@{self.k}": hits_at_k(pos, shared, self.k)}
+
+
+class NegativePool:
+    """Training negatives of one split and seed, drawn once (module docstring).
+
+    ``uniform``: ``pool * ratio * P`` uniform negatives avoiding the training graph (``P`` training positives);
+    ``in_stratum``: which of them have a common neighbour in the training graph of the relation; ``hard`` and
+    ``hard_weights``: ``pool * two_hop_ratio * P`` two-hop negatives and their importance weights (symmetric
+    relations only). :meth:`draw` returns one epoch's negatives, drawn from the pool with replacement, as row
+    indices into :attr:`pairs` and their loss weights (``None``: plain mean).
+
+    Shapes: ``pairs (2, U + H)`` (uniform, then two-hop); ``draw`` -> ``(rows (K,), weights (K,) | None)``.
+    """
+
+    def __init__(self, split: LinkSplit, config: TrainConfig, generator: torch.Generator):
+        task = split.task
+        p = split.positives("train").size(1)
+        self.num_uniform, self.num_hard = config.negative_ratio * p, \
+            (int(config.two_hop_ratio * p) if task.undirected else 0)
+        uniform = split.training_negatives(max(config.negative_pool, 1) * self.num_uniform, generator)
+        self.weighted = self.num_hard > 0
+        if self.weighted:
+            two_hop = TwoHopNegatives(split.training_graph_pairs(), split.graphs["train"][task.source_type].num_nodes)
+            hard, self.hard_weights = two_hop.sample(max(config.negative_pool, 1) * self.num_hard,
+                                                     split.training_known(), generator)
+            self.in_stratum = (two_hop.resource_allocation(uniform) > 0).numpy()
+            self.share = float(self.in_stratum.mean())
+            self.pairs = torch.cat([uniform, hard], dim=1)
+        else:
+            self.pairs = uniform
+        self.uniform_size = uniform.size(1)
+
+    def draw(self, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
+        rows = torch.randint(self.uniform_size, (self.num_uniform,), generator=generator)
+        if not self.weighted:
+            return rows, None
+        rows = rows[torch.from_numpy(~self.in_stratum[rows.numpy()])]
+        hard = torch.randint(self.pairs.size(1) - self.uniform_size, (self.num_hard,), generator=generator)
+        w = self.hard_weights[hard]
+        weights = torch.cat([torch.full((len(rows),), (1 - self.share) / max(len(rows), 1)),
+                             self.share * w / w.sum()])
+        return torch.cat([rows, hard + self.uniform_size]), weights
 
 
 def train_link_model(split: LinkSplit, config: TrainConfig, seed: int,
@@ -210,20 +321,18 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     seed_everything(seed)
     task, train = split.task, split.graphs["train"]
     train_input = graph_input(train)
-    pair_features = PairFeatures(train, task.edge_type, task.undirected, config.pair_features) \
-        if config.pair_features else None
-    model = build_model(config, train, task, pair_features)
+    inputs = pair_inputs(config, train, task)
+    model = build_model(config, train, task, inputs)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     gen = torch.Generator().manual_seed(seed)
     positives = split.positives("train")
-    positive_extra = pair_features(positives) if pair_features is not None else None
-    num_negatives = config.negative_ratio * positives.size(1)
-    num_two_hop = int(config.two_hop_ratio * positives.size(1)) if task.undirected else 0
-    two_hop = TwoHopNegatives(split.training_graph_pairs(), train[task.source_type].num_nodes) if num_two_hop \
-        else None
+    pool = NegativePool(split, config, gen)
+    pairs = torch.cat([positives, pool.pairs], dim=1)
+    extra = inputs(pairs) if inputs is not None else None
+    num_positives = positives.size(1)
     loss_fn = nn.BCEWithLogitsLoss(reduction="none")
     result = TrainResult(model, config)
-    validate = Validator(split, tuple(config.pair_features), seed)
+    validate = Validator(split, config, seed)
     scores = validate(model)
     best, best_state, stale = scores[config.select_on], copy.deepcopy(model.state_dict()), 0
     result.history.append({"epoch": 0, "loss": None, **_val(scores)})
@@ -231,20 +340,11 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     for epoch in range(1, config.epochs + 1):
         model.train()
         optimiser.zero_grad()
-        negatives = split.training_negatives(num_negatives, gen)
-        weights = None
-        if two_hop is not None:
-            hard, hard_weights = two_hop.sample(num_two_hop, split.training_known(), gen)
-            in_stratum = two_hop.resource_allocation(negatives) > 0
-            share = float(in_stratum.double().mean())
-            easy = negatives[:, ~in_stratum]
-            negatives = torch.cat([easy, hard], dim=1)
-            weights = torch.cat([torch.full((easy.size(1),), (1 - share) / max(easy.size(1), 1)),
-                                 share * hard_weights / hard_weights.sum()])
+        negatives, weights = pool.draw(gen)
+        rows = torch.cat([torch.arange(num_positives), negatives + num_positives])
         z = model(train_input)
-        extra = (torch.cat([positive_extra, pair_features(negatives)]) if pair_features is not None else None)
-        logits = model.decode(z, torch.cat([positives, negatives], dim=1), extra)
-        loss = _loss(loss_fn, logits, positives.size(1), config.negative_ratio, weights)
+        logits = model.decode(z, pairs[:, rows], take(extra, rows))
+        loss = _loss(loss_fn, logits, num_positives, config.negative_ratio, weights)
         loss.backward()
         optimiser.step()
         entry = {"epoch": epoch, "loss": float(loss.detach())}
@@ -266,7 +366,18 @@ def _train(split: LinkSplit, config: TrainConfig, seed: int,
     model.load_state_dict(best_state)
     model.eval()
     result.best_val_auc = next(h["val_auc"] for h in result.history if h["epoch"] == result.best_epoch)
+    result.validator = validate
     return result
+
+
+def calibrate(model: LinkModel, validator: Validator) -> Calibrator:
+    """The :class:`~cellmap_kg.gnn.calibration.Calibrator` of ``model`` on the validation pairs of
+    ``validator``'s split: validation positives against its uniform validation non-edges, drawn from
+    ``|sources| x |targets|`` candidate pairs (halved for a symmetric relation)."""
+    split = validator.split
+    pos, _, shared = validator.scores(model)
+    candidates = len(split.candidates("val", 0)) * len(split.candidates("val", 1))
+    return Calibrator.fit(pos, shared, candidates / (2 if split.task.undirected else 1))
 
 
 def _loss(loss_fn: nn.Module, logits: torch.Tensor, num_positives: int, ratio: int,

@@ -3,8 +3,9 @@
 - ``(:ModelRun {id, model, task, createdAt, config, metrics, exportHash})`` (config and metrics as JSON);
 - ``Protein.embedding`` through ``GraphStore.set_vectors`` (FalkorDB ``vecf32`` + vector index, Neo4j vector
   index), searchable with ``GraphStore.vector_search``;
-- ``(:Protein)-[:PREDICTED_INTERACTION {score, model, run, rank}]->(:Protein)`` /
-  ``(:Protein)-[:PREDICTED_MEMBER_OF {...}]->(:Assembly)``: the top-K new links of each protein;
+- ``(:Protein)-[:PREDICTED_INTERACTION {score, probability, model, run, rank}]->(:Protein)`` /
+  ``(:Protein)-[:PREDICTED_MEMBER_OF {...}]->(:Assembly)``: the top-K new links of each protein, with the model's
+  logit (``score``) and its calibrated probability (:mod:`cellmap_kg.gnn.calibration`);
 - ``(:Protein)-[:SIMILAR_TO {cosine, run, rank}]->(:Protein)``: the K nearest proteins in embedding space
   (exact cosine), what the ``similar-proteins`` query reads (backend vector procedures differ, so the query
   library reads these relationships; ``vector_search`` serves ad-hoc vectors).
@@ -21,6 +22,7 @@ import torch
 
 from ..schema import SCHEMA
 from ..store.base import GraphStore, StoreError
+from .calibration import Calibrator
 from .predict import Predictions, nearest_targets
 
 RUN_RELATIONSHIPS = ("PREDICTED_INTERACTION", "PREDICTED_MEMBER_OF", "SIMILAR_TO")
@@ -62,10 +64,10 @@ def _write(store: GraphStore, rel_type: str, rows: list[dict]) -> int:
     return written
 
 
-def link_rows(predictions: Predictions, source_keys: list[str], target_keys: list[str], k: int, model: str,
-              run_id: str, symmetric: bool) -> list[dict]:
+def link_rows(predictions: Predictions, calibrator: Calibrator, source_keys: list[str], target_keys: list[str],
+              k: int, model: str, run_id: str, symmetric: bool) -> list[dict]:
     """Relationship rows of the top ``k`` predictions of each source node (both ends of a symmetric pair count
-    as sources). ``rank`` is 1-based within the source."""
+    as sources). ``rank`` is 1-based within the source; ``probability`` is ``calibrator(score)``."""
     pairs, scores = predictions.pairs, predictions.scores
     if symmetric:
         both = torch.cat([pairs, pairs.flip(0)], dim=1)
@@ -74,9 +76,10 @@ def link_rows(predictions: Predictions, source_keys: list[str], target_keys: lis
         predictions = Predictions(both[:, torch.from_numpy(order)], both_scores[order])
     best = predictions.per_source(k)
     ranks = best.ranks()
-    return [{"source": source_keys[u], "target": target_keys[v], "score": float(s), "model": model, "run": run_id,
-             "rank": int(r)}
-            for (u, v), s, r in zip(best.pairs.t().tolist(), best.scores, ranks, strict=True)]
+    probabilities = calibrator(best.scores)
+    return [{"source": source_keys[u], "target": target_keys[v], "score": float(s), "probability": float(p),
+             "model": model, "run": run_id, "rank": int(r)}
+            for (u, v), s, p, r in zip(best.pairs.t().tolist(), best.scores, probabilities, ranks, strict=True)]
 
 
 def similar_rows(z: torch.Tensor, keys: list[str], nodes: torch.Tensor, k: int, run_id: str) -> list[dict]:

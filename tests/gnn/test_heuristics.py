@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch_geometric.data import HeteroData
 
-from cellmap_kg.gnn.heuristics import PairFeatures, adamic_adar, common_neighbours, homogeneous_adjacency
+from cellmap_kg.gnn.heuristics import PairFeatures, homogeneous_adjacency, neighbour_heuristics
 
 
 def _graph() -> HeteroData:
@@ -31,8 +31,9 @@ def test_common_neighbours_and_adamic_adar_in_the_relation_graph():
     data = _graph()
     adj = homogeneous_adjacency(data, [("Protein", "PULLED_DOWN", "Protein")])
     pairs = np.array([[0, 0, 1], [2, 4, 4]])
-    assert common_neighbours(adj, pairs).tolist() == [2, 1, 0]
-    assert adamic_adar(adj, pairs) == pytest.approx([1 / math.log(2) + 1 / math.log(3), 1 / math.log(3), 0])
+    cn, aa = neighbour_heuristics(adj, pairs)
+    assert cn.tolist() == [2, 1, 0]
+    assert aa == pytest.approx([1 / math.log(2) + 1 / math.log(3), 1 / math.log(3), 0])
 
 
 def test_typed_pair_features_count_shared_neighbours_per_edge_type():

@@ -42,7 +42,8 @@ def test_a_trained_run_is_saved_with_its_test_metrics(run, cache, small_export):
     assert run.export_hash == small_export.content_hash
     test = run.metrics["test"]
     assert test["auc"] > 0.8 and 0 <= test["hits@100"] <= 1 and test["positives"] > 2000
-    assert run.config["pair_features"] == ["relation", "whole"]          # the task default, recorded
+    assert run.config["decoder"] == "ncn" and run.model == "hetero-sage+ncn"      # the task default, recorded
+    assert run.calibration["method"].startswith("isotonic") and 0 < run.calibration["baseRate"] < 0.01
 
 
 def test_predictions_written_back_are_queryable(small_store, written, run):
@@ -53,6 +54,8 @@ def test_predictions_written_back_are_queryable(small_store, written, run):
     assert [r["rank"] for r in rows] == list(range(1, TOP_K + 1))
     assert all(r["relation"] == "PREDICTED_INTERACTION" and r["run"] == run.id for r in rows)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    probabilities = [r["probability"] for r in rows]          # calibrated: monotone in the score, in [0, 1]
+    assert probabilities == sorted(probabilities, reverse=True) and all(0 <= p <= 1 for p in probabilities)
     similar = run_query(small_store, "similar-proteins", symbol=symbol, run=run.id)
     assert [r["rank"] for r in similar] == list(range(1, NEIGHBOURS + 1))
     assert [r["cosine"] for r in similar] == sorted((r["cosine"] for r in similar), reverse=True)
@@ -101,4 +104,15 @@ def test_command_line_export_and_error(small_store, cache, run, capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["contentHash"] == run.export_hash
     assert main(["gnn", "predict", "--store", small_store.uri, "--cache", str(cache), "--run", "nope"]) == 1
+    assert "no GNN run 'nope'" in capsys.readouterr().err
+
+
+def test_command_line_report_lays_runs_side_by_side(cache, run, capsys):
+    assert main(["gnn", "report", run.id, "latest", "--cache", str(cache)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == f"| split | method | metric | `{run.id}` | `{run.id}` | last - first |"
+    auc = next(line for line in table if "| ROC-AUC |" in line)
+    assert auc == f"| edge | hetero-sage+ncn | ROC-AUC | {run.metrics['test']['auc']:.3f} | " \
+                  f"{run.metrics['test']['auc']:.3f} | +0.000 |"
+    assert main(["gnn", "report", "nope", "--cache", str(cache)]) == 1
     assert "no GNN run 'nope'" in capsys.readouterr().err

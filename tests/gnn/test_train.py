@@ -64,4 +64,16 @@ def test_unknown_model_or_decoder_is_refused(split):
     with pytest.raises(ValueError, match="unknown model"):
         build_model(TrainConfig(model="gat"), split.graphs["train"], PPI)
     with pytest.raises(ValueError, match="pair features need the 'mlp' decoder"):
-        build_model(TrainConfig(decoder="dot"), split.graphs["train"], PPI)
+        build_model(TrainConfig(decoder="dot", pair_features=("whole",)), split.graphs["train"], PPI)
+
+
+def test_ncn_is_the_default_for_protein_pairs_and_refused_for_memberships(split, small_export):
+    from cellmap_kg.gnn.tasks import task_graph
+
+    model = build_model(TrainConfig(), split.graphs["train"], PPI)
+    assert model.decoder == "ncn"
+    assert {b.edge_type[1] for b in model.ncn.blocks} == {"PULLED_DOWN", "MEMBER_OF", "LOCALIZES_TO",
+                                                          "PROXIMAL_TO"}   # the relations leaving Protein here
+    membership = get_task("membership")
+    with pytest.raises(ValueError, match="needs a symmetric relation"):
+        build_model(TrainConfig(decoder="ncn"), task_graph(small_export, membership), membership)
