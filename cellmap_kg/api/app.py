@@ -22,7 +22,7 @@ from ..store import open_store
 from ..store.base import GraphStore
 from .access import StoreAccess
 from .errors import install_error_handlers
-from .routes import assemblies, cypher, meta, proteins, queries
+from .routes import assemblies, browser, cypher, meta, proteins, queries
 from .routes.meta import CountsCache
 from .settings import ApiSettings
 
@@ -70,7 +70,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"], max_age=600)
-    for module in (meta, proteins, assemblies, queries, cypher):
+    for module in (meta, proteins, assemblies, queries, cypher, browser):
         app.include_router(module.router)
     return app
 
