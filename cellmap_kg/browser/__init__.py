@@ -8,8 +8,8 @@
   ``:play http://127.0.0.1:8000/browser/guide.html``.
 
 The Browser fetches both from its own page (origin ``http://<neo4j host>:7474``), so the host must be in Neo4j's
-``browser.remote_content_hostname_allowlist`` (``cellmap_kg.store.neo4j_server`` adds 127.0.0.1 and localhost)
-and the API answers them with CORS headers (``cellmap_kg.api.routes.browser``).
+``browser.remote_content_hostname_whitelist`` (``cellmap_kg.store.neo4j_server`` lists 127.0.0.1 and
+localhost) and the API answers them with CORS headers (``cellmap_kg.api.routes.browser``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@
 //
 // Plan (JSON on stdin):
 //   {browserUrl, user, password, chromium, userDataDir, artifacts, timeoutMs,
-//    steps: [{name, run?: text typed into the editor | guideSlide?: index of the slide of the newest guide frame
-//             whose runnable block is clicked and run, expect: "table"|"graph"|"guide"|"style", screenshot?: bool}]}
+//    steps: [{name, run?: text typed into the editor | guide?: {slide, block}: the runnable block (0-based) of a
+//             slide (0-based) of the newest guide frame, clicked and run; expect: "script"|"table"|"graph"|"guide"|"style",
+//             screenshot?: bool, dump?: bool (the frame's HTML, to debug selectors)}]}
 // Report (JSON on stdout):
 //   {connectMs, blocked: [URLs outside 127.0.0.1 that were not fetched],
 //    steps: [{name, ms, command, text, error, header, rows, statements, nodes: [{caption, fill}], relationships,
@@ -39,6 +40,14 @@ try {
     return route.abort();
   });
 
+  // After connecting, the Browser reads the server's settings (CALL dbms.clientConfig()) in the background; until
+  // they arrive it refuses :play and :style URLs that only the server's allowlist permits. Wait for that answer
+  // (a Bolt message over the Browser's WebSocket naming the allowlist setting) before running anything.
+  const settingsArrived = new Promise((resolve) => {
+    page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+      if (Buffer.from(payload).includes('browser.remote_content_hostname_whitelist')) resolve();
+    }));
+  });
   const started = Date.now();
   await page.goto(plan.browserUrl, { waitUntil: 'domcontentloaded' });
   await page.fill('[data-testid="username"]', plan.user);
@@ -46,6 +55,9 @@ try {
   await page.click('[data-testid="connect"]');
   await page.getByText('You are connected as user').first().waitFor();
   report.connectMs = Date.now() - started;
+  await withTimeout(settingsArrived, timeout, 'the Browser never received the server settings (dbms.clientConfig)');
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));  // that message's task has run
+  report.settingsMs = Date.now() - started;
 
   const frames = page.locator('[data-testid="stream"] [data-testid="frame"]');
 
@@ -54,8 +66,8 @@ try {
     const out = { name: step.name, error: null };
     try {
       const before = await frames.count();
-      if (step.guideSlide !== undefined) {
-        out.editor = await runGuideSlide(page, frames.first(), step.guideSlide);
+      if (step.guide) {
+        out.editor = await clickGuideBlock(page, frames, step.guide.slide, step.guide.block);
       } else {
         await page.click('[data-testid="activeEditor"]');
         await page.keyboard.insertText(step.run);
@@ -66,6 +78,7 @@ try {
       const frame = frames.first();
       out.command = (await frame.locator('[data-testid="frameCommand"]').first().innerText()).trim();
       Object.assign(out, await observe(page, frame, step.expect));
+      if (step.dump) out.html = (await frame.innerHTML()).replace(/<svg[^]*?<\/svg>/g, (s) => s.includes('class="node') ? s : '<svg/>').slice(0, 60000);
       if (step.screenshot) {
         out.screenshot = path.join(plan.artifacts, `${step.name}.png`);
         await frame.screenshot({ path: out.screenshot });
@@ -81,44 +94,56 @@ try {
 } finally {
   await context.close();
 }
+fs.writeFileSync(path.join(plan.artifacts, 'report.json'), JSON.stringify(report, null, 1));
 process.stdout.write(JSON.stringify(report));
 
-// The slide `index` of the guide shown in `frame`: go there with the carousel's next button, click its runnable
-// block (the Browser copies it into the editor) and return the editor's text.
-async function runGuideSlide(page, frame, index) {
-  for (let i = 0; i < index; i++) {
-    await frame.locator('button[data-testid="guideNextButton"], button:has-text("Next")').first().click();
-  }
-  const block = frame.locator('.slide pre.runnable, slide pre.runnable, pre.runnable').filter({ visible: true }).first();
-  await block.click();
-  await page.waitForFunction(() => {
-    const editor = document.querySelector('[data-testid="activeEditor"]');
-    return editor && editor.innerText.replace(/\s/g, '').length > 0;
-  });
-  return (await page.locator('[data-testid="activeEditor"]').innerText()).trim();
+function withTimeout(promise, ms, message) {
+  let timer;
+  return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })])
+    .finally(() => clearTimeout(timer));
+}
+
+// Block `block` of slide `slide` (0-based) of the newest guide (`:play`) frame: go to the slide with the carousel's
+// dots, click the runnable block (the Browser copies its text into the editor) and return the editor's text.
+async function clickGuideBlock(page, frames, slide, block) {
+  const guide = frames.filter({ has: page.locator('[data-testid="frameCommand"]', { hasText: ':play ' }) }).first();
+  await guide.locator(`[data-testid="carousel"] li[aria-label="${slide + 1}"]`).click();
+  await guide.getByText(`${slide + 1} / `).waitFor();
+  await guide.locator('.slide pre.runnable').nth(block).click();
+  const lines = page.locator('[data-testid="activeEditor"] .view-lines');  // the text, without line numbers
+  await page.waitForFunction((el) => el.innerText.replace(/\s/g, '').length > 0, await lines.elementHandle());
+  return (await lines.innerText()).trim();
 }
 
 async function observe(page, frame, expect) {
   const contents = frame.locator('[data-testid="frameContents"]');
   const error = frame.locator('[data-testid="cypherFrameErrorMessage"], h4:has-text("ERROR")');
-  if (expect === 'table') {
+  if (expect === 'script') {
+    // A script: several statements (multi-statement mode) or a single command such as one :param line.
     const list = frame.locator('[data-testid="multi-statement-list"]');
-    const table = frame.locator('table.relatable__table');
-    await table.or(list).or(error).or(frame.getByText('(no changes, no records)')).first().waitFor();
-    const out = {};
-    if (await list.count()) {
-      // A script (multi-statement mode): wait until every statement has finished, then open the last one.
-      const icons = list.locator('[data-testid="multi-statement-list-icon"]');
-      await page.waitForFunction((el) => {
-        const all = [...el.querySelectorAll('[data-testid="multi-statement-list-icon"]')];
-        return all.length > 0 && all.every((i) => !/pending|running/i.test(i.title || '') && (i.title || '') !== '');
-      }, await list.elementHandle());
-      out.statements = await list.locator('[data-testid="multi-statement-list-title"]').evaluateAll((els) =>
-        els.map((el) => ({ text: el.querySelector('label')?.innerText ?? '',
-                           status: el.querySelector('[data-testid="multi-statement-list-icon"]')?.title ?? '' })));
-      await list.locator('[data-testid="multi-statement-list-title"]').last().click();
-      await table.or(error).or(frame.getByText('(no changes, no records)')).first().waitFor();
+    await page.waitForFunction((el) => el.innerText.trim().length > 0, await contents.first().elementHandle());
+    const out = { text: (await contents.first().innerText()).slice(0, 20000) };
+    if (!(await list.count())) {
+      out.statements = [{ text: await frame.locator('[data-testid="frameCommand"]').first().innerText(),
+                          status: (await error.count()) ? 'Status: error' : 'Status: success' }];
+      return out;
     }
+    // wait until every statement has finished; the frame then lists each statement with its status and shows
+    // the last one's summary (not its rows)
+    await page.waitForFunction((el) => {
+      const all = [...el.querySelectorAll('[data-testid="multi-statement-list-icon"]')];
+      return all.length > 0 && all.every((i) => /success|error/i.test(i.title || ''));
+    }, await list.elementHandle());
+    out.statements = await list.locator('[data-testid="multi-statement-list-title"]').evaluateAll((els) =>
+      els.map((el) => ({ text: el.querySelector('label')?.innerText ?? '',
+                         status: el.querySelector('[data-testid="multi-statement-list-icon"]')?.title ?? '' })));
+    out.text = (await contents.first().innerText()).slice(0, 20000);
+    return out;
+  }
+  if (expect === 'table') {
+    const table = frame.locator('table.relatable__table');
+    await table.or(error).or(frame.getByText('(no changes, no records)')).first().waitFor();
+    const out = {};
     out.header = await table.first().locator('th[role="columnheader"]').allInnerTexts().catch(() => []);
     out.rows = (await table.count()) ? await table.first().locator('tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td[role="cell"]')].map((td) => td.innerText.trim()))) : [];
@@ -137,7 +162,7 @@ async function observe(page, frame, expect) {
     return {
       nodes: await nodes.evaluateAll((gs) => gs.map((g) => ({
         caption: [...g.querySelectorAll('text')].map((t) => t.textContent).join(' ').replace(/\s+/g, ' ').trim(),
-        fill: g.querySelector('circle.b-outline, circle')?.getAttribute('fill') ?? null,
+        fill: g.querySelector('circle.b-outline')?.getAttribute('fill') ?? null,
       }))),
       relationships: await frame.locator('svg g.relationship').count(),
       text: (await contents.first().innerText()).slice(0, 5000),
@@ -147,7 +172,7 @@ async function observe(page, frame, expect) {
     const slide = frame.locator('.slide, slide').first();
     await slide.or(error).first().waitFor();
     return {
-      slides: await frame.locator('.slide, slide').count(),
+      slides: await frame.locator('[data-testid="carousel"] li[aria-label]').count(),
       slideText: (await slide.innerText()).slice(0, 5000),
       text: (await contents.first().innerText()).slice(0, 20000),
     };

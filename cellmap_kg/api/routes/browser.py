@@ -7,7 +7,7 @@ without credentials, so they are answered with ``Access-Control-Allow-Origin: *`
 protocol"), and ``OPTIONS`` on them answers the preflight, whatever ``--cors-origin`` says about the rest of the
 API. (With ``--cors-origin`` set, the API-wide CORS middleware answers preflights first: list the Browser's
 origin, e.g. ``http://127.0.0.1:7474``, there too.) The Browser also checks the API's host against Neo4j's
-``browser.remote_content_hostname_allowlist``.
+``browser.remote_content_hostname_whitelist``.
 """
 
 from __future__ import annotations
