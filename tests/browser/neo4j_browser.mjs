@@ -58,6 +58,7 @@ try {
   await withTimeout(settingsArrived, timeout, 'the Browser never received the server settings (dbms.clientConfig)');
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));  // that message's task has run
   report.settingsMs = Date.now() - started;
+  fs.writeFileSync(path.join(plan.artifacts, 'report.json'), JSON.stringify(report, null, 1));
 
   const frames = page.locator('[data-testid="stream"] [data-testid="frame"]');
 
@@ -90,6 +91,7 @@ try {
     }
     out.ms = Date.now() - t0;
     report.steps.push(out);
+    fs.writeFileSync(path.join(plan.artifacts, 'report.json'), JSON.stringify(report, null, 1));  // so far
   }
 } finally {
   await context.close();

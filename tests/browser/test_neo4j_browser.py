@@ -59,9 +59,13 @@ def session(browser_graph, guide_api, chromium, browser_driver, exported_script,
     plan = {"browserUrl": server.browser_url, "user": "neo4j", "password": server.password, "chromium": chromium,
             "userDataDir": str(tmp_path_factory.mktemp("chromium-profile")), "artifacts": str(artifacts),
             "timeoutMs": STEP_TIMEOUT_MS, "steps": steps}
-    done = subprocess.run(browser_driver, input=json.dumps(plan), capture_output=True, text=True,
-                          timeout=DRIVER_TIMEOUT_S)
     print(f"Neo4j Browser screenshots: {artifacts}")
+    try:
+        done = subprocess.run(browser_driver, input=json.dumps(plan), capture_output=True, text=True,
+                              timeout=DRIVER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the Browser session took over {DRIVER_TIMEOUT_S} s; steps done so far: "
+                    f"{artifacts / 'report.json'}")
     assert done.returncode == 0, f"the Browser driver failed: {done.stderr[-3000:]}"
     report = json.loads(done.stdout)
     by_name = {step["name"]: step for step in report["steps"]}
