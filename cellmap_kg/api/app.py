@@ -23,7 +23,7 @@ from ..store.base import GraphStore
 from .access import StoreAccess
 from .cache import ResponseCache, ResponseCacheMiddleware
 from .errors import install_error_handlers
-from .routes import assemblies, cypher, maps, meta, proteins, queries
+from .routes import assemblies, browser, cypher, maps, meta, proteins, queries
 from .routes.meta import CountsCache
 from .settings import ApiSettings
 
@@ -73,7 +73,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST", "DELETE", "OPTIONS"], allow_headers=["*"], max_age=600)
-    for module in (meta, proteins, assemblies, queries, cypher, maps):
+    for module in (meta, proteins, assemblies, queries, cypher, maps, browser):
         app.include_router(module.router)
     return app
 

@@ -48,15 +48,29 @@ def browser_script(spec: QuerySpec) -> str:
         lines += ["//", "// Parameters:"]
         for p in spec.parameters.values():
             lines += _comment(f"{p.name}, {p.expected()}: {p.description}", indent="    ")
-        for p in spec.parameters.values():
-            if p.required and p.name in spec.example:
-                lines += [f"// REQUIRED ({p.expected()}); an example value, change it:",
-                          f":param {p.name} => {cypher_literal(p.convert(spec.example[p.name]))};"]
-            elif p.required:
-                lines.append(f"// REQUIRED, set before running: :param {p.name} => <{p.expected()}>;")
-            else:
-                lines.append(f":param {p.name} => {cypher_literal(p.default)};")
+        lines += param_lines(spec)
     return "\n".join(lines) + "\n" + spec.cypher + ";\n"
+
+
+def param_lines(spec: QuerySpec, values: Mapping[str, Any] | None = None) -> list[str]:
+    """One ``:param name => value;`` line per parameter of ``spec``, in declaration order: ``values[name]``
+    (converted to the declared type) if given, else the default; a required parameter without a value gets its
+    header ``example`` value after a REQUIRED comment, or is left as a commented line to fill in.
+
+    Raises ``ValueError`` (from ``ParamSpec.convert``) for a value of the wrong type or not among the choices."""
+    values = values or {}
+    lines = []
+    for p in spec.parameters.values():
+        if p.name in values:
+            lines.append(f":param {p.name} => {cypher_literal(p.convert(values[p.name]))};")
+        elif p.required and p.name in spec.example:
+            lines += [f"// REQUIRED ({p.expected()}); an example value, change it:",
+                      f":param {p.name} => {cypher_literal(p.convert(spec.example[p.name]))};"]
+        elif p.required:
+            lines.append(f"// REQUIRED, set before running: :param {p.name} => <{p.expected()}>;")
+        else:
+            lines.append(f":param {p.name} => {cypher_literal(p.default)};")
+    return lines
 
 
 def export_for_browser(specs: Mapping[str, QuerySpec] | Iterable[QuerySpec], out_dir: Path | str) -> list[Path]:

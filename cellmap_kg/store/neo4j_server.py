@@ -277,6 +277,11 @@ class Neo4jServer:
             "server.memory.heap.max_size": self.heap_max,
             "server.memory.pagecache.size": self.pagecache,
             "dbms.usage_report.enabled": "false",
+            "client.allow_telemetry": "false",  # Neo4j Browser: no product analytics either
+            # Neo4j Browser may fetch :play guides and :style files from these hosts (cellmap-kg serve's guide and
+            # style, cellmap_kg/browser); the first two are the default. Neo4j 5.26 declares the setting by this
+            # name (ServerSettings in neo4j-server; strict validation rejects "..._allowlist").
+            "browser.remote_content_hostname_whitelist": "guides.neo4j.com,localhost,127.0.0.1",
             "server.directories.data": str(self.home / "data"),
             "server.directories.logs": str(self.home / "logs"),
             "server.directories.plugins": str(self.home / "plugins"),
