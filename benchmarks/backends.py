@@ -35,6 +35,7 @@ from cellmap_kg.build import build
 from cellmap_kg.export.neo4j_admin import load_into_server
 from cellmap_kg.queries.registry import load_queries, run_query
 from cellmap_kg.store import open_store, stop_embedded
+from cellmap_kg.store.base import canonical_rows
 from cellmap_kg.store.neo4j_rebuild import GENERATION_PREFIX, NEXT_LINK, discard_staging
 from cellmap_kg.store.neo4j_server import Neo4jServer, free_port
 from cellmap_kg.store.neo4j_store import Neo4jStore
@@ -119,18 +120,6 @@ def latencies(store, runs: int) -> dict[str, dict]:
     return out
 
 
-def same_rows(a: list[dict], b: list[dict]) -> bool:
-    def norm(value):
-        if isinstance(value, float):
-            return round(value, 9)
-        if isinstance(value, list):
-            return [norm(v) for v in value]
-        if isinstance(value, dict):
-            return {k: norm(v) for k, v in sorted(value.items())}
-        return value
-    return sorted(repr(norm(r)) for r in a) == sorted(repr(norm(r)) for r in b)
-
-
 def phases(timings: dict) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if k not in ("wall", "counts"))
 
@@ -187,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         report["queries"] = {}
         for name in q_falkordb:
             f, n = q_falkordb[name], q_neo4j[name]
-            same = same_rows(f["rows"], n["rows"])
+            same = canonical_rows(f["rows"]) == canonical_rows(n["rows"])
             print(f"   {name:40s} {f['p50']:12.1f} {f['p95']:8.1f} {n['p50']:10.1f} {n['p95']:8.1f}  {same}")
             report["queries"][name] = {"falkordb": {"p50": f["p50"], "p95": f["p95"]},
                                        "neo4j": {"p50": n["p50"], "p95": n["p95"]}, "sameRows": same}

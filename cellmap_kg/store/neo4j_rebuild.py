@@ -191,7 +191,9 @@ def import_csv(live: Neo4jServer, export, *, start: bool = True) -> ImportResult
     staging = prepare_staging(live)
     try:
         t0 = time.perf_counter()
-        done = staging.admin(*export.admin_arguments())
+        (staging.home / "logs").mkdir(parents=True, exist_ok=True)
+        done = staging.admin(*export.admin_arguments(),
+                             f"--report-file={staging.home / 'logs' / 'import.report'}")  # default: the cwd
         result.report = "\n".join((done.stdout + done.stderr).strip().splitlines()[-12:])
         result.timings["import"] = time.perf_counter() - t0
         t1 = time.perf_counter()

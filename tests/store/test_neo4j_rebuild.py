@@ -18,7 +18,7 @@ import pytest
 from cellmap_kg.build import build
 from cellmap_kg.queries.registry import load_queries, run_query
 from cellmap_kg.store import open_store, stop_embedded
-from cellmap_kg.store.base import GraphStore
+from cellmap_kg.store.base import GraphStore, canonical_rows
 from cellmap_kg.store.neo4j_rebuild import NEXT_LINK, recover, staging_home
 from cellmap_kg.store.neo4j_server import Neo4jServer
 from cellmap_kg.store.neo4j_store import Neo4jStore
@@ -28,22 +28,9 @@ SOURCES = ("u2os-cellmap-2023-05", "corum-2022-11-28")
 MORE_SOURCES = (*SOURCES, "bioplex-3.0-hek293t")
 
 
-def canonical(rows: list[dict]) -> list[str]:
-    """Rows as sorted strings (order-insensitive comparison), floats rounded to 9 decimals."""
-    def norm(value):
-        if isinstance(value, float):
-            return round(value, 9)
-        if isinstance(value, list):
-            return [norm(v) for v in value]
-        if isinstance(value, dict):
-            return {k: norm(v) for k, v in sorted(value.items())}
-        return value
-    return sorted(repr(norm(row)) for row in rows)
-
-
 def library_answers(store: GraphStore) -> dict[str, list[str]]:
     """Every library query with its example parameters -> its canonical rows."""
-    return {name: canonical(run_query(store, name, **spec.example_parameters()))
+    return {name: canonical_rows(run_query(store, name, **spec.example_parameters()))
             for name, spec in sorted(load_queries().items())}
 
 
@@ -171,7 +158,7 @@ KILLED_BUILDER = """
 import os, signal, sys
 from pathlib import Path
 from cellmap_kg.build import build
-from cellmap_kg.store.base import GraphStore
+from cellmap_kg.store.base import GraphStore, canonical_rows
 from cellmap_kg.store.neo4j_server import Neo4jServer
 from cellmap_kg.store.neo4j_store import Neo4jStore
 
