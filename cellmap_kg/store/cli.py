@@ -37,6 +37,9 @@ def cmd_neo4j(args) -> int:
         server.start()
         print(f"Neo4j running (pid {server.pid()}): --store {server.uri}  Browser {server.browser_url}")
     elif args.action == "stop":
+        from .neo4j_rebuild import discard_staging
+
+        discard_staging(server)  # a staging instance left by an interrupted build, if any
         print("Neo4j stopped" if server.stop() else f"no Neo4j running in {server.home}")
     elif args.action == "import":
         return _cmd_import(server, args)
