@@ -120,6 +120,31 @@ def latencies(store, runs: int) -> dict[str, dict]:
     return out
 
 
+def packstream_encoding(store, limit: int = 200_000) -> dict:
+    """Seconds the ``neo4j`` driver spends encoding relationship rows shaped like the build's write batches
+    (``{"source", "target", "props"}``, the real ANNOTATED_WITH and PULLED_DOWN rows of ``store``) as Bolt
+    PackStream: its pure-Python packer (the baseline, without ``neo4j-rust-ext``) against the Rust one.
+    Uses the driver's internal ``neo4j._codec.packstream.v1`` (what the driver calls per message)."""
+    from neo4j._codec.packstream._common import PackableBuffer
+    from neo4j._codec.packstream.v1 import Packer, _rust_pack
+
+    rows = []
+    for rel, source, target, skey, tkey in (("ANNOTATED_WITH", "Protein", "GOTerm", "symbol", "id"),
+                                            ("PULLED_DOWN", "Protein", "Protein", "symbol", "symbol")):
+        rows += store.query(f"MATCH (a:{source})-[r:{rel}]->(b:{target}) RETURN a.{skey} AS source, "
+                            f"b.{tkey} AS target, properties(r) AS props LIMIT {limit // 2}", read_only=True)
+    hooks = Packer._inject_hooks(None)
+    out = {"rows": len(rows)}
+    t0 = time.perf_counter()
+    Packer(PackableBuffer())._py_pack({"rows": rows}, hooks)
+    out["python"] = time.perf_counter() - t0
+    if _rust_pack is not None:
+        t0 = time.perf_counter()
+        _rust_pack({"rows": rows}, hooks)
+        out["rust"] = time.perf_counter() - t0
+    return out
+
+
 def phases(timings: dict) -> str:
     return ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if k not in ("wall", "counts"))
 
@@ -142,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
         falkordb = open_store(falkordb_uri)
         report["falkordb"] = timed_build(falkordb, args.data)
         print(f"   {report['falkordb']['wall']:.1f} s ({phases(report['falkordb'])})", flush=True)
+
+        encoding = packstream_encoding(falkordb)
+        report["packstream"] = encoding
+        rust = f"{encoding['rust']:.2f} s with neo4j-rust-ext" if "rust" in encoding else "neo4j-rust-ext missing"
+        print(f"   driver encoding of {encoding['rows']:,} relationship rows (Bolt PackStream): "
+              f"{encoding['python']:.2f} s in pure Python (baseline), {rust}", flush=True)
 
         server = fresh_server(args.home.absolute())
         print(f"2. full build into Neo4j {server.uri} by Cypher (staging instance + swap) ...", flush=True)
