@@ -80,11 +80,17 @@ def _neo4j_server(name: str):
             pytest.fail(f"CELLMAP_KG_REQUIRE_NEO4J=1 but {exc}")
         pytest.skip(str(exc))
     os.environ.setdefault("NEO4J_PASSWORD", secrets.token_urlsafe(18))  # the servers' and open_store()'s password
+    from cellmap_kg.store.neo4j_rebuild import GENERATION_PREFIX, NEXT_LINK, discard_staging
+
     home = ROOT / ".cellmap-kg" / "test-neo4j" / name
+    discard_staging(Neo4jServer(home))  # a staging instance left by an interrupted session (atomic rebuilds)
     Neo4jServer(home).stop()  # a server left running by an interrupted session
-    for sub in ("data", "logs", "run", "conf", "password"):
-        target = home / sub
-        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+    for target in [home / sub for sub in ("data", NEXT_LINK, "logs", "run", "conf", "password")] + sorted(
+            home.glob(GENERATION_PREFIX + "*")):
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
     server = Neo4jServer(home, bolt_port=_free_port(), http_port=_free_port())
     server.start(echo=lambda *_: None)
     return server
@@ -104,6 +110,23 @@ def neo4j_scratch_server():
     server = _neo4j_server("scratch")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server_factory():
+    """``start(name)``: a fresh project Neo4j server in ``.cellmap-kg/test-neo4j/<name>``, started like the graph
+    and scratch servers (jars kept, data made new), for tests that need a server of their own (e.g. one that
+    ``Neo4jStore`` manages for atomic rebuilds). Every server it started is stopped at the end of the session."""
+    started = []
+
+    def start(name: str):
+        server = _neo4j_server(name)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 # ------------------------------------------------------------------------------------------------ stores

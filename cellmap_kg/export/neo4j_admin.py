@@ -24,12 +24,19 @@ Example::
     ['id:ID(Complex)', 'name:string']
     >>> format_value(["IDA", "IEA"], "list[string]", ";")
     'IDA;IEA'
+
+``load_into_server`` does the whole round trip into the project's own Neo4j (``cellmap-kg neo4j import --from
+URI``): export, ``neo4j-admin database import full`` into a staging instance, schema, count check, atomic swap
+(``cellmap_kg.store.neo4j_rebuild``).
 """
 
 from __future__ import annotations
 
 import csv
 import shlex
+import shutil
+import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,18 +136,23 @@ class Neo4jAdminExport:
     multiline: bool = False
     database: str = "neo4j"
 
-    def command(self, import_dir: str | None = None) -> str:
-        """The ``neo4j-admin database import full`` command line; file paths are prefixed by ``import_dir``
-        (default: the export directory), e.g. ``/import`` for the directory as mounted in a container."""
+    def admin_arguments(self, import_dir: str | None = None) -> list[str]:
+        """The arguments of ``neo4j-admin`` that import these files (``database import full <database> ...``);
+        file paths are prefixed by ``import_dir`` (default: the export directory), e.g. ``/import`` for the
+        directory as mounted in a container."""
         prefix = (import_dir or str(self.directory.absolute())).rstrip("/")
-        parts = ["neo4j-admin", "database", "import", "full", self.database, "--overwrite-destination",
+        parts = ["database", "import", "full", self.database, "--overwrite-destination",
                  f"--array-delimiter={self.array_delimiter}"]
         if self.multiline:
             parts.append("--multiline-fields=true")
         for path in self.files:
             kind = "--nodes" if path.name.startswith("nodes_") else "--relationships"
             parts.append(f"{kind}={prefix}/{path.name}")
-        return " ".join(shlex.quote(p) for p in parts)
+        return parts
+
+    def command(self, import_dir: str | None = None) -> str:
+        """The ``neo4j-admin database import full`` command line of ``admin_arguments(import_dir)``."""
+        return " ".join(shlex.quote(p) for p in ["neo4j-admin", *self.admin_arguments(import_dir)])
 
 
 def _node_rows(store: GraphStore, node: NodeType) -> tuple[list[str], list[dict]]:
@@ -265,3 +277,36 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = 
     (out_dir / SCHEMA_SCRIPT).write_text(
         ";\n".join(constraint_statements(schema) + fulltext_index_statements(schema)) + ";\n", encoding="utf-8")
     return result
+
+
+def load_into_server(store: GraphStore, server, csv_dir: Path | str | None = None, *, start: bool = True):
+    """Export ``store`` (any backend) and load it into the project's Neo4j ``server`` (a ``Neo4jServer``) with
+    ``neo4j-admin database import full``, atomically (``neo4j_rebuild.import_csv``: staging instance, schema,
+    count check, folder swap). ``server`` may be running (it answers with the previous graph until the swap)
+    or stopped; ``start`` starts it afterwards.
+
+    Args:
+        csv_dir: keep the CSV files there (default: a temporary folder in the server's home, deleted after).
+
+    Returns:
+        ``(Neo4jAdminExport, ImportResult)``; ``ImportResult.timings`` gains ``export`` (seconds).
+
+    Raises:
+        ExportError: see ``export_neo4j_admin``. Neo4jServerError: the import or the count check failed (the
+        live graph is unchanged).
+    """
+    from ..store.neo4j_rebuild import import_csv
+
+    server.home.mkdir(parents=True, exist_ok=True)
+    temporary = csv_dir is None
+    out_dir = Path(tempfile.mkdtemp(prefix="neo4j-admin-", dir=server.home)) if temporary else Path(csv_dir)
+    try:
+        t0 = time.perf_counter()
+        export = export_neo4j_admin(store, out_dir)
+        exported = time.perf_counter() - t0
+        result = import_csv(server, export, start=start)
+    finally:
+        if temporary:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    result.timings = {"export": exported, **result.timings}
+    return export, result

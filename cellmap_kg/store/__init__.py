@@ -5,7 +5,9 @@
 - ``falkordb:///abs/dir[?graph=NAME]``: embedded FalkorDB server for that directory (started on demand, kept
   running for later processes; ``stop_embedded(uri)`` saves and stops it).
 - ``neo4j://``, ``neo4j+s://``, ``neo4j+ssc://``, ``bolt://``, ``bolt+s://``, ``bolt+ssc://`` ``host:port
-  [?database=NAME]``: a Neo4j 5 server (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``).
+  [?database=NAME]``: a Neo4j 5 server (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``). When it is the
+  project's own server (``cellmap-kg neo4j start``), builds are atomic by a staging instance and a folder swap
+  (``neo4j_rebuild``); on any other Community server a failure while writing leaves the database partial.
 
 Without a URI: ``$CELLMAP_KG_STORE``, else ``falkordb:///<current directory>/.cellmap-kg``.
 """

@@ -108,6 +108,21 @@ def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i:i + size]
 
 
+def canonical_rows(rows: list[dict], digits: int = 9) -> list[str]:
+    """``rows`` (a query answer) as a sorted list of strings, floats rounded to ``digits`` decimals: two backends
+    give the same answer when these are equal (order-insensitive, floats to 1e-9; the backend-equivalence rule of
+    the Neo4j issue). Lists inside values keep their order."""
+    def norm(value):
+        if isinstance(value, float):
+            return round(value, digits)
+        if isinstance(value, list):
+            return [norm(v) for v in value]
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in sorted(value.items())}
+        return value
+    return sorted(repr(norm(row)) for row in rows)
+
+
 class GraphStore(ABC):
     """A property-graph store (FalkorDB embedded or Neo4j 5).
 

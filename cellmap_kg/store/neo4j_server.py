@@ -118,6 +118,13 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (the kernel's choice)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -302,7 +309,7 @@ class Neo4jServer:
         password = given or secrets.token_urlsafe(18)
         if len(password) < 8:
             raise Neo4jServerError("NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum)")
-        self.admin("dbms", "set-initial-password", password)
+        self.admin("dbms", "set-initial-password", "--", password)  # "--": a password may begin with "-"
         self.password_file.write_text(password + "\n", encoding="utf-8")
         self.password_file.chmod(0o600)
         if not given:
@@ -362,6 +369,9 @@ class Neo4jServer:
         if self.pid() is not None:
             self._wait_bolt(timeout)
             return
+        from .neo4j_rebuild import recover
+
+        recover(self.home)  # finish a data-folder swap interrupted by a kill (atomic rebuilds)
         self.install(echo=echo)
         for name, port in (("Bolt", self.bolt_port), ("HTTP", self.http_port)):
             if not _port_free(port):
@@ -374,9 +384,12 @@ class Neo4jServer:
         # to a pipe that would stay open (and block a reader) for as long as the server runs.
         launcher_log = self.home / "logs" / "launcher.log"
         with launcher_log.open("w") as out:
-            done = subprocess.run([java, "-cp", f"{self.lib_dir}/*", LAUNCHER, "start"], stdout=out,
-                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env(),
-                                  timeout=timeout, start_new_session=True)
+            try:
+                done = subprocess.run([java, "-cp", f"{self.lib_dir}/*", LAUNCHER, "start"], stdout=out,
+                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self._env(),
+                                      timeout=timeout, start_new_session=True)
+            except subprocess.TimeoutExpired as exc:  # a slow launcher on a loaded machine: the server may be up
+                done = subprocess.CompletedProcess(exc.cmd, 0 if self.pid() else 1)
         if done.returncode != 0 or self.pid() is None:
             said = launcher_log.read_text(encoding="utf-8", errors="replace").strip()[-1500:]
             raise Neo4jServerError(f"the Neo4j launcher failed (exit {done.returncode}): {said}\n{self._log_tail()}")
@@ -423,14 +436,20 @@ class Neo4jServer:
                 "passwordFile": str(self.password_file) if self.password_file.exists() else None}
 
 
-def local_password(driver_uri: str) -> str | None:
-    """The stored password of the project's Neo4j in ``default_home()`` if ``driver_uri`` is its Bolt address
-    (``bolt://127.0.0.1:PORT`` or ``localhost``), else None. Lets ``--store bolt://127.0.0.1:7687`` work without
-    ``NEO4J_PASSWORD`` after ``cellmap-kg neo4j start``."""
+def managed_server(driver_uri: str) -> Neo4jServer | None:
+    """The project's Neo4j in ``default_home()`` if ``driver_uri`` is its Bolt address (``bolt://127.0.0.1:PORT``
+    or ``localhost``) and it is installed, else None (a server the project does not manage)."""
     from urllib.parse import urlparse
 
     parsed = urlparse(driver_uri)
     server = Neo4jServer(default_home())
     if parsed.hostname not in ("127.0.0.1", "localhost") or parsed.port != server.bolt_port:
         return None
-    return server.password if server.password_file.exists() else None
+    return server if server.password_file.exists() else None
+
+
+def local_password(driver_uri: str) -> str | None:
+    """The stored password of ``managed_server(driver_uri)``, else None. Lets ``--store bolt://127.0.0.1:7687``
+    work without ``NEO4J_PASSWORD`` after ``cellmap-kg neo4j start``."""
+    server = managed_server(driver_uri)
+    return server.password if server else None

@@ -29,6 +29,7 @@ from .neo4j_ddl import (
     vector_index_name,
     vector_index_statements,
 )
+from .neo4j_server import Neo4jServer
 
 INDEX_WAIT_S = 600
 """Seconds ``apply_schema`` / ``set_vectors`` wait for new indexes to come online (``db.awaitIndexes``)."""
@@ -43,6 +44,7 @@ class Neo4jStore(GraphStore):
         database: database name, ``None`` for the server default.
         user, password: credentials (default ``$NEO4J_USER`` or ``neo4j``, ``$NEO4J_PASSWORD``).
         schema: the schema declaration (default: ``cellmap_kg/schema/schema.yaml``).
+        server: the project's ``Neo4jServer`` serving ``uri`` (atomic rebuilds by folder swap), or None.
 
     Atomic rebuilds (``staging`` / ``promote``) depend on the server edition:
 
@@ -50,13 +52,21 @@ class Neo4jStore(GraphStore):
       and the live name ``<db>`` is a database *alias*; ``promote()`` re-points the alias with ``ALTER ALIAS``
       (one atomic step for new sessions) and drops the previous target database. On the first promote ``<db>``
       is still a real database: it is dropped and the alias created, so ``<db>`` is briefly absent.
-    - **Community** (one database): ``staging()`` returns a store on the live database flagged
-      ``in_place=True``. It empties the database just before its first write, so the live graph is replaced by
-      clear + write and is *not* protected against a failure during writing; the build layer therefore parses
-      and validates every input before it writes anything. ``promote()`` of an in-place staging store only
-      checks that it is this database. ``clear()`` on an in-place staging store that has not written yet does
-      nothing (its graph is, by definition, still empty), so discarding a failed build before writing keeps
-      the live graph.
+    - **The project's own server** (``server`` given, or found by ``from_uri`` with
+      ``neo4j_server.managed_server``: the Bolt address of ``cellmap-kg neo4j start``'s home): ``staging()``
+      starts a second, empty instance of the same installation (``neo4j_rebuild.prepare_staging``) and returns a
+      store on it; ``promote()`` stops both and swaps the data folders with one atomic rename
+      (``neo4j_rebuild.swap_in``), then starts the live server again (downtime: one stop and start). A build
+      that fails or is killed at any point before the swap leaves the live graph untouched and queryable; the
+      next build removes the leftovers.
+    - **Community, any other server** (one database, not managed here): ``staging()`` returns a store on the
+      live database flagged ``in_place=True``. It empties the database just before its first write, so the
+      live graph is replaced by clear + write and is *not* protected against a failure (or a kill) during
+      writing: the database is then left partial or empty until the next build succeeds. The build layer
+      therefore parses and validates every input before it writes anything. ``promote()`` of an in-place
+      staging store only checks that it is this database. ``clear()`` on an in-place staging store that has not
+      written yet does nothing (its graph is, by definition, still empty), so discarding a failed build before
+      writing keeps the live graph.
 
     Raises:
         StoreError: the server is unreachable or rejects the credentials.
@@ -66,8 +76,10 @@ class Neo4jStore(GraphStore):
 
     def __init__(self, uri: str, database: str | None = None, *, user: str | None = None,
                  password: str | None = None, schema: Schema | None = None, in_place: bool = False,
-                 _driver: Driver | None = None):
+                 server: Neo4jServer | None = None, _driver: Driver | None = None):
         self.driver_uri = uri
+        self.server = server
+        self._staging_of: tuple[Neo4jServer, Neo4jServer] | None = None  # (live, staging) of a staging instance
         self.database = database_name(database) if database else None
         if schema is not None:
             self.schema = schema
@@ -92,8 +104,11 @@ class Neo4jStore(GraphStore):
     @classmethod
     def from_uri(cls, uri: str) -> Neo4jStore:
         """Open ``bolt://host:port[?database=NAME]`` / ``neo4j://...`` (see ``parse_neo4j_uri``)."""
+        from .neo4j_server import managed_server
+
         driver_uri, database = parse_neo4j_uri(uri)
-        return cls(driver_uri, database)
+        server = managed_server(driver_uri) if database in (None, "neo4j") else None
+        return cls(driver_uri, database, server=server)
 
     @property
     def uri(self) -> str:
@@ -188,6 +203,12 @@ class Neo4jStore(GraphStore):
         """Delete every node and relationship (constraints and indexes stay), in batches of ``CLEAR_BATCH``."""
         if self._clear_pending:  # in-place staging that has not written: its graph is still (conceptually) empty
             return
+        if self._staging_of is not None:  # a staging instance: stop it and delete its data folder
+            from .neo4j_rebuild import discard_staging
+
+            self.close()
+            discard_staging(self._staging_of[0])
+            return
         self._delete_all()
 
     def _delete_all(self) -> None:
@@ -220,6 +241,8 @@ class Neo4jStore(GraphStore):
 
     def staging(self) -> Neo4jStore:
         """A store for the next build (see the class docstring: new database, or in place on community)."""
+        if self.server is not None:
+            return self._staging_instance()
         if not self._multi_database():
             return Neo4jStore(self.driver_uri, self.database, schema=self.schema, in_place=True,
                               _driver=self._driver)
@@ -228,12 +251,36 @@ class Neo4jStore(GraphStore):
         self._run(f"CREATE DATABASE `{name}` IF NOT EXISTS WAIT", database="system")
         return Neo4jStore(self.driver_uri, name, schema=self.schema, _driver=self._driver)
 
+    def _staging_instance(self) -> Neo4jStore:
+        from .neo4j_rebuild import discard_staging, prepare_staging
+
+        staging_server = prepare_staging(self.server)
+        try:
+            staging_server.start(echo=lambda *_: None)
+            store = Neo4jStore(staging_server.uri, password=staging_server.password, schema=self.schema)
+        except BaseException:
+            discard_staging(self.server)
+            raise
+        store._staging_of = (self.server, staging_server)
+        return store
+
     def promote(self, staging: GraphStore) -> None:
-        """Make ``staging`` live (alias swap on enterprise, nothing to do for an in-place staging store).
+        """Make ``staging`` live (folder swap on the project's server, alias swap on enterprise, nothing to do
+        for an in-place staging store).
 
         Raises:
-            StoreError: ``staging`` is not a store of this server/database, or an administration command failed.
+            StoreError: ``staging`` is not a store of this server/database, or an administration command failed
+                (``Neo4jServerError`` when the swapped-in server does not start).
         """
+        if isinstance(staging, Neo4jStore) and staging._staging_of is not None:
+            live, staging_server = staging._staging_of
+            if self.server is None or live.home != self.server.home:
+                raise StoreError(f"cannot promote {staging!r} into {self!r}: a staging instance of {live.home}")
+            from .neo4j_rebuild import swap_in
+
+            staging.close()
+            swap_in(self.server, staging_server, start=True)
+            return
         if not isinstance(staging, Neo4jStore) or staging._driver is not self._driver:
             raise StoreError(f"cannot promote {staging!r} into {self!r}: not a store of the same Neo4j driver")
         if staging.in_place:

@@ -37,11 +37,27 @@ def cellmap_kg_args(service: dict) -> list[str]:
 
 def test_services_and_images(compose):
     assert set(compose["services"]) == {"neo4j", "loader", "api"}
-    assert compose["services"]["neo4j"]["image"] == "neo4j:5-community"
+    assert compose["services"]["neo4j"]["image"].endswith("-community")
     for name in ("loader", "api"):
         service = compose["services"][name]
         assert service["build"] == {"context": "..", "dockerfile": "docker/Dockerfile"}
     assert (DOCKER / ".." / "docker" / "Dockerfile").is_file()
+
+
+def test_neo4j_image_is_the_tested_server(compose):
+    """The compose image runs the Neo4j version of the pom the project's own server is resolved from, with no
+    plugins (no APOC), and the same memory as ``Neo4jServer``'s defaults."""
+    from cellmap_kg.store.neo4j_server import Neo4jServer, neo4j_version
+
+    neo4j = compose["services"]["neo4j"]
+    assert neo4j["image"] == f"neo4j:{neo4j_version()}-community"
+    assert neo4j_version() == "5.26.30"
+    environment = neo4j["environment"]
+    assert not [k for k in environment if k.startswith("NEO4J_PLUGINS") or "apoc" in k.lower()]
+    assert not [v for v in neo4j.get("volumes", []) if v.endswith(":/plugins")]
+    server = Neo4jServer(Path("/nonexistent-home"))
+    assert environment["NEO4J_server_memory_heap_max__size"].lower() == server.heap_max
+    assert environment["NEO4J_server_memory_pagecache_size"].lower() == server.pagecache
 
 
 def test_every_port_is_bound_to_loopback(compose):

@@ -1,0 +1,226 @@
+"""Benchmark: the two backends side by side, in one run, on the full real graph.
+
+Prints, on this machine and in this run:
+
+1. the full build into the embedded FalkorDB store (the baseline; ``cellmap_kg.build.build``, per phase);
+2. the full build into the project's own Neo4j by Cypher (``cellmap-kg build --store bolt://...``: written into a
+   staging instance, swapped in; per phase, the swap included), with a profile of its write path: seconds per
+   write statement (label / relationship type), rows per second;
+3. the load of the FalkorDB graph into the same Neo4j by ``neo4j-admin database import full``
+   (``cellmap-kg neo4j import --from``: export, import, staging start, schema, swap);
+4. that the three graphs have identical counts per label and relationship type;
+5. p50 / p95 latency of every library query with its example parameters through ``run_query`` on FalkorDB and
+   on Neo4j (``--runs`` runs after one warm-up run), and whether both return the same rows.
+
+Targets (issue 13): neo4j-admin import <= 20 s, Cypher build <= 90 s.
+
+    python benchmarks/backends.py --data ../shared/data [--runs 20] [--home .cellmap-kg/bench-neo4j] [--json FILE]
+
+The Neo4j server is a fresh project server in ``--home`` (jars resolved with Maven on first use, data made new),
+on free loopback ports, stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from cellmap_kg.build import build
+from cellmap_kg.export.neo4j_admin import load_into_server
+from cellmap_kg.queries.registry import load_queries, run_query
+from cellmap_kg.store import open_store, stop_embedded
+from cellmap_kg.store.base import canonical_rows
+from cellmap_kg.store.neo4j_rebuild import GENERATION_PREFIX, NEXT_LINK, discard_staging
+from cellmap_kg.store.neo4j_server import Neo4jServer, free_port
+from cellmap_kg.store.neo4j_store import Neo4jStore
+
+TARGET_IMPORT_S = 20.0
+TARGET_CYPHER_S = 90.0
+
+
+def fresh_server(home: Path) -> Neo4jServer:
+    """A started project Neo4j in ``home`` with empty data (jars kept)."""
+    old = Neo4jServer(home)
+    discard_staging(old)
+    old.stop()
+    for target in [home / "data", home / NEXT_LINK, home / "run", *home.glob(GENERATION_PREFIX + "*")]:
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+    server = Neo4jServer(home, bolt_port=free_port(), http_port=free_port())
+    server.start(echo=lambda *_: None)
+    return server
+
+
+class WriteProfile:
+    """Seconds and rows per write statement of a store (wraps its ``_write``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.rows: dict[str, int] = defaultdict(int)
+
+    def attach(self, store) -> None:
+        original = store._write
+
+        def timed(cypher: str, rows: list[dict]) -> int:
+            t0 = time.perf_counter()
+            n = original(cypher, rows)
+            key = " ".join(w for w in cypher.split() if w[:1].isupper() and ":" in w)[:70]
+            self.seconds[key] += time.perf_counter() - t0
+            self.rows[key] += len(rows)
+            return n
+
+        store._write = timed
+
+    def lines(self, top: int = 8) -> list[str]:
+        total = sum(self.seconds.values())
+        out = [f"  write statements: {total:.1f} s for {sum(self.rows.values()):,} rows "
+               f"({sum(self.rows.values()) / max(total, 1e-9):,.0f} rows/s); slowest:"]
+        for key, seconds in sorted(self.seconds.items(), key=lambda kv: -kv[1])[:top]:
+            out.append(f"    {seconds:6.1f} s  {self.rows[key]:>8,} rows  {self.rows[key] / seconds:>8,.0f}/s  {key}")
+        return out
+
+
+def timed_build(store, data_dir: Path, profile: WriteProfile | None = None) -> dict:
+    if profile is not None:
+        original = store.staging
+
+        def staging():
+            staged = original()
+            profile.attach(staged)
+            return staged
+
+        store.staging = staging
+    t0 = time.perf_counter()
+    result = build(store, data_dir)
+    return {"wall": time.perf_counter() - t0, **result.timings, "counts": result.counts}
+
+
+def latencies(store, runs: int) -> dict[str, dict]:
+    """Per library query: p50 / p95 in ms over ``runs`` runs (after a warm-up) and its rows."""
+    out = {}
+    for name, spec in sorted(load_queries().items()):
+        params = spec.example_parameters()
+        rows = run_query(store, name, **params)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            run_query(store, name, **params)
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        out[name] = {"p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)],
+                     "rows": rows}
+    return out
+
+
+def packstream_encoding(store, limit: int = 200_000) -> dict:
+    """Seconds the ``neo4j`` driver spends encoding relationship rows shaped like the build's write batches
+    (``{"source", "target", "props"}``, the real ANNOTATED_WITH and PULLED_DOWN rows of ``store``) as Bolt
+    PackStream: its pure-Python packer (the baseline, without ``neo4j-rust-ext``) against the Rust one.
+    Uses the driver's internal ``neo4j._codec.packstream.v1`` (what the driver calls per message)."""
+    from neo4j._codec.packstream._common import PackableBuffer
+    from neo4j._codec.packstream.v1 import Packer, _rust_pack
+
+    rows = []
+    for rel, source, target, skey, tkey in (("ANNOTATED_WITH", "Protein", "GOTerm", "symbol", "id"),
+                                            ("PULLED_DOWN", "Protein", "Protein", "symbol", "symbol")):
+        rows += store.query(f"MATCH (a:{source})-[r:{rel}]->(b:{target}) RETURN a.{skey} AS source, "
+                            f"b.{tkey} AS target, properties(r) AS props LIMIT {limit // 2}", read_only=True)
+    hooks = Packer._inject_hooks(None)
+    out = {"rows": len(rows)}
+    t0 = time.perf_counter()
+    Packer(PackableBuffer())._py_pack({"rows": rows}, hooks)
+    out["python"] = time.perf_counter() - t0
+    if _rust_pack is not None:
+        t0 = time.perf_counter()
+        _rust_pack({"rows": rows}, hooks)
+        out["rust"] = time.perf_counter() - t0
+    return out
+
+
+def phases(timings: dict) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if k not in ("wall", "counts"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--home", type=Path, default=Path(".cellmap-kg/bench-neo4j"),
+                        help="the benchmark's Neo4j home (data made new; jars kept)")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+
+    report: dict = {}
+    work = Path(tempfile.mkdtemp(prefix="cellmap-kg-backends-"))
+    falkordb_uri = f"falkordb://{work / 'store'}"
+    server = None
+    try:
+        print("1. full build into FalkorDB (embedded) ...", flush=True)
+        falkordb = open_store(falkordb_uri)
+        report["falkordb"] = timed_build(falkordb, args.data)
+        print(f"   {report['falkordb']['wall']:.1f} s ({phases(report['falkordb'])})", flush=True)
+
+        encoding = packstream_encoding(falkordb)
+        report["packstream"] = encoding
+        rust = f"{encoding['rust']:.2f} s with neo4j-rust-ext" if "rust" in encoding else "neo4j-rust-ext missing"
+        print(f"   driver encoding of {encoding['rows']:,} relationship rows (Bolt PackStream): "
+              f"{encoding['python']:.2f} s in pure Python (baseline), {rust}", flush=True)
+
+        server = fresh_server(args.home.absolute())
+        print(f"2. full build into Neo4j {server.uri} by Cypher (staging instance + swap) ...", flush=True)
+        profile = WriteProfile()
+        with Neo4jStore(server.uri, password=server.password, server=server) as neo4j:
+            report["cypher"] = timed_build(neo4j, args.data, profile)
+        print(f"   {report['cypher']['wall']:.1f} s ({phases(report['cypher'])}); target <= {TARGET_CYPHER_S:.0f} s",
+              flush=True)
+        print("\n".join(profile.lines()), flush=True)
+        report["cypher_profile"] = {k: {"seconds": v, "rows": profile.rows[k]} for k, v in profile.seconds.items()}
+
+        print("3. the FalkorDB graph into the same Neo4j by neo4j-admin import (staging instance + swap) ...",
+              flush=True)
+        t0 = time.perf_counter()
+        export, imported = load_into_server(falkordb, server)
+        report["admin"] = {"wall": time.perf_counter() - t0, **imported.timings, "counts": imported.counts}
+        print(f"   {report['admin']['wall']:.1f} s ({phases(report['admin'])}); neo4j-admin import alone "
+              f"{imported.timings['import']:.1f} s, target <= {TARGET_IMPORT_S:.0f} s", flush=True)
+
+        counts = {k: report[k]["counts"] for k in ("falkordb", "cypher", "admin")}
+        equal = counts["falkordb"] == counts["cypher"] == counts["admin"]
+        nodes = sum(v for k, v in counts["falkordb"]["nodes"].items() if k in falkordb.schema.nodes)
+        rels = sum(counts["falkordb"]["relationships"].values())
+        print(f"4. counts identical on the three graphs: {equal} ({nodes:,} nodes, {rels:,} relationships)")
+        report["counts_equal"] = equal
+
+        print(f"5. library queries, {args.runs} runs each after a warm-up (ms) ...", flush=True)
+        with Neo4jStore(server.uri, password=server.password) as neo4j:
+            q_neo4j = latencies(neo4j, args.runs)
+        q_falkordb = latencies(falkordb, args.runs)
+        print(f"   {'query':40s} {'FalkorDB p50':>12s} {'p95':>8s} {'Neo4j p50':>10s} {'p95':>8s}  same rows")
+        report["queries"] = {}
+        for name in q_falkordb:
+            f, n = q_falkordb[name], q_neo4j[name]
+            same = canonical_rows(f["rows"]) == canonical_rows(n["rows"])
+            print(f"   {name:40s} {f['p50']:12.1f} {f['p95']:8.1f} {n['p50']:10.1f} {n['p95']:8.1f}  {same}")
+            report["queries"][name] = {"falkordb": {"p50": f["p50"], "p95": f["p95"]},
+                                       "neo4j": {"p50": n["p50"], "p95": n["p95"]}, "sameRows": same}
+        falkordb.close()
+    finally:
+        if server is not None:
+            server.stop()
+        stop_embedded(falkordb_uri)
+        shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""Atomic rebuilds of the project's own Neo4j (``neo4j_rebuild``) and the neo4j-admin round trip, on a small real
+build (the U2OS cell map, with the sources it requires) in a Neo4j server of this module's own.
+
+The tests run in order and share the server: a Cypher build swapped in, a build that raises mid-write, a builder
+SIGKILLed mid-write, then ``cellmap-kg neo4j import --from <FalkorDB>`` (which must clean up after the kill).
+``recover`` is tested on folder layouts made in the test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cellmap_kg.build import build
+from cellmap_kg.queries.registry import load_queries, run_query
+from cellmap_kg.store import open_store, stop_embedded
+from cellmap_kg.store.base import GraphStore, canonical_rows
+from cellmap_kg.store.neo4j_rebuild import NEXT_LINK, recover, staging_home
+from cellmap_kg.store.neo4j_server import Neo4jServer
+from cellmap_kg.store.neo4j_store import Neo4jStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("u2os-cellmap-2023-05",)
+MORE_SOURCES = (*SOURCES, "corum-2022-11-28")
+
+
+def library_answers(store: GraphStore) -> dict[str, list[str]]:
+    """Every library query with its example parameters -> its canonical rows."""
+    return {name: canonical_rows(run_query(store, name, **spec.example_parameters()))
+            for name, spec in sorted(load_queries().items())}
+
+
+def differing(answers: dict[str, list[str]], reference: dict[str, list[str]], *, across_backends: bool) -> list[str]:
+    """Names of the queries whose answers differ. ``across_backends``: leave out the queries ranked by a
+    full-text index (their relevance is each backend's own index score: Lucene on Neo4j, RediSearch on
+    FalkorDB); those are compared between two Neo4j graphs only."""
+    fulltext = {name for name, spec in load_queries().items() if spec.fulltext is not None}
+    return sorted(name for name in answers
+                  if answers[name] != reference[name] and not (across_backends and name in fulltext))
+
+
+# ------------------------------------------------------------------------------------------------ recover (no server)
+def _generation(home: Path, name: str) -> Path:
+    folder = home / name
+    (folder / "databases" / "neo4j").mkdir(parents=True)
+    return folder
+
+
+def test_recover_installs_the_prepared_link_when_data_is_gone(tmp_path):
+    """Killed between ``rename(data, data-previous)`` and ``rename(data.next, data)``: the new graph goes live."""
+    _generation(tmp_path, "data-old")
+    new = _generation(tmp_path, "data-new")
+    (tmp_path / NEXT_LINK).symlink_to("data-new")
+    recover(tmp_path)
+    assert (tmp_path / "data").resolve() == new.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "data-new"]
+
+
+def test_recover_drops_an_unused_link_and_orphan_folders(tmp_path):
+    """Killed before the swap: ``data`` (the previous graph) stays, the link and the moved folder go."""
+    live = _generation(tmp_path, "data-live")
+    (tmp_path / "data").symlink_to("data-live")
+    _generation(tmp_path, "data-unfinished")
+    (tmp_path / NEXT_LINK).symlink_to("data-unfinished")
+    recover(tmp_path)
+    assert (tmp_path / "data").resolve() == live.resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "data-live"]
+
+
+def test_recover_keeps_a_plain_data_folder(tmp_path):
+    """A home that never swapped (``data`` a real folder) is left as it is."""
+    (tmp_path / "data" / "databases").mkdir(parents=True)
+    recover(tmp_path)
+    assert (tmp_path / "data" / "databases").is_dir() and not (tmp_path / "data").is_symlink()
+
+
+# ------------------------------------------------------------------------------------------------ on a real server
+@pytest.fixture(scope="module")
+def server(neo4j_server_factory) -> Neo4jServer:
+    """A project Neo4j of this module's own (the session's graph and scratch servers are not managed)."""
+    return neo4j_server_factory("rebuild")
+
+
+@pytest.fixture(scope="module")
+def falkordb_small(data_dir, tmp_path_factory):
+    """The small build in an embedded FalkorDB store: the reference counts and answers."""
+    uri = f"falkordb://{tmp_path_factory.mktemp('small') / 'store'}"
+    store = open_store(uri)
+    build(store, data_dir, only=SOURCES, analyses=False)
+    yield store
+    store.close()
+    stop_embedded(uri)
+
+
+@pytest.fixture(scope="module")
+def reference(falkordb_small) -> dict:
+    return {"counts": falkordb_small.counts(), "answers": library_answers(falkordb_small)}
+
+
+def live_store(server: Neo4jServer) -> Neo4jStore:
+    return Neo4jStore(server.uri, password=server.password, server=server)
+
+
+@pytest.fixture(scope="module")
+def cypher_build(server, data_dir) -> dict:
+    """The small build into ``server`` by Cypher (``Neo4jStore.staging``: staging instance + swap): its counts
+    and library answers."""
+    with live_store(server) as store:
+        build(store, data_dir, only=SOURCES, analyses=False)
+        return {"counts": store.counts(), "answers": library_answers(store)}
+
+
+@pytest.mark.neo4j
+def test_on_an_unmanaged_server_a_build_failing_mid_write_loses_the_graph(neo4j_scratch_server, data_dir, reference,
+                                                                          monkeypatch):
+    """What a failed build leaves on a Community server the project does not manage (in-place staging): the
+    database was emptied before writing, so the previous graph is gone (documented in ``Neo4jStore``)."""
+    store = open_store(neo4j_scratch_server.uri)
+    assert store.server is None  # not the project's default home: no staging instance, no swap
+    store._reset()
+    try:
+        build(store, data_dir, only=SOURCES, analyses=False)
+        assert store.counts() == reference["counts"]
+        monkeypatch.setattr(GraphStore, "write_relationships", _fail_after_one_type(GraphStore.write_relationships))
+        with pytest.raises(RuntimeError, match="injected"):
+            build(store, data_dir, only=MORE_SOURCES, analyses=False)
+        assert store.counts() == {"nodes": {}, "relationships": {}}
+    finally:
+        store._reset()
+        store.close()
+
+
+def _fail_after_one_type(original):
+    """A ``write_relationships`` that writes one relationship type, then raises on the next call."""
+    written = []
+
+    def write(self, *args, **kwargs):
+        if written:
+            raise RuntimeError(f"disk full (injected after {written[0]} relationships)")
+        written.append(original(self, *args, **kwargs))
+        return written[-1]
+    return write
+
+
+@pytest.mark.neo4j
+def test_a_cypher_build_is_written_into_a_staging_instance_and_swapped_in(server, cypher_build, reference):
+    counts = cypher_build["counts"]
+    assert counts == reference["counts"]
+    assert counts["nodes"]["Assembly"] > 0 and counts["relationships"]["MEMBER_OF"] > 0
+    assert differing(cypher_build["answers"], reference["answers"], across_backends=True) == []
+    assert (server.home / "data").is_symlink()
+    staging = Neo4jServer(staging_home(server))
+    assert staging.pid() is None and not (staging.home / "data").exists()
+
+
+@pytest.mark.neo4j
+def test_a_build_failing_mid_write_leaves_the_live_graph(server, cypher_build, data_dir, reference, monkeypatch):
+    monkeypatch.setattr(GraphStore, "write_relationships", _fail_after_one_type(GraphStore.write_relationships))
+    with live_store(server) as store:
+        with pytest.raises(RuntimeError, match=r"injected after [1-9]\d* relationships"):
+            build(store, data_dir, only=MORE_SOURCES, analyses=False)
+        assert store.counts() == reference["counts"]
+    staging = Neo4jServer(staging_home(server))
+    assert staging.pid() is None and not (staging.home / "data").exists()
+
+
+KILLED_BUILDER = """
+import os, signal, sys
+from pathlib import Path
+from cellmap_kg.build import build
+from cellmap_kg.store.base import GraphStore, canonical_rows
+from cellmap_kg.store.neo4j_server import Neo4jServer
+from cellmap_kg.store.neo4j_store import Neo4jStore
+
+original = GraphStore.write_relationships
+
+def write_then_die(self, *args, **kwargs):
+    original(self, *args, **kwargs)  # one relationship type is in the staging graph
+    os.kill(os.getpid(), signal.SIGKILL)
+
+GraphStore.write_relationships = write_then_die
+server = Neo4jServer(Path(sys.argv[1]))
+store = Neo4jStore(server.uri, password=server.password, server=server)
+build(store, Path(sys.argv[2]), only=sys.argv[3:], analyses=False)
+"""
+
+
+@pytest.mark.neo4j
+def test_a_builder_killed_mid_write_leaves_the_live_graph(server, cypher_build, data_dir, reference):
+    done = subprocess.run([sys.executable, "-c", KILLED_BUILDER, str(server.home), str(data_dir), *MORE_SOURCES],
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
+    with live_store(server) as store:
+        assert store.counts() == reference["counts"]
+    # what the kill leaves: the staging instance still runs with its partial graph (the next build removes it)
+    staging = Neo4jServer(staging_home(server))
+    assert staging.pid() is not None
+    with Neo4jStore(staging.uri, password=staging.password) as partial:
+        assert partial.counts() != reference["counts"]
+
+
+@pytest.mark.neo4j
+def test_neo4j_admin_import_round_trip_after_the_kill(server, falkordb_small, reference, cypher_build, capsys):
+    """``cellmap-kg neo4j import --from <FalkorDB>``: same counts and library answers as the Cypher build of the
+    same sources (every query) and as the FalkorDB graph; the staging instance the killed builder left is cleaned
+    up first."""
+    from cellmap_kg.cli import main
+
+    assert main(["neo4j", "import", "--from", falkordb_small.uri, "--home", str(server.home)]) == 0
+    assert "imported" in capsys.readouterr().out
+    with live_store(server) as store:
+        assert store.counts() == reference["counts"]
+        answers = library_answers(store)
+        fulltext = store.fulltext_search("Protein", "DPP9", limit=1)
+    assert answers["assembly"] and answers["search"]  # the examples find something in the small graph
+    assert differing(answers, cypher_build["answers"], across_backends=False) == []
+    assert differing(answers, reference["answers"], across_backends=True) == []
+    assert fulltext and fulltext[0]["key"] == "DPP9"  # the schema script's full-text index is online
+    assert server.pid() is not None
+    assert Neo4jServer(staging_home(server)).pid() is None
