@@ -15,7 +15,7 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..schema import Schema
-from .base import GraphStore, QueryTimeout, StoreError
+from .base import GraphStore, QueryTimeout, StoreError, StoreUnavailable
 from .indexing import identifier, lucene_query
 from .neo4j_ddl import (
     constraint_statements,
@@ -129,7 +129,7 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
         except DriverError as exc:
-            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
 
     def _session(self, database: str | None, read_only: bool = False):
         return self._driver.session(database=database, default_access_mode=READ_ACCESS if read_only else WRITE_ACCESS)
@@ -142,12 +142,14 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
         except DriverError as exc:
-            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
 
     def _error(self, exc: Neo4jError, cypher: str) -> StoreError:
         code = exc.code or ""
         if "TransactionTimedOut" in code:
             return QueryTimeout(f"query timed out on Neo4j: {' '.join(cypher.split())[:300]}")
+        if "DatabaseUnavailable" in code:
+            return StoreUnavailable(f"Neo4j database unavailable ({code}: {exc.message})")
         if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code:
             return StoreError(f"read-only query attempted to write ({code}: {exc.message})")
         return StoreError(f"Neo4j error {code}: {exc.message}\n  in query: {' '.join(cypher.split())[:300]}")
@@ -159,6 +161,8 @@ class Neo4jStore(GraphStore):
                 summary = session.run("EXPLAIN " + cypher, params or {}).consume()
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
+        except DriverError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
         return plan_lines(summary.plan)
 
     # ---------------------------------------------------------------------------------------------- writing
