@@ -33,6 +33,10 @@ from .neo4j_ddl import (
 INDEX_WAIT_S = 600
 """Seconds ``apply_schema`` / ``set_vectors`` wait for new indexes to come online (``db.awaitIndexes``)."""
 CLEAR_BATCH = 10_000
+TRANSACTION_RETRY_S = 5.0
+"""How long a managed transaction is retried after a transient failure or a lost server (the driver's
+``max_transaction_retry_time``; its default, 30 s, would hold every API request to a stopped server for 30 s
+before the 503)."""
 
 
 class Neo4jStore(GraphStore):
@@ -81,7 +85,8 @@ class Neo4jStore(GraphStore):
                 from .neo4j_server import local_password
 
                 password = local_password(uri)
-            _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
+            _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None,
+                                           max_transaction_retry_time=TRANSACTION_RETRY_S)
             try:
                 _driver.verify_connectivity()
             except (Neo4jError, DriverError) as exc:
