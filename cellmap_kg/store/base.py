@@ -242,6 +242,7 @@ class GraphStore(ABC):
         Raises:
             StoreError: the writes could not be made durable (the message says why).
         """
+        return None
 
     def reconnect(self) -> None:
         """Bring the database back after ``StoreUnavailable``, where the project runs it itself (FalkorDB: restart
@@ -251,6 +252,7 @@ class GraphStore(ABC):
         Raises:
             StoreUnavailable: the database is still unreachable.
         """
+        return None
 
     @abstractmethod
     def close(self) -> None:

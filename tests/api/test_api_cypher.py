@@ -37,6 +37,7 @@ WRITES = {
     "CREATE USER": "CREATE USER zz SET PASSWORD 'secret-password'",
     "CREATE DATABASE": "CREATE DATABASE zz",
     "SHOW USERS": "SHOW USERS",
+    "SHOW TRANSACTIONS": "SHOW TRANSACTIONS",
     "TERMINATE TRANSACTIONS": "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
     "write after comment markers in a string": "WITH '/* ; // */' AS s MATCH (p:Protein {symbol: 'DPP9'}) "
                                                "SET p.name = s RETURN p.name AS n",
@@ -53,6 +54,7 @@ WRITES = {
 
 UNPLANNABLE = {"second statement", "CALL {} IN TRANSACTIONS", "CREATE CONSTRAINT", "DROP INDEX (FalkorDB form)",
                "DROP INDEX (Neo4j form)", "CREATE USER", "CREATE DATABASE", "SHOW USERS", "TERMINATE TRANSACTIONS",
+               "SHOW TRANSACTIONS",
                "write in a UNION branch", "CREATE from a parameter map"}
 """Kinds that one backend cannot even plan (other dialect, administration commands outside the system database):
 refused there as ``invalid_cypher`` (400) instead of ``write_rejected`` (403)."""
@@ -151,7 +153,8 @@ def test_neo4j_plan_operators_are_recognised():
     lines = plan_lines(NEO4J_PLAN)
     assert cypher_guard.write_operators(lines) == ["SetProperty | p.name = 'x'"]
     for operator in ("Create", "Merge", "Delete", "DetachDelete", "SetLabels", "RemoveLabels", "Foreach",
-                     "LoadCSV", "TransactionForeach", "CreateIndex", "DropConstraint", "EmptyResult"):
+                     "LoadCSV", "TransactionForeach", "CreateIndex", "DropConstraint", "EmptyResult",
+                     "AdministrationCommand", "TerminateTransactions", "ShowUsers"):
         assert cypher_guard.write_operators([f"{operator}@neo4j"]), operator
     for operator in ("ProduceResults", "NodeIndexSeek", "Expand(All)", "EagerAggregation", "ProcedureCall",
                      "Apply", "Projection", "Filter", "Sort"):
