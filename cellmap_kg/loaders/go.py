@@ -19,7 +19,7 @@ from pathlib import Path
 
 import obonet
 
-from .base import DataFormatError, LoadResult, check_column, read_frame, require
+from .base import DataFormatError, LoadResult, check_column, check_text, read_frame
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
@@ -92,7 +92,7 @@ def read_obo_index(path: Path) -> OboIndex:
     ``id:``, a malformed GO id, a duplicate id, an ``alt_id`` claimed by two terms or equal to a primary id, or a
     ``relationship:`` value that is not ``<relation> <GO id>``.
     """
-    require(path)
+    check_text(path, "OBO stanzas")
     index = OboIndex(path)
     stanza: str | None = None
     current: str | None = None
