@@ -113,18 +113,18 @@ def measure(port: int, name: str, paths: list[str], clients: int, seconds: float
                   percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000, errors)
 
 
-def start_server(store: str, workers: int) -> tuple[subprocess.Popen, int]:
-    """Start the API on a free loopback port; wait until ``/health`` answers 200."""
+def start_server(store: str, workers: int, wait_s: float = 60.0) -> tuple[subprocess.Popen, int]:
+    """Start the API on a free loopback port; wait up to ``wait_s`` seconds until ``/health`` answers 200."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [sys.executable, "-m", "cellmap_kg.api", "--store", store, "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env=dict(os.environ))
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=wait_s / 4) as r:
                 if r.status == 200:
                     return proc, port
         except OSError:

@@ -159,7 +159,7 @@ def main() -> int:
     failed = False
     print(f"cellmap-kg API under load on 127.0.0.1, {os.cpu_count()} CPU(s), 1 worker")
     for uri in args.store:
-        proc, port = start_server(uri, 1)
+        proc, port = start_server(uri, 1, wait_s=300.0)  # a busy machine: Neo4j's first /health counts slowly
         try:
             expected = expected_answers(port, uri)
             runs = [load(port, expected, 1, args.baseline_seconds, "baseline"),
