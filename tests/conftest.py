@@ -129,6 +129,15 @@ def neo4j_server_factory():
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def neo4j_private_server():
+    """A project Neo4j server of its own for the tests that stop, kill and start it (fault tests), in
+    ``.cellmap-kg/test-neo4j/private``; never the session's shared servers."""
+    server = _neo4j_server("private")
+    yield server
+    server.stop()
+
+
 # ------------------------------------------------------------------------------------------------ stores
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:

@@ -77,6 +77,7 @@ def cmd_analyze(args) -> int:
     try:
         with open_store(args.store) as store:
             summaries = run_analyses(store, names, options, report=report, skip_missing=not args.names)
+            store.flush()  # durable before success is reported
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..errors import UserError
@@ -34,13 +35,14 @@ from ..store.base import GraphStore, QueryTimeout, StoreError
 WRITE_OPERATORS = (
     "create", "merge", "delete", "detachdelete", "update", "set", "remove", "foreach", "loadcsv",
     "transactionforeach", "transactionapply", "drop", "lockingmerge", "show", "terminate", "grant", "deny",
-    "revoke", "alter", "rename", "enable", "start", "stop", "emptyresult",
+    "revoke", "alter", "rename", "enable", "start", "stop", "emptyresult", "administration",
 )
 """Prefixes of normalised plan operator names (lower case, letters only) that write, load files or administer:
 FalkorDB (``Create``, ``Merge``, ``MergeCreate``, ``Delete``, ``Update``, ``Foreach``, ``Load CSV``) and Neo4j 5
 (``Create``, ``Merge``, ``Delete``, ``DetachDelete``, ``SetProperty``/``SetLabels``..., ``RemoveLabels``,
 ``Foreach``, ``LoadCSV``, ``TransactionForeach``, ``CreateIndex``, ``DropConstraint``, ``ShowUsers``, ...;
-``EmptyResult`` ends only plans that return nothing, i.e. updates)."""
+``AdministrationCommand``, the whole plan of ``SHOW USERS``, ``CREATE USER``, ``CREATE DATABASE`` ... outside the
+system database; ``EmptyResult`` ends only plans that return nothing, i.e. updates)."""
 
 READ_PROCEDURES = frozenset({
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
@@ -86,17 +88,34 @@ def called_procedures(cypher: str) -> list[str]:
     return names
 
 
+def non_finite_parameters(value, path: str = "") -> list[str]:
+    """Paths (``$x``, ``$m.k``, ``$l[2]``) of the NaN / infinite floats in a parameter map or value: FalkorDB has
+    no literal for them and Neo4j would accept them, so ``/cypher`` refuses them on both backends alike."""
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in non_finite_parameters(v, f"{path}.{k}" if path else f"${k}")]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in non_finite_parameters(v, f"{path}[{i}]")]
+    return []
+
+
 def check_read_only(store: GraphStore, cypher: str, params: dict | None = None) -> str:
     """Raise ``CypherRejected`` unless ``cypher`` is one statement that plans without writing operators and calls
     only ``READ_PROCEDURES``; return the statement to run (``cypher`` without a trailing ``;``).
 
     Raises ``StoreError`` (not ``CypherRejected``) if the store itself fails, and ``CypherRejected`` with code
-    ``invalid_cypher`` carrying the backend's message if it cannot plan the query.
+    ``invalid_cypher`` carrying the backend's message if it cannot plan the query, or for a NaN / infinite
+    parameter (``non_finite_parameters``).
     """
     ends = top_level_statement_ends(cypher)
     if ends and (len(ends) > 1 or cypher[ends[0] + 1:].strip()):
         raise CypherRejected("invalid_cypher", "one statement only: remove the ';' between statements")
     cypher = cypher[:ends[0]] if ends else cypher
+    bad = non_finite_parameters(params or {})
+    if bad:
+        raise CypherRejected("invalid_cypher", f"bad query parameter: {', '.join(bad)} is NaN or infinite "
+                                               "(not a Cypher value on every backend)")
     for name in called_procedures(cypher):
         if name not in READ_PROCEDURES:
             raise CypherRejected("write_rejected", f"procedure {name!r} is not one of the read-only procedures "

@@ -15,7 +15,7 @@ status  code                   when
 404     not_found              unknown route, protein, assembly or query
 405     method_not_allowed     wrong HTTP method for the route
 422     invalid_parameter      a path, query or body parameter is missing or of the wrong type/range
-503     store_unavailable      the graph store cannot be reached
+503     store_unavailable      the graph store cannot be reached (down, restarting, loading) or failed
 503     store_busy             every store slot stayed busy (too many concurrent requests)
 504     timeout                the query ran past its timeout
 500     internal_error         a bug (logged on the server)
@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import UserError
 from ..queries.registry import QueryParameterError, UnknownQueryError
-from ..store.base import BadParameter, QueryTimeout, StoreError
+from ..store.base import BadParameter, QueryTimeout, StoreError, StoreUnavailable
 from .access import StoreBusy
 
 log = logging.getLogger("cellmap_kg.api")
@@ -140,6 +140,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreBusy)
     async def _busy(request: Request, exc: StoreBusy) -> JSONResponse:
         return error_response(503, "store_busy", str(exc), headers={"Retry-After": "1"})
+
+    @app.exception_handler(StoreUnavailable)
+    async def _store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        log.error("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(503, "store_unavailable", "the graph database cannot be reached (stopped, restarting "
+                                                        "or loading its data); the API reconnects by itself: retry "
+                                                        "in a few seconds", headers={"Retry-After": "2"})
 
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:

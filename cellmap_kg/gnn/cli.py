@@ -102,6 +102,7 @@ def cmd_predict(args) -> int:
 
     def action(store) -> int:
         counts = predict_action(store, _cache(args), args.run, args.task, args.top_k, args.neighbours, _progress)
+        store.flush()  # durable before success is reported
         print(json.dumps(counts, indent=1))
         return 0
 

@@ -155,13 +155,38 @@ def require(path: Path) -> Path:
     return path
 
 
+def check_text(path: Path, what: str = "text lines", whole_lines: bool = True) -> None:
+    """Check that ``path`` is a whole UTF-8 text file before a reader parses it: not empty, valid UTF-8, and (with
+    ``whole_lines``, for line formats) ending with a newline: every line-oriented file of the data directory
+    does, and a last line cut off is the mark of an interrupted download or copy.
+
+    Raises:
+        MissingDataError: the file does not exist.
+        DataFormatError: the file is empty (line 1; ``what`` says what was expected), holds bytes that are not
+            UTF-8 (the first such line and column), or its last line has no newline (that line; ``whole_lines``).
+    """
+    data = require(path).read_bytes()
+    if not data.strip():
+        raise DataFormatError(path, 1, f"expected {what}, found an empty file")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataFormatError(path, line, f"expected UTF-8 text, found byte 0x{data[exc.start]:02x} at column "
+                                          f"{column} (save the file as UTF-8)") from None
+    if whole_lines and not data.endswith(b"\n"):
+        raise DataFormatError(path, data.count(b"\n") + 1, "expected the last line to end with a newline, found "
+                                                          "it cut off: the file looks truncated (fetch it again)")
+
+
 def read_table(path: Path, delimiter: str = "\t", required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict]]:
     """Yield ``(line_number, row_dict)`` for each data row of a delimited file with a header line.
 
-    Raises ``DataFormatError`` (naming the file and line) if a required column is missing from the header or a
-    row has more fields than the header.
+    Raises ``DataFormatError`` (naming the file and line) if the file is not whole UTF-8 text (``check_text``), a
+    required column is missing from the header or a row has more fields than the header.
     """
-    require(path)
+    check_text(path, "a header line")
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
@@ -218,10 +243,11 @@ def read_frame(path: Path, delimiter: str = "\t", required: tuple[str, ...] = ()
     must contain ``required``. Blank lines are dropped (after numbering). A missing trailing field reads as ``""``,
     so callers validate values and name ``line`` in their errors. Faster than ``read_table`` for large files.
 
-    Raises ``MissingDataError`` for an absent file and ``DataFormatError`` (file and line) for an empty header, a
-    missing required column or a line with more fields than the header/``names``.
+    Raises ``MissingDataError`` for an absent file and ``DataFormatError`` (file and line) for a file that is not
+    whole UTF-8 text (``check_text``), an empty header, a missing required column or a line with more fields than
+    the header/``names``.
     """
-    require(path)
+    check_text(path, "a header line" if names is None else f"lines of {list(names)}")
     if names is None:
         with open(path, encoding="utf-8") as fh:
             columns = [c.strip() for c in fh.readline().rstrip("\r\n").split(delimiter)]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..sources import DEFAULT_MAP
-from .base import DataFormatError, LoadResult, parse_int, read_table, require
+from .base import DataFormatError, LoadResult, check_text, parse_int, read_table
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
@@ -108,7 +108,7 @@ def _tab_lines(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict
     Raises ``MissingDataError`` if absent and ``DataFormatError`` (file, line, expected columns) for a line with
     another number of fields than ``columns``.
     """
-    require(path)
+    check_text(path, f"lines of {len(columns)} tab-separated fields {list(columns)}")
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         for fields in reader:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from obonet.read import parse_tag_line
 
-from .base import DataFormatError, LoadResult, check_column, read_frame, require
+from .base import DataFormatError, LoadResult, check_column, check_text, read_frame
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
@@ -112,7 +112,8 @@ def read_obo_index(path: Path) -> OboIndex:
     ``id:``, a malformed GO id, a duplicate id, an ``alt_id`` claimed by two terms or equal to a primary id, or a
     ``relationship:`` value that is not ``<relation> <GO id>``.
     """
-    stat = require(path).stat()
+    check_text(path, "OBO stanzas")
+    stat = path.stat()
     return _scan_obo(path, stat.st_size, stat.st_mtime_ns)
 
 

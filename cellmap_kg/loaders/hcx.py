@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .base import DataFormatError, LoadResult, require
+from .base import DataFormatError, LoadResult, check_text
 from .cellmap import Hierarchy, MapAssembly, add_hierarchy, find_root
 from .symbols import SymbolResolver
 
@@ -51,7 +51,7 @@ def read_cx2(path: Path) -> dict[str, list]:
     Raises ``MissingDataError`` if absent and ``DataFormatError`` if the file is not JSON or not a list of
     single-aspect objects.
     """
-    require(path)
+    check_text(path, "CX2 JSON", whole_lines=False)
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)

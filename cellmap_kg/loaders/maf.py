@@ -19,7 +19,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from .base import DataFormatError, LoadResult, require
+from .base import DataFormatError, LoadResult, check_text
 from .collect import resolve_gene
 from .symbols import SymbolResolver
 from .tumours import MutationRows
@@ -43,7 +43,7 @@ def _maf_rows(path: Path) -> Iterator[tuple[int, dict]]:
     Raises ``DataFormatError`` for a missing header, a missing required column (named) or a row with more fields
     than the header.
     """
-    require(path)
+    check_text(path, "a MAF header line")
     with open(path, newline="", encoding="utf-8") as fh:
         header_line = 0
         while True:

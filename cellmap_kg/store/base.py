@@ -36,6 +36,11 @@ class QueryTimeout(StoreError):
     """A query ran longer than its timeout."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached right now: stopped, killed, restarting or still loading its data. The same
+    call can succeed once it is back; ``GraphStore.reconnect`` brings back what the project runs itself."""
+
+
 def check_parameters(params: dict | None) -> None:
     """Refuse parameter values that one backend cannot take, on every backend, so both answer alike.
 
@@ -330,6 +335,27 @@ class GraphStore(ABC):
             raise StoreError(f"set_vectors: {len(missing)} of {len(vectors)} keys are not {label} nodes, "
                              f"e.g. {[r['k'] for r in missing[:5]]}")
         return dims.pop()
+
+    def flush(self) -> None:
+        """Make every write acknowledged so far durable: after ``flush`` returns, a crash of the database (even
+        ``SIGKILL``) loses none of them. Every command that writes calls it before it reports success.
+
+        The default does nothing: a backend whose commits are durable (Neo4j's transaction log) needs nothing.
+
+        Raises:
+            StoreError: the writes could not be made durable (the message says why).
+        """
+        return None
+
+    def reconnect(self) -> None:
+        """Bring the database back after ``StoreUnavailable``, where the project runs it itself (FalkorDB: restart
+        the embedded server from its snapshot). The default does nothing: a driver that reconnects by itself
+        (Neo4j) finds a restarted server on its next query.
+
+        Raises:
+            StoreUnavailable: the database is still unreachable.
+        """
+        return None
 
     @abstractmethod
     def close(self) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -39,7 +40,7 @@ from falkordb.query_result import QueryResult
 
 from ..schema import Schema
 from . import falkordb_server
-from .base import BadParameter, GraphStore, NodeRows, QueryTimeout, RelationshipRows, StoreError
+from .base import BadParameter, GraphStore, NodeRows, QueryTimeout, RelationshipRows, StoreError, StoreUnavailable
 from .falkordb_bulk import bulk_load
 from .falkordb_values import params_header, to_plain
 from .indexing import fulltext_properties, identifier, redisearch_query
@@ -186,23 +187,35 @@ class FalkorDBStore(GraphStore):
             raise BadParameter(f"bad query parameter: {exc}") from exc
         if timeout_ms is not None and (not isinstance(timeout_ms, int) or timeout_ms <= 0):
             raise ValueError(f"timeout_ms must be a positive int, got {timeout_ms!r}")
-        for _ in range(3):
-            cmd = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph, text,
-                   "--compact", "version", self._names.version]
-            if timeout_ms is not None:
-                cmd += ["timeout", timeout_ms]
-            try:
-                result = QueryResult(self._names, self._conn.execute_command(*cmd))
-            except SchemaVersionMismatchException as exc:
-                self._names.refresh(exc.version)
-                continue
-            except redis.ResponseError as exc:
-                raise self._error(exc, cypher) from exc
-            except redis.RedisError as exc:
-                raise StoreError(f"FalkorDB server of {self.store_dir} is unreachable: {exc}") from exc
-            columns = [column[1] for column in result.header]
-            return [dict(zip(columns, map(to_plain, row), strict=True)) for row in result.result_set]
+        with self._errors(cypher):
+            for _ in range(3):
+                cmd = ["GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY", self.graph, text,
+                       "--compact", "version", self._names.version]
+                if timeout_ms is not None:
+                    cmd += ["timeout", timeout_ms]
+                try:
+                    result = QueryResult(self._names, self._conn.execute_command(*cmd))
+                except SchemaVersionMismatchException as exc:
+                    self._names.refresh(exc.version)
+                    continue
+                columns = [column[1] for column in result.header]
+                return [dict(zip(columns, map(to_plain, row), strict=True)) for row in result.result_set]
         raise StoreError(f"graph {self.graph!r} kept changing its schema while being queried")
+
+    @contextmanager
+    def _errors(self, what: str):
+        """Turn ``redis`` errors into store errors: FalkorDB's error answers via ``_error`` (``what`` is the query
+        or command), a lost, refused or loading server into ``StoreUnavailable``, anything else into
+        ``StoreError``."""
+        try:
+            yield
+        except redis.ResponseError as exc:
+            raise self._error(exc, what) from exc
+        except (redis.ConnectionError, redis.TimeoutError) as exc:  # BusyLoadingError is a ConnectionError
+            raise StoreUnavailable(f"FalkorDB server of {self.store_dir} is unreachable ({exc}); "
+                                   "reconnect() restarts it from its last snapshot") from exc
+        except redis.RedisError as exc:
+            raise StoreError(f"FalkorDB server of {self.store_dir} failed: {exc}") from exc
 
     def _error(self, exc: redis.ResponseError, cypher: str) -> StoreError:
         message = str(exc)
@@ -224,10 +237,8 @@ class FalkorDBStore(GraphStore):
             header = params_header(params)
         except (ValueError, TypeError) as exc:  # a parameter with no Cypher literal (NaN, an object ...)
             raise BadParameter(f"bad query parameter: {exc}") from exc
-        try:
+        with self._errors(cypher):
             return list(self._conn.execute_command("GRAPH.EXPLAIN", self.graph, header + cypher))
-        except redis.ResponseError as exc:
-            raise self._error(exc, cypher) from exc
 
     # ---------------------------------------------------------------------------------------------- writing
     def _write(self, cypher: str, rows: list[dict]) -> int:
@@ -316,15 +327,12 @@ class FalkorDBStore(GraphStore):
 
     # ---------------------------------------------------------------------------------------------- lifecycle
     def _exists(self) -> bool:
-        return bool(self._conn.exists(self.graph))
+        with self._errors("EXISTS"):
+            return bool(self._conn.exists(self.graph))
 
     def _command(self, *args):
-        try:
+        with self._errors(" ".join(map(str, args[:2]))):
             return self._conn.execute_command(*args)
-        except redis.ResponseError as exc:
-            raise StoreError(f"FalkorDB error on {args[0]} {args[1]}: {exc}") from exc
-        except redis.RedisError as exc:
-            raise StoreError(f"FalkorDB server of {self.store_dir} is unreachable: {exc}") from exc
 
     def _drop(self) -> None:
         if self._exists():
@@ -357,7 +365,53 @@ class FalkorDBStore(GraphStore):
         if not staging._exists():
             raise StoreError(f"staging graph {staging.graph!r} does not exist: nothing was written to it")
         self._command("RENAME", staging.graph, self.graph)
-        self._command("SAVE")
+        self.flush()
+
+    def flush(self) -> None:
+        """Write the snapshot now (the server persists by RDB snapshots only, see ``falkordb_server``), so every
+        write acknowledged so far survives a crash of the server, even ``SIGKILL``.
+
+        A background save (``BGSAVE``: a forked child writes ``dump.rdb`` while the server keeps answering) is
+        started and waited for; a save already running is waited for first, since it may predate the writes. If
+        the fork or the background save fails, a synchronous ``SAVE`` (which blocks other clients while it
+        writes: ~1.5 s for the full graph) is the fallback.
+
+        Raises:
+            StoreUnavailable: the server is down (writes since its last snapshot are lost).
+            StoreError: the snapshot could not be written (e.g. the disk is full; the server log says why).
+        """
+        with self._errors("BGSAVE"):
+            self._wait_for_background_save()
+            try:
+                self._conn.bgsave()
+            except redis.ResponseError as exc:
+                if "in progress" not in str(exc):  # the fork failed: save in the foreground
+                    self._conn.save()
+                    return
+                # another save started after this check, hence after the writes: waiting for it is enough
+            if self._wait_for_background_save()["rdb_last_bgsave_status"] != "ok":
+                self._conn.save()
+
+    def _wait_for_background_save(self) -> dict:
+        """Poll ``INFO persistence`` until no background save runs; return the last answer."""
+        while True:
+            info = self._conn.info("persistence")
+            if not info["rdb_bgsave_in_progress"]:
+                return info
+            time.sleep(0.02)
+
+    def reconnect(self) -> None:
+        """Restart the embedded server if it is gone (``falkordb_server.ensure_running``: it reloads its last
+        snapshot) and drop this store's dead connections; the next query opens new ones.
+
+        Raises:
+            StoreUnavailable: the server could not be started within ``falkordb_server.START_TIMEOUT_S``.
+        """
+        try:
+            falkordb_server.ensure_running(self.store_dir)
+        except StoreError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        self._conn.connection_pool.disconnect()
 
     def close(self) -> None:
         """Close this store's connections (the server keeps running; ``falkordb_server.stop`` ends it)."""

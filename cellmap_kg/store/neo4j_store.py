@@ -15,7 +15,7 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..schema import Schema
-from .base import GraphStore, QueryTimeout, StoreError, check_parameters
+from .base import GraphStore, QueryTimeout, StoreError, StoreUnavailable, check_parameters
 from .indexing import identifier, lucene_query
 from .neo4j_ddl import (
     constraint_statements,
@@ -34,6 +34,10 @@ from .neo4j_server import Neo4jServer
 INDEX_WAIT_S = 600
 """Seconds ``apply_schema`` / ``set_vectors`` wait for new indexes to come online (``db.awaitIndexes``)."""
 CLEAR_BATCH = 10_000
+TRANSACTION_RETRY_S = 5.0
+"""How long a managed transaction is retried after a transient failure or a lost server (the driver's
+``max_transaction_retry_time``; its default, 30 s, would hold every API request to a stopped server for 30 s
+before the 503)."""
 
 
 class Neo4jStore(GraphStore):
@@ -93,7 +97,8 @@ class Neo4jStore(GraphStore):
                 from .neo4j_server import local_password
 
                 password = local_password(uri)
-            _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None)
+            _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None,
+                                           max_transaction_retry_time=TRANSACTION_RETRY_S)
             try:
                 _driver.verify_connectivity()
             except (Neo4jError, DriverError) as exc:
@@ -145,7 +150,7 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
         except DriverError as exc:
-            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
 
     def _session(self, database: str | None, read_only: bool = False):
         return self._driver.session(database=database, default_access_mode=READ_ACCESS if read_only else WRITE_ACCESS)
@@ -158,12 +163,14 @@ class Neo4jStore(GraphStore):
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
         except DriverError as exc:
-            raise StoreError(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
 
     def _error(self, exc: Neo4jError, cypher: str) -> StoreError:
         code = exc.code or ""
         if "TransactionTimedOut" in code:
             return QueryTimeout(f"query timed out on Neo4j: {' '.join(cypher.split())[:300]}")
+        if "DatabaseUnavailable" in code:
+            return StoreUnavailable(f"Neo4j database unavailable ({code}: {exc.message})")
         if "AccessMode" in code or "ForbiddenOnReadOnlyDatabase" in code:
             return StoreError(f"read-only query attempted to write ({code}: {exc.message})")
         return StoreError(f"Neo4j error {code}: {exc.message}\n  in query: {' '.join(cypher.split())[:300]}")
@@ -177,6 +184,8 @@ class Neo4jStore(GraphStore):
                 summary = session.run("EXPLAIN " + cypher, params or {}).consume()
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
+        except DriverError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.driver_uri} is unreachable: {exc}") from exc
         return plan_lines(summary.plan)
 
     # ---------------------------------------------------------------------------------------------- writing
