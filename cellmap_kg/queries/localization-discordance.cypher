@@ -45,10 +45,13 @@
 // columns: [symbol, openCell, hpa, hpaAdditional, hpaReliability, pubmedCount]
 MATCH (p:Protein)-[o:LOCALIZES_TO]->(oc:Compartment {vocabulary: 'OpenCell'})
 WHERE o.grade >= $minGrade
-WITH p, collect(oc.name) AS openCell
+WITH p, collect(oc.name) AS unsorted
+// lists are sorted in the query (collect() has no order, and backends differ): insertion sort by reduce
+WITH p, reduce(sorted = [], e IN unsorted | [x IN sorted WHERE x < e] + [e] + [x IN sorted WHERE x >= e]) AS openCell
 MATCH (p)-[h:LOCALIZES_TO]->(hpa:Compartment {vocabulary: 'HPA'})
 WHERE h.reliability IN $reliabilities
-WITH p, openCell, collect([hpa.name, h.main, h.reliability]) AS located
+WITH p, openCell, collect([hpa.name, h.main, h.reliability]) AS unsorted
+WITH p, openCell, reduce(sorted = [], e IN unsorted | [x IN sorted WHERE x < e] + [e] + [x IN sorted WHERE x >= e]) AS located
 WITH p, openCell, located, [x IN located WHERE x[1] OR NOT $hpaMainOnly | x[0]] AS compared
 WHERE size(compared) > 0
   AND none(place IN openCell WHERE any(location IN compared WHERE (place + '=' + location) IN $agreement))

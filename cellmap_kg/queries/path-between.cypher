@@ -111,8 +111,9 @@ WITH path, hop,
       startNode(r).symbol + ' pulled down ' + endNode(r).symbol + ' (' + r.dataset + ')']
      + [(left)-[:MEMBER_OF]->(a:Assembly)<-[:MEMBER_OF]-(right)
         WHERE a.map = $map AND a.size <= CASE WHEN $useAssemblies THEN $maxAssemblySize ELSE -1 END |
-        'shared assembly ' + a.id + ' (' + toString(a.size) + ' proteins)'] AS evidence
-WITH path, hop, evidence
+        'shared assembly ' + a.id + ' (' + toString(a.size) + ' proteins)'] AS unsorted
+// each hop's evidence sorted in the query (match order differs between backends): insertion sort by reduce
+WITH path, hop, reduce(sorted = [], e IN unsorted | [x IN sorted WHERE x < e] + [e] + [x IN sorted WHERE x >= e]) AS evidence
 ORDER BY [n IN path | n.symbol], hop
 WITH path, collect(evidence) AS links
 RETURN size(path) - 1 AS length,

@@ -35,7 +35,9 @@ UNWIND neighbours AS middle
 WITH x, size(neighbours) AS interactors, middle
 MATCH (middle)-[r2:PULLED_DOWN]-(other:Protein)
 WHERE r2.dataset IN $datasets AND other <> x AND other <> middle
-WITH x, interactors, other, collect(DISTINCT middle.symbol) AS sharedInteractors
+WITH x, interactors, other, collect(DISTINCT middle.symbol) AS unsorted
+// sorted in the query (collect() has no order, and backends differ): insertion sort by reduce
+WITH x, interactors, other, reduce(sorted = [], e IN unsorted | [x IN sorted WHERE x < e] + [e] + [x IN sorted WHERE x >= e]) AS sharedInteractors
 WHERE size(sharedInteractors) >= $minShared
 WITH x, interactors, other, sharedInteractors
 ORDER BY size(sharedInteractors) DESC, other.symbol
