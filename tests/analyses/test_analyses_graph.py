@@ -171,7 +171,7 @@ def test_analyze_command_prints_each_summary(small, data_dir, capsys):
     out = capsys.readouterr().out
     assert "multi-localization (" in out and "multiLocalizedPercent: 25.6" in out and "multiParent: 22" in out
     assert out.index("size (") < out.index("multi-localization (")                       # registry order
-    assert "not run: annotation, association, mutation-frequency, hisig, hisig-types, hisig-tcga" in out
+    assert "not run: annotation, association, mutation-frequency, map-comparison, hisig, hisig-types, hisig-tcga" in out
     assert analyze(["size", "--store", uri, "--format", "json", "--data", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["size"]["assemblies"] == 270
 
