@@ -67,9 +67,6 @@ def cmd_analyze(args) -> int:
     if args.permutations < 1:
         print("error: --permutations must be >= 1", file=sys.stderr)
         return 2
-    if args.max_mutated_proteins is not None and args.max_mutated_proteins < 1:
-        print("error: --max-mutated-proteins must be >= 1", file=sys.stderr)
-        return 2
     data_dir = args.data if args.data is not None else default_data_dir()
     options = AnalysisOptions(data_dir=data_dir, map_name=args.map, permutations=args.permutations,
                               seed=args.seed, jobs=max(1, args.jobs))

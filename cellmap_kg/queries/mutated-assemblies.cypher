@@ -7,8 +7,8 @@
 //   corrected over the assemblies tested (Benjamini-Hochberg q). Schaffer et al. 2025 call an assembly recurrently
 //   mutated at q <= 0.4 (assemblies with more than 50 mutated proteins and paediatric tumour types with fewer than
 //   15 tumours not tested). Written as RECURRENTLY_MUTATED_IN (every tested assembly, with its q) by the HiSig
-//   analyses: the default build runs the paediatric pan-cohort (tumour type Groebner2018-pan-cancer); `cellmap-kg
-//   analyze hisig-types hisig-tcga` adds each paediatric tumour type with >= 15 tumours and each TCGA cohort.
+//   analyses, which the default build runs on every cohort: the Groebner 2018 pan-cohort (Groebner2018-pan-cancer)
+//   and tumour types with >= 15 tumours, each TCGA cohort, and the Ma et al. 2018 types (Ma2018-<type>).
 //   Assemblies with q <= maxQ and a positive selection pressure, per tumour type, lowest q first.
 // reproduces: Schaffer et al. 2025, Fig. 5 (recurrently mutated assemblies in paediatric cancers)
 // parameters:

@@ -57,9 +57,10 @@ def snapshot(store) -> dict:
     return {k: store.query(q)[0]["n"] for k, q in one.items()}
 
 
-def test_default_names_leave_out_the_slow_hisig_runs():
+def test_default_names_run_hisig_on_every_cohort():
     assert resolve_names(None) == DEFAULT_ANALYSES == ["annotation", "size", "multi-localization", "association",
-                                                       "mutation-frequency", "map-comparison", "hisig"]
+                                                       "mutation-frequency", "map-comparison", "hisig", "hisig-types",
+                                                       "hisig-tcga", "hisig-ma2018", "structures"]
     assert resolve_names(["all"]) == list(ANALYSES)
     assert resolve_names(["hisig", "annotation"]) == ["annotation", "hisig"]           # registry order
     with pytest.raises(KeyError, match="unknown analysis"):
@@ -119,7 +120,7 @@ def test_permutation_p_values_are_reproducible_for_a_fixed_seed(small):
     assert pan_p_values(store) != first
 
 
-def test_worker_processes_give_the_same_results_as_one(small):
+def test_threads_give_the_same_results_as_one(small):
     store, _ = small
     parallel = recurrent_by_tumour_type(store, permutations=5, seed=0, n_jobs=2)
     rows = store.query("MATCH ()-[r:RECURRENTLY_MUTATED_IN]->(t:TumourType) WHERE r.analysis = 'hisig-types' "
@@ -148,7 +149,7 @@ def test_the_build_skips_analyses_whose_inputs_are_missing(tmp_path):
     try:
         summaries = run_default_analyses(store)
         assert summaries["annotation"] == {"seconds": summaries["annotation"]["seconds"]}       # no map: nothing
-        for name in ("size", "multi-localization", "hisig"):
+        for name in ("size", "multi-localization", "hisig", "hisig-ma2018", "structures"):
             assert "skipped" in summaries[name], name
         assert "no cell map 'U2OS-2023-05'" in summaries["hisig"]["skipped"]
         with pytest.raises(MissingInputError, match="no Assembly nodes"):
@@ -171,7 +172,8 @@ def test_analyze_command_prints_each_summary(small, data_dir, capsys):
     out = capsys.readouterr().out
     assert "multi-localization (" in out and "multiLocalizedPercent: 25.6" in out and "multiParent: 22" in out
     assert out.index("size (") < out.index("multi-localization (")                       # registry order
-    assert "not run: annotation, association, mutation-frequency, map-comparison, hisig, hisig-types, hisig-tcga" in out
+    assert "not run: annotation, association, mutation-frequency, map-comparison, hisig, hisig-types, hisig-tcga, " \
+           "hisig-ma2018, structures" in out
     assert analyze(["size", "--store", uri, "--format", "json", "--data", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["size"]["assemblies"] == 270
 
