@@ -70,8 +70,13 @@ try {
       if (step.guide) {
         out.editor = await clickGuideBlock(page, frames, step.guide.slide, step.guide.block);
       } else {
+        // paste, as a person does with a script (a clipboard 'paste' event on the editor's text area)
         await page.click('[data-testid="activeEditor"]');
-        await page.keyboard.insertText(step.run);
+        await page.locator('[data-testid="activeEditor"] textarea').evaluate((area, text) => {
+          const data = new DataTransfer();
+          data.setData('text/plain', text);
+          area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+        }, step.run);
       }
       await page.click('[data-testid="editor-Run"]');
       await page.waitForFunction(
