@@ -296,8 +296,11 @@ def load_into_server(store: GraphStore, server, csv_dir: Path | str | None = Non
         live graph is unchanged).
     """
     from ..store.neo4j_rebuild import import_csv
+    from ..store.neo4j_server import Neo4jServerError
 
-    server.home.mkdir(parents=True, exist_ok=True)
+    if not server.installed():  # fail before the export, not after it
+        raise Neo4jServerError(f"no Neo4j installed in {server.home}: run `cellmap-kg neo4j install --home "
+                               f"{server.home}`")
     temporary = csv_dir is None
     out_dir = Path(tempfile.mkdtemp(prefix="neo4j-admin-", dir=server.home)) if temporary else Path(csv_dir)
     try:

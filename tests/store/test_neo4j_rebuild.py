@@ -78,6 +78,18 @@ def test_recover_keeps_a_plain_data_folder(tmp_path):
     assert (tmp_path / "data" / "databases").is_dir() and not (tmp_path / "data").is_symlink()
 
 
+def test_neo4j_import_needs_a_source_and_an_installed_server(tmp_path, capsys):
+    from cellmap_kg.cli import main
+    from cellmap_kg.export.neo4j_admin import load_into_server
+    from cellmap_kg.store.neo4j_server import Neo4jServerError
+
+    assert main(["neo4j", "import", "--home", str(tmp_path)]) == 1
+    assert "neo4j import needs --from URI" in capsys.readouterr().err
+    with pytest.raises(Neo4jServerError, match="no Neo4j installed in"):
+        load_into_server(None, Neo4jServer(tmp_path))  # fails before reading the (here absent) store
+    assert list(tmp_path.iterdir()) == []
+
+
 # ------------------------------------------------------------------------------------------------ on a real server
 @pytest.fixture(scope="module")
 def server(neo4j_server_factory) -> Neo4jServer:
