@@ -54,24 +54,27 @@ def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[rank - 1]
 
 
-async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> bytes:
-    """Send one keep-alive GET and read the whole answer; return the status code (``b"200"``)."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+async def request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str,
+                  host: str = "127.0.0.1") -> tuple[bytes, bytes]:
+    """Send one keep-alive GET and read the whole answer: ``(status code, body)``, status ``b"closed"`` if the
+    server closed the connection. ``host`` is the Host header (``next`` links of paged answers embed it)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     status_line = await reader.readline()
     length = 0
     while (line := await reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode("latin-1").partition(":")
         if name.lower() == "content-length":
             length = int(value)
-    await reader.readexactly(length)
+    body = await reader.readexactly(length)
     parts = status_line.split()
-    return parts[1] if len(parts) > 1 else b"closed"
+    return (parts[1] if len(parts) > 1 else b"closed"), body
 
 
-async def _connection(port: int, paths: list[str], offset: int, until: float, measure_from: float,
-                      latencies: list[float], errors: list[int]) -> None:
-    """One client: requests ``paths`` in turn until ``until``; a dropped connection counts as an error and is
-    reopened."""
+async def drive(port: int, paths: list[str], offset: int, until: float, on_answer, on_drop,
+                host: str = "127.0.0.1") -> None:
+    """One client: GET ``paths`` in turn (from ``offset``) until ``until`` over a keep-alive connection, reopened
+    when dropped. Calls ``on_answer(path, status, body, start, seconds)`` per answer and ``on_drop(exc)`` per
+    dropped connection."""
     i = offset
     while time.perf_counter() < until:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -79,19 +82,25 @@ async def _connection(port: int, paths: list[str], offset: int, until: float, me
             while (start := time.perf_counter()) < until:
                 path = paths[i % len(paths)]
                 i += 1
-                status = await _request(reader, writer, path)
-                elapsed = time.perf_counter() - start
-                if start >= measure_from:
-                    if status == b"200":
-                        latencies.append(elapsed)
-                    else:
-                        errors.append(1)
+                status, body = await request(reader, writer, path, host)
+                on_answer(path, status, body, start, time.perf_counter() - start)
                 if status == b"closed":
                     break
-        except (ConnectionError, asyncio.IncompleteReadError):
-            errors.append(1)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            on_drop(exc)
         finally:
             writer.close()
+
+
+async def _connection(port: int, paths: list[str], offset: int, until: float, measure_from: float,
+                      latencies: list[float], errors: list[int]) -> None:
+    """One client (``drive``): latencies of 200 answers after ``measure_from``; other answers and dropped
+    connections count as errors."""
+    def on_answer(path, status, body, start, seconds):
+        if start >= measure_from:
+            (latencies if status == b"200" else errors).append(seconds)
+
+    await drive(port, paths, offset, until, on_answer, lambda exc: errors.append(1))
 
 
 async def _load(port: int, paths: list[str], clients: int, seconds: float, warmup: float) -> tuple[list, int]:
