@@ -115,7 +115,8 @@ def read_obo_index(path: Path) -> OboIndex:
             if tag == "id":
                 current = _go_id(value, path, number, tag)
                 if current in index.term_lines or current in index.alt_ids:
-                    raise DataFormatError(path, number, f"term {current} is already declared (as id or alt_id)")
+                    raise DataFormatError(path, number, f"expected each GO id once, found term {current} declared "
+                                                        "again (as id or alt_id)")
                 index.term_lines[current] = number
             elif current is None:
                 raise DataFormatError(path, number, f"expected the 'id:' tag first in a [Term] stanza, found {tag!r}")
