@@ -43,6 +43,44 @@ def member_symbols(port: int) -> list[str]:
         raise SystemExit("the graph has no U2OS map members; build it first (cellmap-kg build)")
     return [m["symbol"] for m in items]
 
+
+async def request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str,
+                  host: str = "127.0.0.1") -> tuple[bytes, bytes]:
+    """Send one keep-alive GET and read the whole answer: ``(status code, body)``, status ``b"closed"`` if the
+    server closed the connection. ``host`` is the Host header (``next`` links of paged answers embed it)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    status_line = await reader.readline()
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    body = await reader.readexactly(length)
+    parts = status_line.split()
+    return (parts[1] if len(parts) > 1 else b"closed"), body
+
+
+async def drive(port: int, paths: list[str], offset: int, until: float, on_answer, on_drop,
+                host: str = "127.0.0.1") -> None:
+    """One client: GET ``paths`` in turn (from ``offset``) until ``until`` over a keep-alive connection, reopened
+    when dropped. Calls ``on_answer(path, status, body, start, seconds)`` per answer and ``on_drop(exc)`` per
+    dropped connection."""
+    i = offset
+    while time.perf_counter() < until:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while (start := time.perf_counter()) < until:
+                path = paths[i % len(paths)]
+                i += 1
+                status, body = await request(reader, writer, path, host)
+                on_answer(path, status, body, start, time.perf_counter() - start)
+                if status == b"closed":
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            on_drop(exc)
+        finally:
+            writer.close()
+
 ASSEMBLIES = ("MATCH (a:Assembly {map: 'U2OS-2023-05'}) RETURN a.id AS id ORDER BY a.size DESC, id LIMIT 50")
 MEMBERSHIPS = ("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly) WHERE p.symbol IN $symbols "
                "RETURN p.symbol AS symbol, collect(a.id) AS assemblies")
@@ -105,45 +143,24 @@ def expected_answers(port: int, store_uri: str) -> dict[str, tuple[int, object]]
     return expected
 
 
-async def _request(reader, writer, port: int, path: str) -> tuple[int, bytes]:
-    """One keep-alive GET (the Host header as urllib sends it: ``next`` links embed it); ``(status, body)``."""
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    status_line = await reader.readline()
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        name, _, value = line.decode("latin-1").partition(":")
-        if name.lower() == "content-length":
-            length = int(value)
-    body = await reader.readexactly(length)
-    parts = status_line.split()
-    return (int(parts[1]) if len(parts) > 1 else 0), body
-
-
 async def _client(port: int, expected: dict, paths: list[str], offset: int, until: float, run: Run) -> None:
-    i = offset
-    while time.perf_counter() < until:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while (start := time.perf_counter()) < until:
-                path = paths[i % len(paths)]
-                i += 1
-                status, body = await _request(reader, writer, port, path)
-                elapsed = time.perf_counter() - start
-                if status >= 500:
-                    run.server_errors += 1
-                    run.examples[f"{status} {path}: {body[:200]!r}"] += 1
-                elif (status, json.loads(body)) != expected[path]:
-                    run.wrong += 1
-                    run.examples[f"wrong {status} {path}"] += 1
-                else:
-                    run.latencies.append(elapsed)
-                if status == 0:
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+    """One client (``drive``): every answer compared with ``expected``; a dropped connection is wrong."""
+    def on_answer(path, code, body, start, seconds):
+        status = int(code) if code.isdigit() else 0
+        if status >= 500:
+            run.server_errors += 1
+            run.examples[f"{status} {path}: {body[:200]!r}"] += 1
+        elif status == 0 or (status, json.loads(body)) != expected[path]:
             run.wrong += 1
-            run.examples[f"connection: {exc!r}"] += 1
-        finally:
-            writer.close()
+            run.examples[f"wrong {status} {path}"] += 1
+        else:
+            run.latencies.append(seconds)
+
+    def on_drop(exc):
+        run.wrong += 1
+        run.examples[f"connection: {exc!r}"] += 1
+
+    await drive(port, paths, offset, until, on_answer, on_drop, f"127.0.0.1:{port}")
 
 
 def load(port: int, expected: dict, clients: int, seconds: float, name: str) -> Run:

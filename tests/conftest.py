@@ -132,7 +132,10 @@ def neo4j_server_factory():
 @pytest.fixture(scope="session")
 def neo4j_private_server():
     """A project Neo4j server of its own for the tests that stop, kill and start it (fault tests), in
-    ``.cellmap-kg/test-neo4j/private``; never the session's shared servers."""
+    ``.cellmap-kg/test-neo4j/private``; never the session's shared servers. Skipped when the session runs
+    without the Neo4j backend."""
+    if "neo4j" not in BACKENDS:
+        pytest.skip("Neo4j is not among this session's backends")
     server = _neo4j_server("private")
     yield server
     server.stop()

@@ -249,10 +249,14 @@ def load_cellmaps_pipeline_apms(data_dir: Path, resolver: SymbolResolver) -> Loa
     result = LoadResult(source=PIPELINE_DATASET)
     report = result.report
     baits_path, edges_path = data_dir / PIPELINE_BAITS, data_dir / PIPELINE_EDGES
-    baits: set[str] = set()
-    for _, row in read_table(baits_path, required=("GeneSymbol", "GeneID")):
+    baits: dict[str, int] = {}
+    for line, row in read_table(baits_path, required=("GeneSymbol", "GeneID")):
         report.count_read(Path(PIPELINE_BAITS).name)
-        baits.add(row["GeneSymbol"].strip())
+        bait = row["GeneSymbol"].strip()
+        if bait in baits:
+            raise DataFormatError(baits_path, line, f"GeneSymbol: expected each bait once, found {bait!r} again "
+                                                    f"(first on line {baits[bait]})")
+        baits[bait] = line
     pulled = UniqueRelationships(report, "repeated bait-prey row in edgelist.tsv")
     for line, row in read_table(edges_path, required=("GeneID1", "Symbol1", "GeneID2", "Symbol2")):
         report.count_read(Path(PIPELINE_EDGES).name)

@@ -145,7 +145,8 @@ def _scan_obo(path: Path, size: int, mtime_ns: int) -> OboIndex:
             if tag == "id":
                 current = _go_id(value, path, number, tag)
                 if current in index.term_lines or current in index.alt_ids:
-                    raise DataFormatError(path, number, f"term {current} is already declared (as id or alt_id)")
+                    raise DataFormatError(path, number, f"expected each GO id once, found term {current} declared "
+                                                        "again (as id or alt_id)")
                 index.term_lines[current] = number
                 index.tags[current] = {}
             elif current is None:

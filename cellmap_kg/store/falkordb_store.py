@@ -212,8 +212,9 @@ class FalkorDBStore(GraphStore):
         except redis.ResponseError as exc:
             raise self._error(exc, what) from exc
         except (redis.ConnectionError, redis.TimeoutError) as exc:  # BusyLoadingError is a ConnectionError
-            raise StoreUnavailable(f"FalkorDB server of {self.store_dir} is unreachable ({exc}); "
-                                   "reconnect() restarts it from its last snapshot") from exc
+            raise StoreUnavailable(f"FalkorDB server of {self.store_dir} is unreachable ({exc}); opening the "
+                                   "store again (the next command, or the API by itself) restarts it from its last "
+                                   "snapshot") from exc
         except redis.RedisError as exc:
             raise StoreError(f"FalkorDB server of {self.store_dir} failed: {exc}") from exc
 

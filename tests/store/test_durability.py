@@ -13,6 +13,7 @@ from cellmap_kg.analyses.size import diameter_nm
 from cellmap_kg.cli import main
 from cellmap_kg.loaders.cellmap import U2OS_NODES, read_hidef_nodes
 from cellmap_kg.store import falkordb_server, open_store
+from cellmap_kg.store.neo4j_server import _port_free
 
 MAP = "U2OS-2023-05"
 
@@ -75,6 +76,9 @@ def test_committed_writes_survive_a_sigkill_of_neo4j(neo4j_private_server):
         os.kill(pid, signal.SIGKILL)
         while server.pid() is not None:
             time.sleep(0.05)
+        deadline = time.monotonic() + 60  # the killed JVM's Bolt socket can outlive its pid for a moment
+        while not _port_free(server.bolt_port) and time.monotonic() < deadline:
+            time.sleep(0.2)
         server.start(echo=lambda *_: None)
         rows = store.query("MATCH (p:Protein) RETURN p.symbol AS s, p.name AS name", read_only=True)
     assert rows == [{"s": "DPP9", "name": "dipeptidyl peptidase 9"}]
