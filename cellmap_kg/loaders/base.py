@@ -235,8 +235,22 @@ def excel_id(value: str) -> str:
     return value
 
 
+def _check_last_line_fields(path: Path, delimiter: str, names: tuple[str, ...] | None) -> None:
+    """For a file allowed to end without a newline: its last line must still hold every field of the header (or
+    ``names``), else it was cut off. Raises ``DataFormatError`` naming that line."""
+    data = path.read_bytes()
+    if data.endswith(b"\n"):
+        return
+    lines = data.split(b"\n")
+    expected = len(names) if names is not None else lines[0].count(delimiter.encode()) + 1
+    found = lines[-1].count(delimiter.encode()) + 1
+    if found < expected:
+        raise DataFormatError(path, len(lines), f"expected {expected} fields on the last line, found {found}: the "
+                                                "file looks truncated (fetch it again)")
+
+
 def read_frame(path: Path, delimiter: str = "\t", required: tuple[str, ...] = (),
-               names: tuple[str, ...] | None = None) -> pd.DataFrame:
+               names: tuple[str, ...] | None = None, whole_lines: bool = True) -> pd.DataFrame:
     """Read a delimited file (no quoting) into a DataFrame of strings with a ``line`` column (1-based file line).
 
     With ``names`` the file has no header and its fields are named ``names``; otherwise line 1 is the header and
@@ -244,10 +258,12 @@ def read_frame(path: Path, delimiter: str = "\t", required: tuple[str, ...] = ()
     so callers validate values and name ``line`` in their errors. Faster than ``read_table`` for large files.
 
     Raises ``MissingDataError`` for an absent file and ``DataFormatError`` (file and line) for a file that is not
-    whole UTF-8 text (``check_text``), an empty header, a missing required column or a line with more fields than
-    the header/``names``.
+    whole UTF-8 text (``check_text``; ``whole_lines=False`` for a published file whose last line has no newline),
+    an empty header, a missing required column or a line with more fields than the header/``names``.
     """
-    check_text(path, "a header line" if names is None else f"lines of {list(names)}")
+    check_text(path, "a header line" if names is None else f"lines of {list(names)}", whole_lines=whole_lines)
+    if not whole_lines:
+        _check_last_line_fields(path, delimiter, names)
     if names is None:
         with open(path, encoding="utf-8") as fh:
             columns = [c.strip() for c in fh.readline().rstrip("\r\n").split(delimiter)]

@@ -28,18 +28,22 @@ GENE, COMMUNITY, UNIPROT = "in_cluster_gene_name", "mcl_community_id", "uniprot_
 MISSING = {"", "NA", "NULL"}
 
 
-def read_communities(path: Path) -> tuple[Hierarchy, dict[str, str]]:
-    """Read a community table into a flat ``Hierarchy`` (root + one child per community) and gene -> UniProt.
+def read_communities(path: Path) -> tuple[Hierarchy, dict[str, str], list[str]]:
+    """Read a community table into a flat ``Hierarchy`` (root + one child per community), gene -> UniProt, and
+    the repeated rows.
 
     Assembly ``cluster_id`` is ``Community<mcl_community_id>``; members keep file order with repeated rows of a
-    gene within one community collapsed (the file repeats BAG6, INTS14, ...). The UniProt map holds the first
-    accession given for each gene name (``NA`` = none).
+    gene within one community collapsed (the file repeats BAG6, INTS14, ...) and listed as ``"<file>:<line>
+    <gene> in community <id>"`` for the load report. The UniProt map holds the first accession given for each gene
+    name (``NA`` = none).
 
     Raises ``MissingDataError`` if absent, ``DataFormatError`` (file, line) for a missing column, an empty gene
     name or a community id that is not a positive integer.
     """
     path = Path(path)
-    frame = read_frame(path, delimiter=",", required=(GENE, COMMUNITY, UNIPROT))
+    # OpenCell's published interactome-clusters.csv ends without a newline: its last line is whole (read_frame's
+    # field checks and the values' validation below still catch a file cut elsewhere).
+    frame = read_frame(path, delimiter=",", required=(GENE, COMMUNITY, UNIPROT), whole_lines=False)
     frame[GENE] = frame[GENE].str.strip()
     check_column(frame, path, GENE, frame[GENE] != "", "a gene name")
     check_column(frame, path, COMMUNITY, frame[COMMUNITY].str.fullmatch(r"[1-9][0-9]*"),
@@ -48,10 +52,14 @@ def read_communities(path: Path) -> tuple[Hierarchy, dict[str, str]]:
         raise DataFormatError(path, 2, "expected at least one (gene, community) row")
     communities: dict[int, list[str]] = {}
     uniprot: dict[str, str] = {}
-    for gene, community, accession in zip(frame[GENE], frame[COMMUNITY], frame[UNIPROT], strict=True):
+    repeated: list[str] = []
+    for line, gene, community, accession in zip(frame["line"], frame[GENE], frame[COMMUNITY], frame[UNIPROT],
+                                                strict=True):
         members = communities.setdefault(int(community), [])
         if gene not in members:
             members.append(gene)
+        else:
+            repeated.append(f"{path.name}:{line} {gene} in community {community}")
         if accession.strip() not in MISSING:
             uniprot.setdefault(gene, accession.strip())
     assemblies = [MapAssembly(f"Community{c}", genes, len(genes)) for c, genes in sorted(communities.items())]
@@ -59,14 +67,16 @@ def read_communities(path: Path) -> tuple[Hierarchy, dict[str, str]]:
     root = MapAssembly(ROOT_ID, everyone, len(everyone), name="all clustered proteins")
     hierarchy = Hierarchy([root, *assemblies], [(ROOT_ID, a.cluster_id) for a in assemblies], ROOT_ID,
                           member_source={"community table": len(assemblies)})
-    return hierarchy, uniprot
+    return hierarchy, uniprot, repeated
 
 
 def load_opencell_communities(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     """The OpenCell HEK293T MCL communities as the flat map ``OpenCell-HEK293T`` (``Assembly``, ``CONTAINS``,
     ``MEMBER_OF`` rows; see the module docstring). Raises ``MissingDataError`` / ``DataFormatError``."""
     result = LoadResult(source=OPENCELL_COMMUNITIES_DATASET)
-    hierarchy, uniprot = read_communities(data_dir / COMMUNITIES_FILE)
+    hierarchy, uniprot, repeated = read_communities(data_dir / COMMUNITIES_FILE)
+    for row in repeated:
+        result.report.skip("repeated (gene, community) row", row)
     result.report.count_read(f"{Path(COMMUNITIES_FILE).name} communities", len(hierarchy.assemblies) - 1)
     add_hierarchy(result, hierarchy, OPENCELL_MAP, resolver, Path(COMMUNITIES_FILE).name, uniprot=uniprot)
     return result.finalise(OPENCELL_COMMUNITIES_DATASET)

@@ -17,13 +17,14 @@ HEADER = "in_cluster_gene_name,mcl_community_id,core_cluster_id,module_id,branch
 
 
 def test_real_file_is_a_flat_map_of_291_communities(data_dir):
-    h, uniprot = read_communities(data_dir / COMMUNITIES_FILE)
+    h, uniprot, repeated = read_communities(data_dir / COMMUNITIES_FILE)
     by_id = h.by_id()
     assert h.root == "root" and len(h.assemblies) == 292 and len(h.edges) == 291
     assert all(parent == "root" for parent, _ in h.edges)
     assert len(by_id["root"].genes) == 2132                      # every clustered gene name once
     assert {"G3BP1", "G3BP2", "CAPRIN1", "NCL"} <= set(by_id["Community1"].genes)   # stress-granule community
     assert by_id["Community179"].genes.count("BAG6") == 1         # the file lists BAG6 twice there
+    assert any(r.endswith("BAG6 in community 179") for r in repeated)   # ... and the repeat is reported
     assert uniprot["G3BP1"] == "Q13283" and "RPS10-NUDT3" not in uniprot     # NA accession
     assert h.member_source == {"community table": 291}
 
