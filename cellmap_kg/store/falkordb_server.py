@@ -142,7 +142,7 @@ def stop(store_dir: Path, timeout_s: float = STOP_TIMEOUT_S) -> bool:
         conn.close()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not (_alive(pid) if pid else is_running(store_dir)):
+        if not (pid_alive(pid) if pid else is_running(store_dir)):
             _remove_socket_dir(store_dir)
             return True
         time.sleep(0.05)
@@ -219,7 +219,7 @@ def _wait_until_ready(store_dir: Path, timeout_s: float) -> None:
                 pass  # still loading dump.rdb
             except (redis.ConnectionError, redis.TimeoutError, OSError):
                 pid = _read_pid(store_dir)
-                if pid is not None and not _alive(pid):
+                if pid is not None and not pid_alive(pid):
                     raise StoreError(f"FalkorDB server of {store_dir} exited during start-up"
                                      f"{_log_tail(store_dir)}") from None
             if time.monotonic() > deadline:
@@ -233,7 +233,7 @@ def _wait_until_ready(store_dir: Path, timeout_s: float) -> None:
 def _server_process(store_dir: Path) -> int | None:
     """Pid of a live ``redis-server`` named by ``<dir>/redis.pid`` (it may be too busy to answer a PING)."""
     pid = _read_pid(store_dir)
-    if pid is None or not _alive(pid):
+    if pid is None or not pid_alive(pid):
         return None
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
@@ -249,7 +249,8 @@ def _read_pid(store_dir: Path) -> int | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` runs (a zombie, exited but not yet reaped, counts as gone)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -45,6 +45,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .base import StoreError
+from .falkordb_server import pid_alive
 
 HOME_ENV = "CELLMAP_KG_NEO4J_HOME"
 DEFAULT_BOLT_PORT = 7687
@@ -123,19 +124,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (exited, not yet reaped by its parent) counts as gone
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 @dataclass
@@ -338,7 +326,7 @@ class Neo4jServer:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        if _pid_alive(pid):
+        if pid_alive(pid):
             return pid
         self.pid_file.unlink(missing_ok=True)
         return None
@@ -419,7 +407,7 @@ class Neo4jServer:
             return False
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _pid_alive(pid):
+        while pid_alive(pid):
             if time.monotonic() > deadline:
                 os.kill(pid, signal.SIGKILL)
                 time.sleep(0.5)

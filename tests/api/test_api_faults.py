@@ -76,7 +76,7 @@ def test_falkordb_killed_under_load_answers_503_then_recovers(tmp_path, error_of
                 running = [pool.submit(_hammer, client, stop) for _ in range(4)]
                 pid = int((store_dir / falkordb_server.PID_FILE).read_text())
                 os.kill(pid, signal.SIGKILL)
-                while falkordb_server._alive(pid):
+                while falkordb_server.pid_alive(pid):
                     time.sleep(0.01)
                 _until_answered(client, "/proteins/NUP93")
                 stop.set()
@@ -87,7 +87,7 @@ def test_falkordb_killed_under_load_answers_503_then_recovers(tmp_path, error_of
             # killed again with nothing running: the very next request is a 503, the API restarts the server
             pid = falkordb_server._server_process(store_dir)
             os.kill(pid, signal.SIGKILL)
-            while falkordb_server._alive(pid):
+            while falkordb_server.pid_alive(pid):
                 time.sleep(0.01)
             _unavailable(client.get("/proteins/DPP9"), error_of)
             assert _until_answered(client, "/proteins/DPP9")[-1] == 200

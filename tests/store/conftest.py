@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from cellmap_kg.store import falkordb_server
 from cellmap_kg.store.falkordb_store import FalkorDBStore
 
 
 @pytest.fixture(scope="session")
-def falkordb_dir(tmp_path_factory):
-    """Store directory of the session's FalkorDB server."""
-    store_dir = tmp_path_factory.mktemp("falkordb")
-    falkordb_server.ensure_running(store_dir)
-    yield store_dir
-    falkordb_server.stop(store_dir)
+def falkordb_dir(falkordb_scratch_dir):
+    """Store directory of the session's FalkorDB server (tests/conftest.py's ``falkordb_scratch_dir``)."""
+    return falkordb_scratch_dir
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def _kill_falkordb(store_dir) -> None:
     pid = falkordb_server._server_process(store_dir)
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    while falkordb_server._alive(pid):
+    while falkordb_server.pid_alive(pid):
         time.sleep(0.01)
 
 
