@@ -134,7 +134,8 @@ def read_hidef_nodes(path: Path) -> list[HidefAssembly]:
         if not cluster_id:
             raise DataFormatError(path, line, "expected a cluster id in column 1, found an empty field")
         if cluster_id in seen:
-            raise DataFormatError(path, line, f"cluster {cluster_id} is already declared on line {seen[cluster_id]}")
+            raise DataFormatError(path, line, f"expected each cluster id once, found {cluster_id} again (first on "
+                                              f"line {seen[cluster_id]})")
         seen[cluster_id] = line
         size = parse_int(row["size"], path, line, "size", allow_empty=False)
         persistence = parse_int(row["persistence"], path, line, "persistence", allow_empty=False)
