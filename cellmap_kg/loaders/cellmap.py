@@ -108,7 +108,8 @@ def _tab_lines(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict
     Raises ``MissingDataError`` if absent and ``DataFormatError`` (file, line, expected columns) for a line with
     another number of fields than ``columns``.
     """
-    check_text(path, f"lines of {len(columns)} tab-separated fields {list(columns)}")
+    # a last line cut off shows as a line with too few fields (DDOT .ont files may lack the final newline)
+    check_text(path, f"lines of {len(columns)} tab-separated fields {list(columns)}", whole_lines=False)
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         for fields in reader:
@@ -137,7 +138,8 @@ def read_hidef_nodes(path: Path) -> list[HidefAssembly]:
         if not cluster_id:
             raise DataFormatError(path, line, "expected a cluster id in column 1, found an empty field")
         if cluster_id in seen:
-            raise DataFormatError(path, line, f"cluster {cluster_id} is already declared on line {seen[cluster_id]}")
+            raise DataFormatError(path, line, f"expected each cluster id once, found {cluster_id} again (first on "
+                                              f"line {seen[cluster_id]})")
         seen[cluster_id] = line
         size = parse_int(row["size"], path, line, "size", allow_empty=False)
         persistence = parse_int(row["persistence"], path, line, "persistence", allow_empty=False)

@@ -77,7 +77,8 @@ def load_hpa_images(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
             raise DataFormatError(path, line, "expected non-empty if_plate_id, position, sample and antibody")
         image_id = f"{plate}_{position}_{sample}"
         if image_id in first_line:
-            raise DataFormatError(path, line, f"image {image_id} is already on line {first_line[image_id]}")
+            raise DataFormatError(path, line, f"expected each image once, found {image_id} again (first on line "
+                                              f"{first_line[image_id]})")
         first_line[image_id] = line
         antibody = row["antibody"].strip()
         cell_line = cell_lines.get(antibody)

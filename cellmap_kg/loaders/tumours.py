@@ -65,7 +65,7 @@ def read_samples(path: Path) -> dict[str, dict]:
         if not sample or not row["Cancer Type"].strip():
             raise DataFormatError(path, line, "expected a Sample id and a Cancer Type")
         if sample in tumours:
-            raise DataFormatError(path, line, f"sample {sample} appears twice")
+            raise DataFormatError(path, line, f"expected each sample once, found {sample} again")
         tumour = {"id": sample, "cohort": COHORT, "tumourType": row["Cancer Type"].strip(),
                   "subgroup": _text(row["Subgroup"]), "type": _text(row["Type"]),
                   "ageYears": parse_float(row["Age"], path, line, "Age"), "sex": _text(row["Gender"]),

@@ -60,7 +60,7 @@ def test_read_hidef_nodes_rejects_wrong_field_count_and_repeats(tmp_path):
     with pytest.raises(DataFormatError, match=r"short.nodes:1: expected 4 tab-separated fields"):
         read_hidef_nodes(path)
     path.write_text("Cluster0-0\t2\tA B\t1\nCluster0-0\t1\tA\t1\n")
-    with pytest.raises(DataFormatError, match=r":2: cluster Cluster0-0 is already declared on line 1"):
+    with pytest.raises(DataFormatError, match=r":2: expected each cluster id once, found Cluster0-0 again"):
         read_hidef_nodes(path)
 
 

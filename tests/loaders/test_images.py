@@ -76,5 +76,5 @@ def test_bad_status_names_file_and_line(data_dir, tmp_path, slice_file, resolver
 def test_repeated_image_names_both_lines(data_dir, tmp_path, slice_file, resolver):
     data = _image_dir(data_dir, tmp_path, slice_file, {4: '/archive/7/7_C5_1_,7,C5,1,35,Cytosol,HPA005910,'
                                                           'ENSG00000011007,ELOA'})
-    with pytest.raises(DataFormatError, match=r"samples\.csv:4: image 7_C5_1 is already on line 2"):
+    with pytest.raises(DataFormatError, match=r"samples\.csv:4: expected each image once, found 7_C5_1 again"):
         load_hpa_images(data, resolver)
