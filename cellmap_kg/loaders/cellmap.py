@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..sources import DEFAULT_MAP
-from .base import DataFormatError, LoadResult, check_text, parse_int, read_table
+from .base import DataFormatError, LoadResult, check_text, parse_int, read_table, require
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
@@ -102,13 +102,16 @@ class Hierarchy:
 
 
 # ------------------------------------------------------------------------------------------------------- readers
-def _tab_lines(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict]]:
-    """Yield ``(line, {column: field})`` for each non-blank line of a tab-separated file without a header.
+def _tab_lines(path: Path, columns: tuple[str, ...], allow_empty: bool = False) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line, {column: field})`` for each non-blank line of a tab-separated file without a header
+    (nothing for an empty file when ``allow_empty``: the edges of a one-assembly hierarchy).
 
     Raises ``MissingDataError`` if absent and ``DataFormatError`` (file, line, expected columns) for a line with
     another number of fields than ``columns``.
     """
     # a last line cut off shows as a line with too few fields (DDOT .ont files may lack the final newline)
+    if allow_empty and require(path).stat().st_size == 0:
+        return
     check_text(path, f"lines of {len(columns)} tab-separated fields {list(columns)}", whole_lines=False)
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -155,7 +158,7 @@ def read_hidef_nodes(path: Path) -> list[HidefAssembly]:
 
 
 def _read_typed_edges(path: Path, allowed: tuple[str, ...]) -> Iterable[tuple[int, str, str, str]]:
-    for line, row in _tab_lines(Path(path), HIERARCHY_EDGE_COLUMNS):
+    for line, row in _tab_lines(Path(path), HIERARCHY_EDGE_COLUMNS, allow_empty=True):
         parent, child, kind = row["parent"].strip(), row["child"].strip(), row["type"].strip()
         if not parent or not child:
             raise DataFormatError(path, line, f"expected a parent and a child id, found {parent!r} -> {child!r}")

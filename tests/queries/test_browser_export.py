@@ -54,7 +54,7 @@ def test_export_writes_one_script_per_query_with_params_and_identical_body(tmp_p
     source_body = "\n".join(spec.path.read_text().splitlines()[spec.body_line - 1:])
     assert text.endswith("\n" + source_body.rstrip() + ";\n")
     assert lines[1] == "// Question: Which poorly characterized proteins sit in assemblies that are recurrently " \
-                       "mutated in paediatric"
+                       "mutated in tumours?"
 
 
 def test_required_parameter_gets_its_example_value():

@@ -55,13 +55,14 @@ def test_shipped_query_header_is_read_as_declared():
     assert spec.path == QUERY_DIR / f"{SHIPPED}.cypher"
     assert spec.question.startswith("Which poorly characterized proteins")
     assert spec.reproduces == "Schaffer et al. 2025, Fig. 5"
-    assert spec.columns == ("assembly", "name", "size", "frequency", "q", "selectionPressure", "symbol",
-                            "pubmedCount")
+    assert spec.columns == ("assembly", "name", "size", "cohort", "tumourType", "q", "selectionPressure",
+                            "frequency", "symbol", "pubmedCount")
     params = {n: (p.type, p.default, p.unit) for n, p in spec.parameters.items()}
     assert params == {
         "rule": ("string", "hisig", None),
         "maxQ": ("float", 0.4, "q-value"),
-        "tumourType": ("string", params["tumourType"][1], None),
+        "tumourType": ("string", "", None),
+        "cohort": ("string", "", None),
         "minFrequency": ("float", 0.02, "fraction of tumours"),
         "maxSize": ("int", 50, "proteins"),
         "maxPublications": ("int", 10, "articles"),
@@ -172,8 +173,8 @@ class RecordingStore:
 
 
 def test_run_query_sends_the_file_text_with_typed_parameters_read_only():
-    row = {"assembly": "U2OS-2023-05:Cluster3-65", "name": "x", "size": 12, "frequency": 0.05, "q": None,
-           "selectionPressure": None, "symbol": "ABC", "pubmedCount": 2}
+    row = {"assembly": "U2OS-2023-05:Cluster3-65", "name": "x", "size": 12, "cohort": None, "tumourType": None,
+           "q": None, "selectionPressure": None, "frequency": 0.05, "symbol": "ABC", "pubmedCount": 2}
     store = RecordingStore([row])
     assert run_query(store, SHIPPED, maxSize="30", rule="frequency") == [row]
     cypher, params, timeout_ms, read_only = store.calls[0]

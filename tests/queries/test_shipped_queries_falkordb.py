@@ -3,12 +3,12 @@ filter (the same queries are checked on the full real graph in test_library.py).
 
 import pytest
 
-from cellmap_kg.queries.registry import get_query, run_query
+from cellmap_kg.queries.registry import run_query
 from cellmap_kg.store import open_store, stop_embedded
 
 MAP = "U2OS-2023-05"
 FLAGSHIP = "uncharacterized-in-mutated-assemblies"
-PAN = get_query(FLAGSHIP).parameters["tumourType"].default
+PAN = "Groebner2018-pan-cancer"  # the paediatric pan-cohort type (the flagship's default asks every type)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,8 @@ def test_frequency_rule_applies_every_filter(store):
     assert pairs(rows) == [(f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB"), (f"{MAP}:A", "LOWPUB"),
                            (f"{MAP}:A", "ZEROPUB")]
     assert rows[0] == {"assembly": f"{MAP}:B", "name": "frequent", "size": 3, "frequency": 0.2, "q": None,
-                       "selectionPressure": None, "symbol": "LOWPUB", "pubmedCount": 10}
+                       "selectionPressure": None, "symbol": "LOWPUB", "pubmedCount": 10, "cohort": None,
+                       "tumourType": None}
 
 
 def test_frequency_rule_parameters_change_the_answer(store):
@@ -98,14 +99,15 @@ def test_frequency_rule_parameters_change_the_answer(store):
 
 
 def test_hisig_rule_keeps_q_up_to_max_q_in_the_pan_cohort_type(store):
-    rows = run_query(store, FLAGSHIP)
+    rows = run_query(store, FLAGSHIP, tumourType=PAN)
     assert pairs(rows) == [(f"{MAP}:A", "LOWPUB"), (f"{MAP}:A", "ZEROPUB")]
     assert (rows[0]["q"], rows[0]["selectionPressure"]) == (0.4, 0.2)
-    assert pairs(run_query(store, FLAGSHIP, maxQ=0.41)) == [(f"{MAP}:A", "LOWPUB"), (f"{MAP}:A", "ZEROPUB"),
-                                                            (f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB")]
+    assert pairs(run_query(store, FLAGSHIP, tumourType=PAN, maxQ=0.41)) == [
+        (f"{MAP}:A", "LOWPUB"), (f"{MAP}:A", "ZEROPUB"), (f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB")]
     assert pairs(run_query(store, FLAGSHIP, tumourType="MB_SHH")) == [(f"{MAP}:B", "LOWPUB"), (f"{MAP}:B", "ZEROPUB")]
-    assert pairs(run_query(store, FLAGSHIP, maxSize=51, maxQ=0.01)) == [(f"{MAP}:C", "LOWPUB"), (f"{MAP}:C", "ZEROPUB")]
-    assert pairs(run_query(store, FLAGSHIP, maxQ=0.01)) == []                # D: q 0.01 but no selection pressure
+    assert pairs(run_query(store, FLAGSHIP, tumourType=PAN, maxSize=51, maxQ=0.01)) == [
+        (f"{MAP}:C", "LOWPUB"), (f"{MAP}:C", "ZEROPUB")]
+    assert pairs(run_query(store, FLAGSHIP, tumourType=PAN, maxQ=0.01)) == []  # D: q 0.01, no selection pressure
 
 
 def test_mutated_assemblies_by_type_and_q(store):
