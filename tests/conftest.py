@@ -22,6 +22,8 @@ import os
 import secrets
 import shutil
 import socket
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -159,6 +161,30 @@ def falkordb_scratch_dir(tmp_path_factory):
     falkordb_server.stop(store_dir)
 
 
+@contextmanager
+def _falkordb_graph(store_dir: Path, name: str):
+    """An empty FalkorDB graph named after ``name`` on the server of ``store_dir``, deleted (with its staging graph)
+    afterwards."""
+    from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+    graph = "t_" + "".join(c if c.isalnum() else "_" for c in name)
+    store = FalkorDBStore(store_dir, graph)
+    store._drop()
+    try:
+        yield store
+    finally:
+        for drop in (graph, graph + "__staging"):
+            FalkorDBStore(store_dir, drop, _conn=store._conn)._drop()
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def falkordb_test_graph(falkordb_scratch_dir):
+    """``falkordb_test_graph(name)``: a context manager giving an empty FalkorDB graph on the session's scratch
+    server, deleted afterwards (``scratch_store[falkordb]`` and the FalkorDB-only store tests use it)."""
+    return partial(_falkordb_graph, falkordb_scratch_dir)
+
+
 @pytest.fixture
 def scratch_store(backend, request):
     """An empty store of ``backend`` that the test may write to: a FalkorDB graph named after the test (deleted
@@ -166,16 +192,8 @@ def scratch_store(backend, request):
     from cellmap_kg.store import open_store
 
     if backend == "falkordb":
-        from cellmap_kg.store.falkordb_store import FalkorDBStore
-
-        store_dir = request.getfixturevalue("falkordb_scratch_dir")
-        graph = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)
-        store = FalkorDBStore(store_dir, graph)
-        store._drop()
-        yield store
-        for name in (graph, graph + "__staging"):
-            FalkorDBStore(store_dir, name, _conn=store._conn)._drop()
-        store.close()
+        with request.getfixturevalue("falkordb_test_graph")(request.node.name) as store:
+            yield store
         return
     server = request.getfixturevalue("neo4j_scratch_server")
     store = open_store(server.uri)

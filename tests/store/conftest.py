@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from cellmap_kg.store.falkordb_store import FalkorDBStore
-
 
 @pytest.fixture(scope="session")
 def falkordb_dir(falkordb_scratch_dir):
@@ -15,15 +13,10 @@ def falkordb_dir(falkordb_scratch_dir):
 
 
 @pytest.fixture
-def store(falkordb_dir, request):
+def store(falkordb_test_graph, request):
     """A ``FalkorDBStore`` on a graph named after the test (empty at start, deleted at the end)."""
-    graph = "t_" + request.node.name.replace("[", "_").replace("]", "").replace("-", "_")
-    s = FalkorDBStore(falkordb_dir, graph)
-    s._drop()
-    yield s
-    for name in (graph, graph + "__staging"):
-        FalkorDBStore(falkordb_dir, name, _conn=s._conn)._drop()
-    s.close()
+    with falkordb_test_graph(request.node.name) as s:
+        yield s
 
 
 PROTEINS = [
