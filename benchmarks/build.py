@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 TARGET_S = 30.0
-VOLATILE = frozenset({("GraphBuild", "startedAt"), ("GraphBuild", "finishedAt"), ("Dataset", "parameters")})
+VOLATILE = frozenset({("GraphBuild", "startedAt"), ("GraphBuild", "finishedAt"), ("GraphBuild", "buildId"),
+                      ("Dataset", "parameters")})
 """Properties that differ between any two builds: build times, and the analyses' run log on the
 ``cellmap-kg-analyses`` Dataset node (``parameters``: it holds each analysis's run time and finish time)."""
 
