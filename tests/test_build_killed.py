@@ -2,8 +2,10 @@
 counts, and the next build succeeds without any cleanup by hand (FalkorDB: staging graph + ``promote``; the
 half-written staging graph left behind is dropped by the next build's ``staging()``).
 
-The killed build runs in a forked child that sends itself SIGKILL just before its k-th write batch, k drawn at
-random (seeded) from the batches a full run of the same build writes."""
+The killed build runs in a forked child that sends itself SIGKILL just before its k-th server write, k drawn at
+random (seeded) from the writes a full run of the same build makes. A server write is a ``_write`` batch (``UNWIND``
+rows) or a ``_command`` (a ``GRAPH.BULK`` call of a new graph's bulk load, a constraint, the dropping of an old
+staging graph, the promoting ``RENAME``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import multiprocessing
 import os
 import random
 import signal
+
+import pytest
 
 from cellmap_kg.build import build
 from cellmap_kg.loaders.symbols import SymbolResolver
@@ -30,31 +34,34 @@ def _last_build(store) -> dict:
                        read_only=True)[0]
 
 
-def _count_writes(monkeypatch) -> list[int]:
-    """Patch ``FalkorDBStore._write`` to count its calls (one per write batch); returns the one-item counter."""
+WRITES = ("_write", "_command")
+"""The ``FalkorDBStore`` methods through which every write reaches the server (module docstring)."""
+
+
+def _on_every_write(setattr_, before) -> list[int]:
+    """Wrap each of ``WRITES`` with ``setattr_(FalkorDBStore, name, wrapper)`` so ``before(n)`` runs before the
+    n-th server write (n counted from 1 over all of them); returns the one-item counter."""
     calls = [0]
-    original = FalkorDBStore._write
 
-    def counting(self, cypher, rows):
-        calls[0] += 1
-        return original(self, cypher, rows)
+    def wrap(original):
+        def counted(self, *args):
+            calls[0] += 1
+            before(calls[0])
+            return original(self, *args)
+        return counted
 
-    monkeypatch.setattr(FalkorDBStore, "_write", counting)
+    for name in WRITES:
+        setattr_(FalkorDBStore, name, wrap(getattr(FalkorDBStore, name)))
     return calls
 
 
-def _build_and_die_before_batch(uri: str, data_dir, batch: int) -> None:
-    """Child process: build ``NEXT`` into ``uri``, sending itself SIGKILL just before write batch ``batch``."""
-    calls = [0]
-    original = FalkorDBStore._write
-
-    def dying(self, cypher, rows):
-        calls[0] += 1
-        if calls[0] == batch:
+def _build_and_die_before_write(uri: str, data_dir, write: int) -> None:
+    """Child process: build ``NEXT`` into ``uri``, sending itself SIGKILL just before server write ``write``."""
+    def die_at(n):
+        if n == write:
             os.kill(os.getpid(), signal.SIGKILL)
-        return original(self, cypher, rows)
 
-    FalkorDBStore._write = dying
+    _on_every_write(setattr, die_at)
     build(open_store(uri), data_dir, only=NEXT, analyses=False)
 
 
@@ -68,21 +75,22 @@ def test_a_build_killed_while_writing_keeps_the_previous_graph(tmp_path, data_di
             before, previous = live.counts(), _last_build(live)
         assert before["nodes"]["Complex"] > 0 and "Image" not in before["nodes"]
 
-        writes = _count_writes(monkeypatch)
-        with open_store(uri + "?graph=probe") as probe:  # the write batches of the NEXT build, on another graph
+        with open_store(uri + "?graph=probe") as probe, pytest.MonkeyPatch.context() as counting:
+            writes = _on_every_write(counting.setattr, lambda n: None)  # the NEXT build's writes, on another graph
             build(probe, data_dir, only=NEXT, analyses=False)
+            build_writes = writes[0]
+        with open_store(uri + "?graph=probe") as probe:
             probe._drop()
-        build_writes = writes[0]
         assert build_writes >= KILLS
 
         fork = multiprocessing.get_context("fork")
-        for batch in random.Random(14).sample(range(1, build_writes + 1), KILLS):
-            child = fork.Process(target=_build_and_die_before_batch, args=(uri, data_dir, batch))
+        for write in random.Random(14).sample(range(1, build_writes + 1), KILLS):
+            child = fork.Process(target=_build_and_die_before_write, args=(uri, data_dir, write))
             child.start()
             child.join()
-            assert child.exitcode == -signal.SIGKILL, f"the build did not die at write batch {batch}"
+            assert child.exitcode == -signal.SIGKILL, f"the build did not die at server write {write}"
             with open_store(uri) as live:
-                assert live.counts() == before, f"killed before write batch {batch} of {build_writes}"
+                assert live.counts() == before, f"killed before server write {write} of {build_writes}"
                 assert _last_build(live) == previous
                 assert FalkorDBStore(store_dir, live.graph + STAGING_SUFFIX, _conn=live._conn)._exists()
 

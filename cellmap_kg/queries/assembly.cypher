@@ -6,9 +6,10 @@
 //   annotation category (known / variant / novel by the best Jaccard index against GO-CC, CORUM and HPA
 //   components) with the best-matching component, pan-cohort paediatric mutation frequency, its members (sorted by
 //   symbol), the members not in the best-matching component (unexpected members), parent and child assemblies
-//   (smallest first), the components it is enriched for (one-sided hypergeometric test, BH FDR; lowest FDR first)
-//   and the tumour types in which it is recurrently mutated (HiSig; lowest q first). Computed properties are null
-//   and computed lists empty until the analyses have run. An unknown id gives no row.
+//   (smallest first), the components it is enriched for (one-sided hypergeometric test, BH FDR; lowest FDR,
+//   then highest Jaccard, then id first) and the tumour types in which it is recurrently mutated (HiSig; lowest
+//   q, then highest selection pressure, then name first). Computed properties are null and computed lists empty
+//   until the analyses have run. An unknown id gives no row.
 // reproduces: Schaffer et al. 2025, assembly annotation and size estimates (the cell-map portal's assembly page)
 // parameters:
 //   id:
@@ -19,30 +20,32 @@
 //   annotationCategory, bestMatch, bestMatchName, bestJaccard, multiParent, mutatedTumours, mutationFrequency,
 //   members, unexpectedMembers, parents, children, enrichments, recurrentlyMutatedIn]
 MATCH (a:Assembly {id: $id})
-// Every list item is one row {section, k1, k2 (sort keys), value}: one sort and one collect for all lists.
+// Every list item is one row {section, k1, k2, k3 (sort keys; k3 breaks ties by id), value}: one sort and one
+// collect for all lists.
 WITH a,
-     [{section: '', k1: 0, k2: 0, value: null}]
-     + [(member:Protein)-[:MEMBER_OF]->(a) | {section: 'members', k1: member.symbol, k2: 0, value: member.symbol}]
+     [{section: '', k1: 0, k2: 0, k3: '', value: null}]
+     + [(member:Protein)-[:MEMBER_OF]->(a) |
+        {section: 'members', k1: member.symbol, k2: 0, k3: '', value: member.symbol}]
      + [(odd:Protein)-[o:MEMBER_OF]->(a) WHERE o.unexpected = true |
-        {section: 'unexpected', k1: odd.symbol, k2: 0, value: odd.symbol}]
+        {section: 'unexpected', k1: odd.symbol, k2: 0, k3: '', value: odd.symbol}]
      + [(parent:Assembly)-[:CONTAINS]->(a) |
-        {section: 'parents', k1: parent.size, k2: parent.id,
+        {section: 'parents', k1: parent.size, k2: parent.id, k3: '',
          value: {id: parent.id, name: parent.name, map: parent.map, size: parent.size}}]
      + [(a)-[:CONTAINS]->(child:Assembly) |
-        {section: 'children', k1: child.size, k2: child.id,
+        {section: 'children', k1: child.size, k2: child.id, k3: '',
          value: {id: child.id, name: child.name, map: child.map, size: child.size}}]
      + [(a)-[e:ENRICHED_FOR]->(component) |
-        {section: 'enrichments', k1: e.fdr, k2: -e.jaccard,
+        {section: 'enrichments', k1: e.fdr, k2: -e.jaccard, k3: coalesce(component.id, component.name),
          value: {resource: e.resource, id: coalesce(component.id, component.name), name: component.name,
                  overlap: e.overlap, pValue: e.pValue, fdr: e.fdr, jaccard: e.jaccard}}]
      + [(a)-[rm:RECURRENTLY_MUTATED_IN]->(tumourType:TumourType) |
-        {section: 'mutated', k1: rm.q, k2: -rm.selectionPressure,
+        {section: 'mutated', k1: rm.q, k2: -rm.selectionPressure, k3: tumourType.name,
          value: {tumourType: tumourType.name, selectionPressure: rm.selectionPressure, p: rm.p, q: rm.q,
                  mutatedProteins: rm.mutatedProteins, frequency: rm.frequency}}]
        AS items
 UNWIND items AS item
 WITH a, item
-ORDER BY item.section, item.k1, item.k2
+ORDER BY item.section, item.k1, item.k2, item.k3
 WITH a, collect(item) AS items
 WITH a, items,
      [i IN items WHERE i.section = 'enrichments' AND i.value.id = a.bestMatch | i.value.name] AS bestNames

@@ -97,13 +97,20 @@ class Neo4jStore(GraphStore):
                 from .neo4j_server import local_password
 
                 password = local_password(uri)
+            # Notifications off: the server's per-query hints (e.g. "property key does not exist" for a property
+            # no node has yet) would be logged as warnings with the whole query text on every call; the query
+            # files are checked by the project's linter instead.
             _driver = GraphDatabase.driver(uri, auth=(user, password) if password is not None else None,
-                                           max_transaction_retry_time=TRANSACTION_RETRY_S)
+                                           max_transaction_retry_time=TRANSACTION_RETRY_S,
+                                           notifications_min_severity="OFF")
             try:
                 _driver.verify_connectivity()
             except (Neo4jError, DriverError) as exc:
                 _driver.close()
-                raise StoreError(f"cannot connect to Neo4j at {uri} as {user!r}: {exc}") from exc
+                hint = ("" if password is not None else
+                        " (no password: set NEO4J_PASSWORD, or start the server with `cellmap-kg neo4j start`, "
+                        "whose password file is found for its own Bolt address)")
+                raise StoreError(f"cannot connect to Neo4j at {uri} as {user!r}{hint}: {exc}") from exc
         self._driver = _driver
 
     @classmethod

@@ -25,13 +25,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(graph_store):
-    """Base URL of a uvicorn process serving the graph with ``/cypher`` on (1 s timeout); stopped afterwards."""
+def server(graph_store, tmp_path_factory):
+    """Base URL of a uvicorn process serving the graph with ``/cypher`` on (1 s timeout); stopped afterwards.
+    Its output goes to a file (a pipe nobody reads would block the server once it fills)."""
     port = free_port()
     cmd = [sys.executable, "-m", "cellmap_kg.api", "--store", graph_store.uri, "--host", "127.0.0.1",
            "--port", str(port), "--cypher", "--cypher-timeout-ms", "1000", "--no-access-log",
            "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ))
+    log = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    output = log.open("wb")
+    proc = subprocess.Popen(cmd, stdout=output, stderr=subprocess.STDOUT, env=dict(os.environ))
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -42,7 +45,7 @@ def server(graph_store):
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"uvicorn did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+            pytest.fail(f"uvicorn did not start: {log.read_text(errors='replace')[-2000:]}")
         time.sleep(0.2)
     yield base
     proc.terminate()
@@ -50,6 +53,7 @@ def server(graph_store):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+    output.close()
 
 
 def test_every_endpoint_answers_on_real_data(server):
