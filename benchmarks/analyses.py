@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from cellmap_kg.analyses.graph import ANALYSES, DEFAULT_ANALYSES, AnalysisOptions, run_analyses
+from cellmap_kg.analyses.registry import ANALYSES, DEFAULT_ANALYSES, AnalysisOptions, run_analyses
 from cellmap_kg.build import build
 from cellmap_kg.sources import default_data_dir
 from cellmap_kg.store import open_store, stop_embedded

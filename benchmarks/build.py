@@ -14,7 +14,7 @@ and per whole build) and the ratio build / parse-only. Then the checks that both
 identical counts per label and relationship type, identical content (every node's labels and properties, every
 relationship's end keys and properties: ``cellmap_kg.store.content``; build timestamps left out) and identical
 answers of every library query with its example parameters. Last, the peak RSS of the GNN export
-(``cellmap_kg.gnn.export.export_graph``) of the built graph. Target (issue 13): full build <= 30 s on 2 cores.
+(``cellmap_kg.gnn.heterodata.export_graph``) of the built graph. Target (issue 13): full build <= 30 s on 2 cores.
 
     python benchmarks/build.py [--data ../shared/data] [--rounds 2] [--json FILE]
 """
@@ -98,7 +98,7 @@ def one_build(store_dir: Path, data_dir: Path, bulk: bool) -> dict:
 
 def gnn_export(store_dir: Path) -> dict:
     """Export the graph for the GNN (uncached) and return its wall time and this process's peak RSS."""
-    from cellmap_kg.gnn.export import export_graph
+    from cellmap_kg.gnn.heterodata import export_graph
     from cellmap_kg.store.falkordb_store import FalkorDBStore
 
     store = FalkorDBStore(store_dir)

@@ -43,7 +43,7 @@ from cellmap_kg.gnn.experiment import (
     ExperimentConfig,
     run_experiment,
 )
-from cellmap_kg.gnn.export import cached_export, export_graph, save_export, store_fingerprint
+from cellmap_kg.gnn.heterodata import cached_export, export_graph, save_export, store_fingerprint
 from cellmap_kg.gnn.pipeline import evaluate_action, train_action
 from cellmap_kg.gnn.report import metrics_table, phase_table, verdicts
 from cellmap_kg.gnn.train import TrainConfig

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cellmap_kg.analyses.graph import AnalysisOptions
 from cellmap_kg.analyses.graph_io import read_assemblies, read_memberships
 from cellmap_kg.analyses.map_comparison import best_matches
+from cellmap_kg.analyses.registry import AnalysisOptions
 from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, load_u2os_cellmap
 from cellmap_kg.loaders.communities import OPENCELL_MAP
 from cellmap_kg.loaders.symbols import SymbolResolver

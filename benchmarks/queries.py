@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from cellmap_kg.graph import KnowledgeGraph
+from cellmap_kg.knowledge_graph import KnowledgeGraph
 from cellmap_kg.queries.reference import COMPARISONS, RawData
 from cellmap_kg.queries.registry import QUERY_DIR, QuerySpec, load_queries, parse_query_file
 from cellmap_kg.store import default_uri

@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     if name == "KnowledgeGraph":
-        from .graph import KnowledgeGraph
+        from .knowledge_graph import KnowledgeGraph
 
         return KnowledgeGraph
     raise AttributeError(name)

@@ -179,7 +179,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         MissingDataError: declared files are absent. BuildError / SchemaError / DataFormatError: the build
         failed; the previous graph is intact.
     """
-    from .analyses.graph import run_default_analyses  # graph analyses sit above the store, like build
+    from .analyses.registry import run_default_analyses  # graph analyses sit above the store, like build
 
     result = BuildResult()
     started = datetime.now(UTC)

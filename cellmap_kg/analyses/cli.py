@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..cli_options import add_data_option, add_store_option
+from ..cli.options import add_data_option, add_store_option
 
 ANALYZE_EPILOG = """\
 examples:
@@ -52,8 +52,8 @@ def _print_summary(name: str, summary: dict) -> None:
 def cmd_analyze(args) -> int:
     from ..sources import default_data_dir
     from ..store import open_store
-    from .graph import ANALYSES, AnalysisOptions, resolve_names, run_analyses
     from .graph_io import AnalysisError
+    from .registry import ANALYSES, AnalysisOptions, resolve_names, run_analyses
 
     if args.list:
         for name, analysis in ANALYSES.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..cli_options import add_store_option
+from ..cli.options import add_store_option
 
 DEFAULT_WORKERS = 2
 """Worker processes of ``serve``: on the 2-core machine class, 2 workers served 2-4x the requests of one at 8

@@ -6,7 +6,7 @@ question slide has two runnable blocks: its ``:param name => value;`` lines (Neo
 parameters"; they run together in the Browser's multi-statement mode), then its Cypher alone, so that the Browser
 shows the result as a table or draws it as a network (a multi-statement frame shows only each statement's summary).
 A slide names a library query (``query``), whose ``:param`` lines are those of ``cellmap-kg export-queries``
-(:func:`cellmap_kg.queries.export.param_lines`), or carries Browser-only Cypher (``cypher``: graph-shaped results
+(:func:`cellmap_kg.queries.publish.param_lines`), or carries Browser-only Cypher (``cypher``: graph-shaped results
 that the REST API's plain-value rows do not fit).
 
 Example::
@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from ..queries.export import param_lines
+from ..queries.publish import param_lines
 from ..queries.registry import QuerySpec, load_queries
 from ..store.falkordb_values import cypher_literal
 from . import GUIDE_FILE

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli_options import add_store_option
+from ..cli.options import add_store_option
 from ..sources import DEFAULT_MAP
 
 

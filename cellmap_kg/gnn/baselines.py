@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .export import GraphExport
+from .heterodata import GraphExport
 from .heuristics import homogeneous_adjacency, neighbour_heuristics, node_offsets
 from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
 from .splits import LinkSplit

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..cli_options import add_store_option
+from ..cli.options import add_store_option
 
 CACHE_ENV = "CELLMAP_KG_GNN_CACHE"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .export import GraphExport
+from .heterodata import GraphExport
 from .metrics import average_precision, hits_at_k, mrr, roc_auc
 from .negatives import PairSet, hard_negatives, sample_negatives
 from .splits import LinkSplit

@@ -27,7 +27,7 @@ from torch_geometric.data import HeteroData
 from .baselines import coembedding_scorer, heuristic_scores, node2vec_scorer
 from .calibration import Calibrator
 from .evaluation import EvaluationPairs, PairScores, evaluation_pairs, pair_metrics, score_pairs
-from .export import GraphExport, load_export, save_export
+from .heterodata import GraphExport, load_export, save_export
 from .metrics import mean_std
 from .model import LinkModel
 from .node2vec import Node2VecConfig

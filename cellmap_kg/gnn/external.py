@@ -17,7 +17,7 @@ from __future__ import annotations
 import torch
 from scipy.stats import binomtest
 
-from .export import GraphExport
+from .heterodata import GraphExport
 from .negatives import PairSet, sample_negatives
 from .predict import Predictions
 

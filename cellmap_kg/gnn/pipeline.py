@@ -14,8 +14,8 @@ from ..store.base import GraphStore
 from .errors import GNNError
 from .evaluation import evaluate_scorer, evaluation_pairs
 from .experiment import ExperimentConfig, ExperimentResult, run_experiment
-from .export import GraphExport, cached_export
 from .external import corum_check
+from .heterodata import GraphExport, cached_export
 from .negatives import PairSet
 from .predict import connected_nodes, predict_links
 from .runs import LATEST, SavedRun, load_model, load_run, save_run
@@ -33,7 +33,7 @@ def _quiet(_message: str) -> None:
 
 
 def export_action(store: GraphStore, cache_dir: Path, progress: Progress = _quiet) -> GraphExport:
-    """Export the store's graph (or read it from the cache). See :func:`cellmap_kg.gnn.export.cached_export`."""
+    """Export the store's graph (or read it from the cache). See :func:`cellmap_kg.gnn.heterodata.cached_export`."""
     return cached_export(store, cache_dir, progress)
 
 

@@ -19,7 +19,7 @@ import torch
 
 from ..sources import DEFAULT_MAP
 from .experiment import COEMBEDDING, GNN, GNN_ON_COEMBEDDING, ExperimentResult, best_heuristic
-from .export import GraphExport
+from .heterodata import GraphExport
 from .runs import SavedRun
 
 METRICS = ("auc", "ap", "hits@20", "hits@50", "hits@100", "mrr")

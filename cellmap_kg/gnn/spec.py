@@ -1,6 +1,6 @@
 """What the GNN export takes from the graph: node types with their measured properties, and edge types.
 
-The declaration is data, read by :mod:`cellmap_kg.gnn.export`; every label and relationship type named here is
+The declaration is data, read by :mod:`cellmap_kg.gnn.heterodata`; every label and relationship type named here is
 declared in ``cellmap_kg/schema/schema.yaml`` (checked at import), so the export follows the schema.
 
 Edge types are ``(source label, relationship type, target label)`` exactly as in the schema. Symmetric relations

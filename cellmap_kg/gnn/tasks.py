@@ -26,7 +26,7 @@ import torch
 from torch_geometric.data import HeteroData
 
 from ..sources import DEFAULT_MAP
-from .export import GraphExport
+from .heterodata import GraphExport
 from .spec import EDGE_SPECS, EdgeType
 
 UNDIRECTED_RELATIONS = frozenset(s.relationship for s in EDGE_SPECS if s.undirected)

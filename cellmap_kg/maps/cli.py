@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli_options import add_data_option, add_store_option
+from ..cli.options import add_data_option, add_store_option
 
 EPILOG = """\
 examples:
@@ -41,7 +41,7 @@ def cmd_map(args) -> int:
             render_rows(list_maps(store), "json" if args.json else "table", title="cell maps")
             return 0
         if args.action == "add":
-            from ..analyses.graph import AnalysisOptions
+            from ..analyses.registry import AnalysisOptions
             from ..sources import default_data_dir
 
             data_dir = args.data if args.data is not None else default_data_dir()

@@ -38,10 +38,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..analyses.annotation_graph import annotate_map
-from ..analyses.graph import ANALYSES, AnalysisOptions
 from ..analyses.graph_io import MissingInputError, map_names
 from ..analyses.multilocalization_graph import localize_proteins
 from ..analyses.mutation_frequency import compute_mutation_frequency
+from ..analyses.registry import ANALYSES, AnalysisOptions
 from ..analyses.size_graph import calibration_file, estimate_diameters
 from ..build import validate
 from ..errors import UserError

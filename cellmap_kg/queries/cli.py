@@ -2,7 +2,7 @@
 Browser script, ``docs-queries`` writes docs/queries.md with example output from a built graph.
 
 ``register(sub)`` adds them to the ``cellmap-kg`` sub-parsers; like every command they only parse arguments and
-call one function (:func:`cellmap_kg.queries.export.export_for_browser`, :func:`.export.queries_markdown`).
+call one function (:func:`cellmap_kg.queries.publish.export_for_browser`, :func:`.publish.queries_markdown`).
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli_options import add_store_option
+from ..cli.options import add_store_option
 
 DOCS_FILE = Path("docs") / "queries.md"
 
 
 def cmd_export_queries(args) -> int:
     """Write ``<DIR>/<name>.cypher`` Browser scripts for the whole library; print how many and where."""
-    from .export import export_for_browser
+    from .publish import export_for_browser
     from .registry import load_queries
 
     written = export_for_browser(load_queries(), args.out_dir)
@@ -29,7 +29,7 @@ def cmd_export_queries(args) -> int:
 
 def cmd_docs_queries(args) -> int:
     """Write the Markdown reference of the library, with example output from ``--store`` unless ``--no-examples``."""
-    from .export import example_outputs, queries_markdown
+    from .publish import example_outputs, queries_markdown
     from .registry import load_queries
 
     specs = load_queries()

@@ -2,7 +2,7 @@
 
 A query file is the unit users see in Neo4j Browser, the CLI, Python and REST. This module only reads the files'
 headers and binds parameters; :mod:`cellmap_kg.queries.lint` checks the Cypher and
-:mod:`cellmap_kg.queries.export` writes Browser scripts and docs.
+:mod:`cellmap_kg.queries.publish` writes Browser scripts and docs.
 
 File format
 -----------

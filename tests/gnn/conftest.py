@@ -28,7 +28,7 @@ def small_store(data_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def small_export(small_store):
     """The GNN export of ``small_store``."""
-    from cellmap_kg.gnn.export import export_graph
+    from cellmap_kg.gnn.heterodata import export_graph
 
     return export_graph(small_store)
 

@@ -17,7 +17,7 @@ BASE_ANALYSES = ["annotation", "size", "multi-localization", "mutation-frequency
 def map_store(data_dir, tmp_path_factory):
     """A store with ``MAP_SOURCES`` built and ``BASE_ANALYSES`` run. Tests that add a map remove it again
     (``test_graph.snapshot`` checks that the graph is then as it was)."""
-    from cellmap_kg.analyses.graph import AnalysisOptions, run_analyses
+    from cellmap_kg.analyses.registry import AnalysisOptions, run_analyses
     from cellmap_kg.build import build
     from cellmap_kg.store import open_store, stop_embedded
 

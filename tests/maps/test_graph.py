@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from cellmap_kg.analyses.graph import AnalysisOptions
 from cellmap_kg.analyses.graph_io import AnalysisError
-from cellmap_kg.graph import KnowledgeGraph
+from cellmap_kg.analyses.registry import AnalysisOptions
+from cellmap_kg.knowledge_graph import KnowledgeGraph
 from cellmap_kg.loaders.hcx import CM4AI_FILE, CM4AI_PARENT_FILE
 from cellmap_kg.maps import MapError, add_map, compare_maps, list_maps, remove_map
 from cellmap_kg.maps.graph import STAGING_PREFIX

@@ -27,7 +27,7 @@ ALLOWED = {
 NOT_YET_IN_THE_LIBRARY = {
     "analyses/association_graph.py", "analyses/graph_io.py", "analyses/hisig_graph.py",
     "analyses/known_components.py", "analyses/mutation_frequency.py", "analyses/size_graph.py",
-    "export/hcx.py", "export/neo4j_admin.py", "export/rdf.py", "gnn/export.py", "gnn/writeback.py",
+    "export/hcx.py", "export/neo4j_admin.py", "export/rdf.py", "gnn/heterodata.py", "gnn/writeback.py",
     "analyses/map_comparison_graph.py", "analyses/structures_graph.py", "maps/graph.py",
 }
 """Graph-bound analysis runners (they write their results back), exporters and the GNN export: they still send
@@ -131,7 +131,7 @@ def test_rest_routes_send_only_library_statements(recording):
 
 
 def test_knowledge_graph_query_sends_the_library_statement(recording):
-    from cellmap_kg.graph import KnowledgeGraph
+    from cellmap_kg.knowledge_graph import KnowledgeGraph
 
     kg = KnowledgeGraph(recording._store)
     kg.store = recording

@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from ...analyses.graph import AnalysisOptions
 from ...analyses.graph_io import AnalysisError, MissingInputError
+from ...analyses.registry import AnalysisOptions
 from ...loaders.base import DataFormatError, MissingDataError
 from ...maps import add_map, compare_maps, list_maps, remove_map
 from ...maps.graph import MAP_NAME, MapError

@@ -11,7 +11,10 @@ import pytest
 
 from cellmap_kg.analyses.annotation_graph import BEST_PROPERTIES
 from cellmap_kg.analyses.cli import register
-from cellmap_kg.analyses.graph import (
+from cellmap_kg.analyses.graph_io import ANALYSES_DATASET, AnalysisError, MissingInputError, clear_properties
+from cellmap_kg.analyses.hisig_graph import recurrent_by_tumour_type, recurrent_pan_cancer, recurrent_tcga
+from cellmap_kg.analyses.multilocalization_graph import localize_proteins
+from cellmap_kg.analyses.registry import (
     ANALYSES,
     DEFAULT_ANALYSES,
     AnalysisOptions,
@@ -19,9 +22,6 @@ from cellmap_kg.analyses.graph import (
     run_analyses,
     run_default_analyses,
 )
-from cellmap_kg.analyses.graph_io import ANALYSES_DATASET, AnalysisError, MissingInputError, clear_properties
-from cellmap_kg.analyses.hisig_graph import recurrent_by_tumour_type, recurrent_pan_cancer, recurrent_tcga
-from cellmap_kg.analyses.multilocalization_graph import localize_proteins
 from cellmap_kg.build import build
 from cellmap_kg.store import open_store, stop_embedded
 

@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .cli_options import add_data_option, add_store_option
+from .. import __version__
+from .options import add_data_option, add_store_option
 
 EPILOG = """\
 quick start (embedded FalkorDB store in ./.cellmap-kg, nothing to install by hand):
@@ -31,19 +31,19 @@ FLAGSHIP = "uncharacterized-in-mutated-assemblies"
 
 
 def _data_dir(args) -> Path:
-    from .sources import default_data_dir
+    from ..sources import default_data_dir
     return args.data if args.data is not None else default_data_dir()
 
 
 def _open(args):
-    from .store import open_store
+    from ..store import open_store
     return open_store(args.store)
 
 
 # --------------------------------------------------------------------------------------------------- commands
 def cmd_build(args) -> int:
-    from .build import build
-    from .ui import BuildUI, console, counts_table, skip_table
+    from ..build import build
+    from ..ui import BuildUI, console, counts_table, skip_table
 
     data_dir = _data_dir(args)
     store = _open(args)
@@ -54,7 +54,7 @@ def cmd_build(args) -> int:
                                                    f"({result.elements:,} elements written)"))
     console.print(skip_table(result.reports))
     if result.analyses:
-        from .analyses.cli import format_summary
+        from ..analyses.cli import format_summary
 
         for name, summary in result.analyses.items():
             console.print(f"[bold]{name}[/]")
@@ -72,8 +72,8 @@ def flagship_answer(store) -> None:
     say which assemblies the default rule found recurrently mutated (query ``mutated-assemblies`` with the same
     thresholds) and print the answer under the flagship's other rule (``frequency``). Every threshold shown is the
     query header's default."""
-    from .queries.registry import get_query
-    from .ui import console, render_rows
+    from ..queries.registry import get_query
+    from ..ui import console, render_rows
 
     spec = get_query(FLAGSHIP)
     defaults = spec.defaults()
@@ -94,8 +94,8 @@ def flagship_answer(store) -> None:
 
 
 def cmd_fetch(args) -> int:
-    from .fetch import fetch
-    from .ui import console
+    from ..sources.fetch import fetch
+    from ..ui import console
 
     report = fetch(_data_dir(args), sources=args.source or None, mirror=args.mirror, force=args.force)
     console.print(report.summary() if hasattr(report, "summary") else report)
@@ -103,8 +103,8 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from .queries.registry import load_queries, run_query
-    from .ui import render_rows
+    from ..queries.registry import load_queries, run_query
+    from ..ui import render_rows
 
     specs = load_queries()
     if args.list or not args.name:
@@ -125,7 +125,7 @@ def cmd_query(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .ui import counts_table
+    from ..ui import counts_table
 
     with _open(args) as store:
         counts = store.counts()
@@ -138,14 +138,14 @@ def cmd_stats(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from .schema.docs import schema_markdown
+    from ..schema.docs import schema_markdown
 
     sys.stdout.write(schema_markdown())
     return 0
 
 
 def cmd_store(args) -> int:
-    from .store import open_store, stop_embedded
+    from ..store import open_store, stop_embedded
 
     if args.action == "stop":
         stop_embedded(args.store)
@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_option(p)
     p.set_defaults(func=cmd_store)
 
-    from .cli_more import register  # analyses, exports, API and GNN commands
+    from .commands import register  # analyses, exports, API and GNN commands
 
     register(sub)
     return parser
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from .errors import UserError
+    from ..errors import UserError
 
     try:
         return args.func(args)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import UserError
+from ..errors import UserError
 
 
 class DerivationError(UserError, ValueError):

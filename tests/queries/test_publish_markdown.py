@@ -1,6 +1,6 @@
 """docs/queries.md generation."""
 
-from cellmap_kg.queries.export import queries_markdown
+from cellmap_kg.queries.publish import queries_markdown
 from cellmap_kg.queries.registry import load_queries
 
 SHIPPED = "uncharacterized-in-mutated-assemblies"

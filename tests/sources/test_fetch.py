@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cellmap_kg.fetch import ChecksumError, FetchError, download, fetch, verify
 from cellmap_kg.sources import source
+from cellmap_kg.sources.fetch import ChecksumError, FetchError, download, fetch, verify
 
 SMALL = ["cellmaps-pipeline-example", "cellmaps-hcx-examples"]  # 5 files, 366 kB
 BAITLIST = "cellmaps_examples/pipeline_inputs/baitlist.tsv"

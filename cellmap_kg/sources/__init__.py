@@ -1,7 +1,12 @@
 """The data sources cellmap-kg reads, declared once in ``sources.yaml``.
 
 Each ``Source`` becomes a ``:Dataset`` node (its provenance) and names the loader functions that turn its files
-into graph rows. ``cellmap-kg fetch`` downloads the files into a data directory from the declared URLs.
+into graph rows. This package is the one home of source handling:
+
+- ``sources.yaml``: the declaration (ids, files, canonical URLs, SHA-256, licences, loaders);
+- this module: reading it (``Source``, ``SourceFile``, ``load_sources``, ``default_data_dir``, ``DEFAULT_MAP``);
+- ``fetch``: ``cellmap-kg fetch`` downloads the declared files into a data directory and checks them;
+- ``derive``: re-creates the files declared as ``derive``d from their public inputs.
 """
 
 from __future__ import annotations

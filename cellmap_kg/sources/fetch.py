@@ -2,7 +2,7 @@
 
 ``fetch`` brings a data directory up to date with ``sources.yaml``: every declared file that is missing is
 downloaded from its canonical ``url`` (or from ``<mirror>/<path>`` when a mirror of the data-directory layout is
-given), or rebuilt from its public input when the file is ``derive``d (see :mod:`cellmap_kg.derive`). Files are
+given), or rebuilt from its public input when the file is ``derive``d (see :mod:`cellmap_kg.sources.derive`). Files are
 written atomically (temporary file in the target directory, then rename) and only after their checksum matched, so
 an interrupted or corrupted download never leaves a file in place. ``verify`` lists missing or altered files.
 
@@ -25,10 +25,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import __version__
+from .. import __version__
+from ..errors import UserError
+from . import Source, SourceFile, load_sources
 from .derive import DerivationError, bioconductor_export, deb_member, gzip_file, llm_name_table, xlsx_sheet
-from .errors import UserError
-from .sources import Source, SourceFile, load_sources
 
 CHUNK = 1 << 16
 TIMEOUT_S = 60
@@ -278,7 +278,7 @@ def fetch(data_dir: Path, sources: Iterable[Source | str] | None = None, mirror:
             right checksum are always skipped: the checksum pins their content.
         progress: show a tqdm progress bar per download.
 
-    Without a mirror, a ``derive``d file is rebuilt from its public input (:mod:`cellmap_kg.derive`); inputs
+    Without a mirror, a ``derive``d file is rebuilt from its public input (:mod:`cellmap_kg.sources.derive`); inputs
     (xlsx workbooks, Debian packages) are kept at ``data_dir / derive.from_path`` for reuse.
 
     Returns a :class:`FetchReport`; per-file problems are collected there, not raised. Raises

@@ -41,7 +41,7 @@ def browser_script(spec: QuerySpec) -> str:
         lines += ["//", *_comment(spec.description)]
     if spec.reproduces:
         lines += ["//", *_comment(f"Reproduces: {spec.reproduces}")]
-    lines += ["//", *_comment(f"Generated from {spec.path.name} by cellmap_kg.queries.export. Run the whole script "
+    lines += ["//", *_comment(f"Generated from {spec.path.name} by cellmap_kg.queries.publish. Run the whole script "
                               "with multi-statement mode on: the :param lines set the parameters, then the query "
                               "runs.")]
     if spec.parameters:

@@ -110,7 +110,7 @@ def test_query_json_keeps_every_nested_value(graph_store, capsys):
 
 
 def test_build_prints_the_flagship_answer_of_the_library_query_with_its_defaults(graph_store, capsys):
-    from cellmap_kg.cli import FLAGSHIP, flagship_answer
+    from cellmap_kg.cli.main import FLAGSHIP, flagship_answer
     from cellmap_kg.queries.registry import get_query
 
     spec = get_query(FLAGSHIP)

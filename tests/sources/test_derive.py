@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cellmap_kg.derive import (
+from cellmap_kg.sources import load_sources
+from cellmap_kg.sources.derive import (
     DerivationError,
     bioconductor_export,
     deb_member,
@@ -22,8 +23,7 @@ from cellmap_kg.derive import (
     llm_name_table,
     xlsx_sheet,
 )
-from cellmap_kg.fetch import sha256_of
-from cellmap_kg.sources import load_sources
+from cellmap_kg.sources.fetch import sha256_of
 
 DERIVED = {f.path: f for s in load_sources() for f in s.files if f.derive}
 GENE_INFO = "ncbi_gene/org.Hs.eg.db_2022-09-12_gene_info.tsv"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import torch
 
-from cellmap_kg.gnn.export import build_export, cached_export, content_hash, load_export, save_export
+from cellmap_kg.gnn.heterodata import build_export, cached_export, content_hash, load_export, save_export
 from cellmap_kg.gnn.spec import EDGE_SPECS, NODE_SPECS
 from cellmap_kg.schema import SCHEMA
 

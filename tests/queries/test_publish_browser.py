@@ -4,9 +4,9 @@ import doctest
 
 import pytest
 
-import cellmap_kg.queries.export as export
-from cellmap_kg.queries.export import browser_script, cypher_literal, export_for_browser
+import cellmap_kg.queries.publish as export
 from cellmap_kg.queries.lint import lint_parameters, lint_texts
+from cellmap_kg.queries.publish import browser_script, cypher_literal, export_for_browser
 from cellmap_kg.queries.registry import load_queries, parse_query_file
 
 SHIPPED = "uncharacterized-in-mutated-assemblies"
