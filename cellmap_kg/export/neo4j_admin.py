@@ -13,10 +13,10 @@ Files written to the output directory (format: Neo4j Operations Manual 5, "Impor
 * ``schema.cypher``: the uniqueness constraints and full-text indexes to create after the import (the import
   creates none), generated from the schema declaration by ``cellmap_kg.store.neo4j_ddl``.
 
-Property types map ``string -> string``, ``int -> long``, ``float -> double``, ``bool -> boolean`` and lists to
-``string[]``/``long[]``/``double[]``. Array items are joined by the first of ``ARRAY_DELIMITERS`` that occurs in
-no exported array item (the command names it with ``--array-delimiter``); ``--multiline-fields=true`` is added
-only when a value contains a line break.
+Property types map to header types by ``schema.types`` (``int -> long``, ``float -> double``, lists to
+``string[]``/``long[]``/``double[]``; one table for the whole package). Array items are joined by the first of
+``ARRAY_DELIMITERS`` that occurs in no exported array item (the command names it with ``--array-delimiter``);
+``--multiline-fields=true`` is added only when a value contains a line break.
 
 Example::
 
@@ -42,13 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..schema import SCHEMA, NodeType, RelationshipType, Schema
+from ..schema import PROPERTY_TYPES, SCHEMA, NodeType, RelationshipType, Schema
 from ..store.base import GraphStore
 from ..store.neo4j_ddl import constraint_statements, fulltext_index_statements
-
-NEO4J_TYPES = {"string": "string", "int": "long", "float": "double", "bool": "boolean",
-               "list[string]": "string[]", "list[int]": "long[]", "list[float]": "double[]"}
-"""Schema property type -> neo4j-admin CSV header type."""
 
 ARRAY_DELIMITERS = (";", "|", "\u00a6")
 """Candidate array delimiters, in order of preference (``;`` is neo4j-admin's default)."""
@@ -87,14 +83,15 @@ def relationship_file(rel: RelationshipType, source: str, target: str) -> str:
 
 def node_header(node: NodeType) -> list[str]:
     """CSV header of ``node``'s file: key as ``:ID(<Label>)``, other declared properties typed, then ``:LABEL``."""
-    others = [f"{name}:{NEO4J_TYPES[prop.type]}" for name, prop in node.properties.items() if name != node.key]
+    others = [f"{name}:{PROPERTY_TYPES[prop.type].neo4j_admin}" for name, prop in node.properties.items()
+              if name != node.key]
     return [f"{node.key}:ID({node.label})", *others, ":LABEL"]
 
 
 def relationship_header(rel: RelationshipType, source: str, target: str) -> list[str]:
     """CSV header of ``rel``'s file between ``source`` and ``target`` labels: ``:START_ID(<source>)``,
     ``:END_ID(<target>)``, the declared properties typed, ``:TYPE``."""
-    props = [f"{name}:{NEO4J_TYPES[prop.type]}" for name, prop in rel.properties.items()]
+    props = [f"{name}:{PROPERTY_TYPES[prop.type].neo4j_admin}" for name, prop in rel.properties.items()]
     return [f":START_ID({source})", f":END_ID({target})", *props, ":TYPE"]
 
 

@@ -31,6 +31,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, VOID, XSD
 
 from ..errors import UserError
+from ..schema import PROPERTY_TYPES, SCHEMA
 from ..store.base import GraphStore
 from .rdf_vocabulary import ASSEMBLY_BASE, ASSEMBLY_PROPERTIES, CMKG, IDENTIFIERS, OBO, RDFS_KIND, TERMS
 
@@ -99,8 +100,10 @@ def _bind(graph: Graph) -> None:
         graph.bind(prefix, ns, override=True)
 
 
-_DATATYPES = {"size": XSD.integer, "persistence": XSD.integer, "isRoot": XSD.boolean, "diameterNm": XSD.double,
-              "mutationFrequency": XSD.double, "map": None, "clusterId": None, "annotationCategory": None}
+def _datatype(label: str, name: str) -> URIRef | None:
+    """The literal datatype of property ``label.name`` (``schema.types``); ``None`` (a plain literal) for strings."""
+    value_type = PROPERTY_TYPES[SCHEMA.nodes[label].properties[name].type]
+    return None if value_type.name == "string" else URIRef(value_type.xsd)
 
 
 def _add_assemblies(graph: Graph, store: GraphStore, maps: list[str]) -> int:
@@ -113,7 +116,7 @@ def _add_assemblies(graph: Graph, store: GraphStore, maps: list[str]) -> int:
         graph.add((iri, RDFS.label, Literal(row["name"] or row["clusterId"] or row["id"])))
         for prop in ASSEMBLY_PROPERTIES:
             if row[prop] is not None:
-                graph.add((iri, CMKG[prop], _literal(row[prop], _DATATYPES[prop])))
+                graph.add((iri, CMKG[prop], _literal(row[prop], _datatype("Assembly", prop))))
         match = known_component_iri(row["bestMatch"]) if row["bestMatch"] else None
         if match is not None:
             graph.add((iri, CMKG.bestMatch, match))
@@ -140,7 +143,7 @@ def _add_proteins(graph: Graph, store: GraphStore, maps: list[str]) -> dict[str,
         if row["entrezId"] is not None:
             graph.add((iri, CMKG.ncbiGene, URIRef(f"{IDENTIFIERS}ncbigene:{row['entrezId']}")))
         if row["pubmedCount"] is not None:
-            graph.add((iri, CMKG.pubmedCount, Literal(row["pubmedCount"], datatype=XSD.integer)))
+            graph.add((iri, CMKG.pubmedCount, _literal(row["pubmedCount"], _datatype("Protein", "pubmedCount"))))
         for assembly in row["assemblies"]:
             graph.add((assembly_iri(assembly), CMKG.hasMember, iri))
     return iris

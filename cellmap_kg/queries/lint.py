@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import SCHEMA, Schema
+from ..schema.types import VALUE_TYPES
 from .cypher_text import line_column
 from .node_linter import LintToolError, run_linter
 from .registry import QuerySpec
@@ -40,7 +41,6 @@ from .rules import rule_violations
 
 CYPHER_VERSION = "CYPHER 5"
 SCHEMA_FILE = "cellmap_kg/schema/schema.yaml"
-PLACEHOLDERS = {"string": "", "int": 0, "float": 0.5, "bool": False, "list[string]": []}
 
 _NOT_PRESENT = re.compile(r"^(?P<what>.+?) is not present in the database\.")
 _PATH_VIOLATION = re.compile(r"^(?:\[:[^\]]*\]|\(:[^)]*\)) has no ")
@@ -134,7 +134,8 @@ def lint_texts(texts: Mapping[str, str], parameters: Mapping[str, dict[str, Any]
 
 def lint_parameters(spec: QuerySpec) -> dict[str, Any]:
     """``{name: value}`` the linter is told ``spec`` uses: defaults, or a placeholder of the declared type."""
-    return {n: p.default if p.default is not None else PLACEHOLDERS[p.type] for n, p in spec.parameters.items()}
+    return {n: p.default if p.default is not None else VALUE_TYPES[p.type].placeholder
+            for n, p in spec.parameters.items()}
 
 
 def lint_queries(specs: Mapping[str, QuerySpec] | Iterable[QuerySpec], *, schema: Schema = SCHEMA,

@@ -68,7 +68,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import os
 import re
 import threading
@@ -81,6 +80,7 @@ import yaml
 
 from ..errors import UserError
 from ..schema import SCHEMA
+from ..schema.types import VALUE_TYPES
 from .cypher_text import line_column, parameter_uses, returned_columns, top_level_statement_ends
 
 if TYPE_CHECKING:
@@ -88,6 +88,7 @@ if TYPE_CHECKING:
 
 QUERY_DIR = Path(__file__).parent
 PARAM_TYPES = ("string", "int", "float", "bool", "list[string]")
+"""The value types (``schema.types``) a query parameter may have."""
 HEADER_KEYS = ("name", "question", "description", "reproduces", "parameters", "columns", "fulltext", "example")
 REQUIRED_HEADER_KEYS = ("name", "question", "columns")
 PARAM_KEYS = ("type", "default", "description", "unit", "choices")
@@ -100,7 +101,6 @@ DEFAULT_FULLTEXT_LIMIT = 20
 _QUERY_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARAM_NAME = re.compile(r"^[a-z][A-Za-z0-9]*$")
 _COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
 
 
 class QueryDefinitionError(UserError, ValueError):
@@ -155,59 +155,13 @@ class ParamSpec:
         numbers, bools as true/false/yes/no/1/0, ``list[string]`` as comma-separated items. Raises ``ValueError``
         saying what was expected."""
         try:
-            converted = _CONVERTERS[self.type](value)
+            converted = VALUE_TYPES[self.type].parse(value)
         except (TypeError, ValueError):
             raise ValueError(f"expects {self.expected()}, got {value!r}") from None
         items = converted if isinstance(converted, list) else [converted]
         if self.choices is not None and any(item not in self.choices for item in items):
             raise ValueError(f"expects {self.expected()}, got {value!r}")
         return converted
-
-
-def _to_string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError
-    return value
-
-
-def _to_int(value: Any) -> int:
-    if isinstance(value, str):
-        return int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError
-    return value
-
-
-def _to_float(value: Any) -> float:
-    if isinstance(value, str):
-        number = float(value.strip())
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError
-    else:
-        number = float(value)
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise TypeError
-
-
-def _to_string_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
-        return list(value)
-    raise TypeError
-
-
-_CONVERTERS = {"string": _to_string, "int": _to_int, "float": _to_float, "bool": _to_bool,
-               "list[string]": _to_string_list}
 
 
 @dataclass(frozen=True)

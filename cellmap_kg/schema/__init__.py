@@ -14,7 +14,6 @@ Example::
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,18 +21,12 @@ from pathlib import Path
 import yaml
 
 from ..errors import UserError
+from .types import VALUE_TYPES
 
 SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
 
-PROPERTY_TYPES = {
-    "string": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-    "list[string]": (list,),
-    "list[int]": (list,),
-    "list[float]": (list,),
-}
+PROPERTY_TYPES = VALUE_TYPES
+"""The property types (``schema.types``: check, text form, XSD and neo4j-admin types, one table)."""
 
 
 class SchemaError(UserError, ValueError):
@@ -51,16 +44,9 @@ class Property:
     computed: bool = False
 
     def accepts(self, value: object) -> bool:
-        """True if ``value`` (``None`` allowed: absent) fits the declared type."""
-        if value is None:
-            return True
-        if self.type == "int" and isinstance(value, bool):
-            return False
-        if self.type == "float" and isinstance(value, bool):
-            return False
-        if isinstance(value, float) and not math.isfinite(value):
-            return False  # NaN / infinity cannot be stored (FalkorDB and Neo4j parameters reject them)
-        return isinstance(value, PROPERTY_TYPES[self.type])
+        """True if ``value`` (``None`` allowed: absent) fits the declared type (``ValueType.accepts``: no bools for
+        numbers, no NaN or infinity, lists of the item type)."""
+        return PROPERTY_TYPES[self.type].accepts(value)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from cellmap_kg.export.rdf import (
     known_component_iri,
     protein_iri,
 )
-from cellmap_kg.export.rdf_vocabulary import CMKG, TERMS
+from cellmap_kg.export.rdf_vocabulary import CMKG, TERMS, vocabulary_markdown
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rdf.md"
 CM4AI = "CM4AI-MDA-MB-468"
@@ -74,6 +74,15 @@ def test_every_vocabulary_term_is_defined_in_the_export_and_documented(cm4ai):
     for term in TERMS:
         assert (CMKG[term.name], RDFS.comment, None) in cm4ai, term.name
         assert f"cmkg:{term.name}" in docs, f"docs/rdf.md does not document cmkg:{term.name}"
+
+
+def test_the_vocabulary_comes_from_the_schema_and_the_docs_carry_it_unchanged():
+    by_name = {t.name: t for t in TERMS}
+    assert by_name["diameterNm"].label == "estimated diameter (nm)"  # unit from schema.yaml
+    assert by_name["diameterNm"].range == "http://www.w3.org/2001/XMLSchema#double"  # float -> xsd:double
+    assert "1.27 log10(n) - 0.31" in by_name["diameterNm"].comment
+    assert by_name["hasMember"].comment.endswith("(graph MEMBER_OF, inverted).")
+    assert vocabulary_markdown() in DOCS.read_text(), "regenerate the table in docs/rdf.md (vocabulary_markdown)"
 
 
 def test_iris_of_identifiers():
