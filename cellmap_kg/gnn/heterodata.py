@@ -139,10 +139,13 @@ def build_export(node_rows: dict[str, list[dict]], edge_rows: dict[str, list[dic
             store.edge_attr = torch.from_numpy(attr.astype(np.float32))
             edge_attr_names[spec.edge_type] = list(spec.attrs)
 
-    loc = data["Protein", "LOCALIZES_TO", "Compartment"].edge_index.numpy()
-    onehot, names = incidence_features(loc, len(keys["Protein"]), keys["Compartment"], "loc:")
-    x, base = raw_features["Protein"]
-    raw_features["Protein"] = (np.concatenate([x, onehot], axis=1), base + names)
+    for spec in EDGE_SPECS:
+        if spec.incidence:
+            src, _, dst = spec.edge_type
+            onehot, names = incidence_features(data[spec.edge_type].edge_index.numpy(), len(keys[src]), keys[dst],
+                                               spec.incidence)
+            x, base = raw_features[src]
+            raw_features[src] = (np.concatenate([x, onehot], axis=1), base + names)
     for label, (x, names) in raw_features.items():
         data[label].x = torch.from_numpy(standardise(x))
         feature_names[label] = names

@@ -49,6 +49,8 @@ class EdgeSpec:
             and a missing value counts as 0.
         where: extra Cypher condition on ``r`` (documented reason in ``reason``).
         reason: why the edge type is exported (and why ``where`` filters it).
+        incidence: if set, the source nodes also get one 0/1 feature column per target node, named
+            ``<incidence><target key>`` (``features.incidence_features``), e.g. ``loc:nucleoplasm``.
     """
 
     relationship: str
@@ -56,6 +58,7 @@ class EdgeSpec:
     attrs: tuple[str, ...] = ()
     where: str = ""
     reason: str = ""
+    incidence: str = ""
 
     @property
     def edge_type(self) -> EdgeType:
@@ -96,7 +99,8 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
                     "OpenCell) and would tell the model which proteins were found interacting"),
     EdgeSpec("IS_A", reason="GO hierarchy"),
     EdgeSpec("PART_OF", reason="GO hierarchy"),
-    EdgeSpec("LOCALIZES_TO", reason="HPA and OpenCell subcellular localization"),
+    EdgeSpec("LOCALIZES_TO", reason="HPA and OpenCell subcellular localization; also one 0/1 protein feature per "
+                                     "compartment", incidence="loc:"),
     EdgeSpec("CORRESPONDS_TO", reason="HPA compartment -> GO cellular-component term"),
     EdgeSpec("SUBUNIT_OF", reason="CORUM complex subunits (left out of task (a)'s input: CORUM is its external check)"),
     EdgeSpec("PROXIMAL_TO", undirected=True, attrs=("cosine",),
