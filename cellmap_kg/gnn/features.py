@@ -8,8 +8,9 @@ feature reveals the supervised relation):
 node type   columns (each numeric column also gets a ``<name>_missing`` 0/1 column when any value is missing)
 =========== =================================================================================================
 Protein     ``log1p(pubmedCount)`` (articles), ``log1p(hekRnaTpm)`` (TPM), ``log1p(hekProteinConcNm)`` (nM),
-            one 0/1 column per compartment (``loc:<Compartment.name>``, ``LOCALIZES_TO``'s ``incidence`` in the spec). Not
-            ``goAnnotationCount``: NCBI counts IPI (inferred from physical interaction) annotations too.
+            one 0/1 column per compartment (``loc:<Compartment.name>``: ``LOCALIZES_TO``'s ``incidence`` in
+            the spec). Not ``goAnnotationCount``: NCBI counts IPI (inferred from physical interaction) annotations
+            too.
 Assembly    ``log1p(size)`` (proteins), ``persistence``, ``isRoot`` 0/1, one-hot ``map``
 GOTerm      one-hot ``namespace``
 Compartment one-hot ``vocabulary`` (HPA | OpenCell)
