@@ -14,7 +14,8 @@
 //   (`case`); else an HGNC previous symbol (`previous`); else an alias (`alias`). The first step that finds a
 //   protein decides; a name that is the previous symbol or alias of several genes gives one row per gene (the
 //   REST API answers such a name with the candidates). Resolving a name other than an approved symbol scans every
-//   protein's names (~0.1 s on the full graph). Unknown names give no row. `labels` adds Bait / Prey.
+//   protein's names (~0.1 s on the full graph). Unknown names give no row. `labels`: Protein, then Bait / Prey
+//   where they apply (one order on every backend).
 // parameters:
 //   symbol:
 //     type: string
@@ -91,7 +92,7 @@ ORDER BY item.section, item.k1, item.k2, item.k3
 WITH p, resolvedBy, collect(item) AS items
 RETURN p.symbol AS symbol,
        resolvedBy,
-       labels(p) AS labels,
+       [label IN ['Protein', 'Bait', 'Prey'] WHERE label IN labels(p)] AS labels,
        p.name AS name,
        p.hgncId AS hgncId,
        p.entrezId AS entrezId,
