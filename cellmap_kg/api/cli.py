@@ -15,10 +15,11 @@ import os
 
 from ..cli.options import add_store_option
 
-DEFAULT_WORKERS = 2
-"""Worker processes of ``serve``: on the 2-core machine class, 2 workers served 2-4x the requests of one at 8
-connections in every run of ``benchmarks/api.py`` (docs/api.md); the event loop stays uvicorn's ``auto`` (uvloop),
-since uvloop and asyncio differed by less than the run-to-run spread."""
+DEFAULT_WORKERS = 1
+"""Worker processes of ``serve``: on the idle 2-core machine class one worker served as many requests as two at 8
+connections (``benchmarks/api.py``: 4,965-5,561 vs 4,566-5,983 req/s on ``/proteins/{symbol}``, p99 <= 3 ms), with
+one response cache and half the memory (docs/api.md); the event loop stays uvicorn's ``auto`` (uvloop, 15-45%
+ahead of asyncio)."""
 
 
 def settings_from_args(args):
