@@ -68,7 +68,7 @@ def pandas_parse(data_dir: Path) -> dict:
                     rows += sum(1 for _ in fh)
                 continue
             sep = "," if path.suffix == ".csv" else "\t"
-            header = None if path.name.endswith((".score.txt", "percthre_0.2.tsv", ".nodes", ".edges")) else "infer"
+            header = "infer" if f.header else None
             frame = pd.read_csv(path, sep=sep, header=header, dtype=str, keep_default_na=False,
                                 on_bad_lines="skip", engine="python" if path.suffix == ".nodes" else "c")
             rows += len(frame)

@@ -22,11 +22,11 @@ from pathlib import Path
 from cellmap_kg.analyses.graph_io import read_assemblies, read_memberships
 from cellmap_kg.analyses.map_comparison import best_matches
 from cellmap_kg.analyses.registry import AnalysisOptions
-from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, load_u2os_cellmap
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap
 from cellmap_kg.loaders.communities import OPENCELL_MAP
 from cellmap_kg.loaders.symbols import SymbolResolver
 from cellmap_kg.maps import add_map, compare_maps, remove_map
-from cellmap_kg.sources import default_data_dir
+from cellmap_kg.sources import default_data_dir, source_of
 from cellmap_kg.store import open_store
 
 NAME = "bench-u2os-copy"
@@ -65,11 +65,12 @@ def main() -> int:
     resolver, resolver_s = timed(lambda: SymbolResolver.from_data_dir(data_dir))
     print(f"symbol resolver: {resolver_s:.1f} s (built once; `map add` on the command line pays it each time)")
 
-    loaded, load_s = timed(lambda: load_u2os_cellmap(data_dir, resolver))
+    u2os = source_of(load_u2os_cellmap).in_dir(data_dir)
+    loaded, load_s = timed(lambda: load_u2os_cellmap(u2os, resolver))
     with tempfile.TemporaryDirectory() as tmp:           # the same two files under a user's names
         nodes, edges = Path(tmp) / "u2os.nodes", Path(tmp) / "u2os.edges"
-        nodes.write_bytes((data_dir / U2OS_NODES).read_bytes())
-        edges.write_bytes((data_dir / U2OS_EDGES).read_bytes())
+        nodes.write_bytes(u2os.path("nodes").read_bytes())
+        edges.write_bytes(u2os.path("edges").read_bytes())
         for analyses in (False, True):
             options = AnalysisOptions(data_dir=data_dir, permutations=args.permutations)
             result, add_s = timed(lambda a=analyses, o=options: add_map(store, nodes, NAME, resolver=resolver,

@@ -97,13 +97,17 @@ def check_files(data_dir: Path, sources: Iterable[Source]) -> None:
 
 def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
                 progress: Callable[[str], None] | None = None) -> list[LoadResult]:
-    """Run the loaders of ``sources`` on ``data_dir``; each result is stamped with its source's dataset id."""
+    """Run the loaders of ``sources`` on ``data_dir``; each result is stamped with its source's dataset id.
+
+    Each loader is called as ``loader(src.in_dir(data_dir), resolver)``: its declaration bound to the data
+    directory (``sources.SourceFiles``), from which it takes its dataset id and its files by key.
+    """
     results = []
     for src in sources:
         for loader in src.loader_functions():
             if progress:
                 progress(f"{src.id}: {loader.__name__}")
-            result = loader(data_dir, resolver)
+            result = loader(src.in_dir(data_dir), resolver)
             results.append(result.finalise(src.id))
     return results
 

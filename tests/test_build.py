@@ -10,12 +10,15 @@ import pytest
 
 from cellmap_kg.build import BuildError, build
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap
+from cellmap_kg.loaders.tumours import load_groebner2018
 from cellmap_kg.queries.registry import run_query
+from cellmap_kg.sources import source_of
 from cellmap_kg.store import open_store, stop_embedded
 
 MAP = "U2OS-2023-05"
-NODES = ("u2os_cellmap_draft/May2023_final/"
-         "muse_imgdim_1024_ppidim_1024_latentd_128_layered.chi_10.maxres_80.alg_leiden.pruned.nodes")
+NODES = source_of(load_u2os_cellmap).file("nodes").path
+S9, S21 = (source_of(load_groebner2018).file(key).path for key in ("smg_matrix", "lfe_matrix"))
 
 
 def members(store, assembly_id: str) -> set[str]:
@@ -76,12 +79,12 @@ def _pandas_flagship(data_dir, resolver, min_frequency=0.02, max_size=50, max_pu
     for line in open(data_dir / NODES, encoding="utf-8"):
         cid, size, genes, _ = line.rstrip("\n").split("\t")
         assemblies[cid] = (int(size), {approved(g) for g in genes.split()} - {None})
-    s9 = pd.read_csv(data_dir / "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv", sep="\t", index_col=0)
+    s9 = pd.read_csv(data_dir / S9, sep="\t", index_col=0)
     s9 = s9.drop(columns=["Biological Process"])
     s9.columns = [c[:-2] if c.endswith(".0") else c for c in s9.columns]
     profiled = set(s9.columns)
     mutated = s9.astype(float).gt(0)
-    s21 = pd.read_csv(data_dir / "pediatric_cancer/groebner2018_S21_lfe_matrix.tsv", sep="\t", index_col=0, dtype=str)
+    s21 = pd.read_csv(data_dir / S21, sep="\t", index_col=0, dtype=str)
     s21.columns = [c[:-2] if c.endswith(".0") else c for c in s21.columns]
     hits: dict[str, set[str]] = {}
     for gene, row in mutated.iterrows():
@@ -143,7 +146,7 @@ def test_failed_build_leaves_previous_graph_queryable(small_store, data_dir, tmp
     shutil.copytree(data_dir / "pediatric_cancer", corrupt / "pediatric_cancer")
     for sub in ("hgnc", "ncbi_gene"):
         (corrupt / sub).symlink_to(data_dir / sub)
-    s9 = corrupt / "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv"
+    s9 = corrupt / S9
     lines = s9.read_text().splitlines()
     lines[5] = lines[5].replace("\t0\t", "\tnot-a-count\t", 1)
     s9.write_text("\n".join(lines) + "\n")

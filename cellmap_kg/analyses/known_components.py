@@ -20,13 +20,15 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ..sources import source
 from ..store.base import GraphStore
 
 GO_CC, CORUM, HPA = "GO-CC", "CORUM", "HPA"
 RESOURCES = (GO_CC, CORUM, HPA)
 RESOURCE_LABELS = {GO_CC: "GOTerm", CORUM: "Complex", HPA: "Compartment"}
 """Label of the component nodes of each resource."""
-HPA_DATASET = "hpa-subcellular-v21"
+HPA_DATASET = source("hpa-subcellular-v21").id
+"""The HPA source's dataset id (checked against ``sources.yaml`` on import)."""
 HPA_RELIABILITY = ("Enhanced", "Supported", "Approved")
 """HPA reliabilities kept by default (``Uncertain`` locations are not evidence of a component)."""
 NO_DATA_EVIDENCE = "ND"

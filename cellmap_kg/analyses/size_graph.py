@@ -3,10 +3,10 @@
 ``diameterNm = 10 ** (1.27 log10(n) - 0.31)`` with ``n`` = the assembly's protein count (``Assembly.size``, else
 its ``MEMBER_OF`` count) (Schaffer et al., Nature 2025, Methods "Assembly size estimation"; ``size.diameter_nm``).
 When a calibration table is supplied (MuSIC v1 ``data/calibration.txt``: columns ``C`` proteins, ``D`` nm; in the
-data directory at ``CALIBRATION``), ``diameterNmLow`` / ``diameterNmHigh`` are the 95% OLS prediction interval of
-that table's log-log fit, centred on the paper's curve (``size.diameter_estimates(centre="paper")``); without a
-table only ``diameterNm`` is written. Every assembly of every map is sized (the property does not depend on the
-map). Re-running replaces the three properties.
+data directory: file ``calibration`` of source ``CALIBRATION_SOURCE``), ``diameterNmLow`` / ``diameterNmHigh`` are
+the 95% OLS prediction interval of that table's log-log fit, centred on the paper's curve
+(``size.diameter_estimates(centre="paper")``); without a table only ``diameterNm`` is written. Every assembly of
+every map is sized (the property does not depend on the map). Re-running replaces the three properties.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ..sources import source
 from ..store.base import GraphStore
 from .graph_io import MissingInputError, clear_properties
 from .size import PAPER_INTERCEPT, PAPER_SLOPE, diameter_estimates, diameter_nm, fit_calibration, read_calibration
 
 ANALYSIS = "size"
-CALIBRATION = Path("music_v1/calibration.txt")
-"""Calibration table, relative to the data directory."""
+CALIBRATION_SOURCE = "music-v1-reference"
+"""The declared source (``sources.yaml``) whose file ``calibration`` is the calibration table."""
 PROPERTIES = ("diameterNm", "diameterNmLow", "diameterNmHigh")
 
 _SIZES = """
@@ -34,10 +35,11 @@ ORDER BY id
 
 
 def calibration_file(data_dir: Path | None) -> Path | None:
-    """The calibration table in ``data_dir`` if it exists there, else None."""
+    """The calibration table (file ``calibration`` of ``CALIBRATION_SOURCE``) in ``data_dir`` if it exists there,
+    else None."""
     if data_dir is None:
         return None
-    path = Path(data_dir) / CALIBRATION
+    path = source(CALIBRATION_SOURCE).in_dir(data_dir).path("calibration")
     return path if path.exists() else None
 
 

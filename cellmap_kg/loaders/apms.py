@@ -32,19 +32,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadReport, LoadResult, parse_float, read_table
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
-
-OPENCELL_DATASET = "opencell-2022"
-BIOPLEX_DATASET = "bioplex-3.0-hek293t"
-PIPELINE_DATASET = "cellmaps-pipeline-example"
-
-OPENCELL_INTERACTIONS = "opencell/opencell-protein-interactions.csv"
-OPENCELL_ABUNDANCE = "opencell/opencell-protein-abundance.csv"
-BIOPLEX_FILE = "bioplex/BioPlex_293T_Network_10K_Dec_2019.tsv"
-PIPELINE_BAITS = "cellmaps_examples/pipeline_inputs/baitlist.tsv"
-PIPELINE_EDGES = "cellmaps_examples/pipeline_inputs/edgelist.tsv"
 
 OPENCELL_COLUMNS = {"pval": "pValue", "enrichment": "enrichment",
                     "interaction_stoichiometry": "interactionStoichiometry",
@@ -127,8 +118,9 @@ def _pair(pulled: UniqueRelationships, report: LoadReport, bait: str | None, pre
 
 
 # ------------------------------------------------------------------------------------------------------- OpenCell
-def load_opencell(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """OpenCell IP-MS interactions (HEK293T, endogenous mNeonGreen-tagged baits) and HEK293T abundances.
+def load_opencell(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """OpenCell IP-MS interactions (HEK293T, endogenous mNeonGreen-tagged baits; file key ``interactions``) and
+    HEK293T abundances (file key ``abundance``).
 
     Returns ``PULLED_DOWN`` bait -> prey rows with ``pValue`` (-log10 p, as in the file), ``enrichment``,
     ``interactionStoichiometry``, ``abundanceStoichiometry`` (absent where the file has none); ``Protein`` rows
@@ -142,14 +134,14 @@ def load_opencell(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     A (bait, prey) pair named by several rows (different protein groups of one gene) keeps the row with the highest
     ``pValue``; ``bait = prey`` rows are skipped and counted. Raises ``MissingDataError`` / ``DataFormatError``.
     """
-    result = LoadResult(source=OPENCELL_DATASET)
+    result = LoadResult(source=source.id)
     report = result.report
-    path = data_dir / OPENCELL_INTERACTIONS
+    path, relative = source.path("interactions"), source.relative("interactions")
     pulled = UniqueRelationships(report, "repeated OpenCell bait-prey pair (row with highest pValue kept)")
     required = ("target_gene_name", "interactor_gene_name", "target_ensg_id", "interactor_ensg_id",
                 "interactor_uniprot_ids", *OPENCELL_COLUMNS)
     for line, row in read_table(path, delimiter=",", required=required):
-        report.count_read(OPENCELL_INTERACTIONS)
+        report.count_read(relative)
         where = f"{path.name}:{line}"
         bait = resolve_named(resolver, report, row["target_gene_name"], where, ensembl=row["target_ensg_id"])
         first_uniprot = row["interactor_uniprot_ids"].split(";")[0].strip()
@@ -165,14 +157,16 @@ def load_opencell(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         _pair(pulled, report, bait, prey, props, where, _keep_higher("pValue"))
     _add_pulled_down(result, pulled)
     interactors = {r["source"] for r in pulled.rows} | {r["target"] for r in pulled.rows}
-    result.add_nodes("Protein", read_opencell_abundance(data_dir / OPENCELL_ABUNDANCE, resolver, report,
-                                                        interactors))
-    return result.finalise(OPENCELL_DATASET)
+    result.add_nodes("Protein", read_opencell_abundance(source.path("abundance"), source.relative("abundance"),
+                                                        resolver, report, interactors))
+    return result.finalise(source.id)
 
 
-def read_opencell_abundance(path: Path, resolver: SymbolResolver, report: LoadReport,
+def read_opencell_abundance(path: Path, name: str, resolver: SymbolResolver, report: LoadReport,
                             keep: set[str]) -> list[dict]:
     """``Protein`` rows ``{symbol, hekRnaTpm, hekProteinConcNm, hekProteinCopyNumber}`` from the abundance table.
+
+    Rows read are counted in ``report`` under ``name`` (the file's declared path, relative to the data directory).
 
     Genes resolve by Ensembl id, then UniProt, then name. A row is kept if its symbol is in ``keep`` or is a
     protein-coding gene; others are skipped and counted, as are rows with no value. Several rows resolving to one
@@ -183,7 +177,7 @@ def read_opencell_abundance(path: Path, resolver: SymbolResolver, report: LoadRe
     own_rows: set[str] = set()
     required = ("gene_name", "ensg_id", "uniprot_id", *ABUNDANCE_COLUMNS)
     for line, row in read_table(path, delimiter=",", required=required):
-        report.count_read(OPENCELL_ABUNDANCE)
+        report.count_read(name)
         where = f"{path.name}:{line}"
         symbol = resolve_gene(resolver, report, row["gene_name"], ensembl=row["ensg_id"] or None,
                               uniprot=row["uniprot_id"] or None, where=where)
@@ -213,20 +207,21 @@ def read_opencell_abundance(path: Path, resolver: SymbolResolver, report: LoadRe
 
 
 # ------------------------------------------------------------------------------------------------------- BioPlex
-def load_bioplex(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """BioPlex 3.0 HEK293T: ``PULLED_DOWN`` GeneA (bait) -> GeneB (prey) with ``pW``, ``pNI``, ``pInt``.
+def load_bioplex(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """BioPlex 3.0 HEK293T (file key ``interactions``): ``PULLED_DOWN`` GeneA (bait) -> GeneB (prey) with ``pW``,
+    ``pNI``, ``pInt``.
 
     Endpoints resolve by Entrez id, then UniProt accession (``UNKNOWN`` ignored), then symbol; unresolved rows are
     skipped and counted. Two rows resolving to one (bait, prey) keep the higher ``pInt``; a row whose two ends
     resolve to one gene is skipped as ``bait = prey``. Raises ``MissingDataError`` / ``DataFormatError``.
     """
-    result = LoadResult(source=BIOPLEX_DATASET)
+    result = LoadResult(source=source.id)
     report = result.report
-    path = data_dir / BIOPLEX_FILE
+    path = source.path("interactions")
     pulled = UniqueRelationships(report, "two BioPlex rows resolving to one bait-prey pair (higher pInt kept)")
     required = ("GeneA", "GeneB", "UniprotA", "UniprotB", "SymbolA", "SymbolB", *BIOPLEX_SCORES)
     for line, row in read_table(path, required=required):
-        report.count_read(Path(BIOPLEX_FILE).name)
+        report.count_read(path.name)
         where = f"{path.name}:{line}"
         ends = []
         for side in ("A", "B"):
@@ -236,22 +231,23 @@ def load_bioplex(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         scores = {s: parse_float(row[s], path, line, s, allow_empty=False) for s in BIOPLEX_SCORES}
         _pair(pulled, report, ends[0], ends[1], scores, where, _keep_higher("pInt"))
     _add_pulled_down(result, pulled)
-    return result.finalise(BIOPLEX_DATASET)
+    return result.finalise(source.id)
 
 
 # ------------------------------------------------------------------------------------------ Cell Mapping Toolkit
-def load_cellmaps_pipeline_apms(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """The Cell Mapping Toolkit example AP-MS input: ``PULLED_DOWN`` bait -> prey rows without scores.
+def load_cellmaps_pipeline_apms(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """The Cell Mapping Toolkit example AP-MS input (file keys ``baits``, ``edges``): ``PULLED_DOWN`` bait -> prey
+    rows without scores.
 
     Every ``Symbol1`` of ``edgelist.tsv`` must be a bait of ``baitlist.tsv`` (else ``DataFormatError``). Repeated
     (bait, prey) rows are collapsed and counted (the example's 2,783 rows name 1,009 preys).
     """
-    result = LoadResult(source=PIPELINE_DATASET)
+    result = LoadResult(source=source.id)
     report = result.report
-    baits_path, edges_path = data_dir / PIPELINE_BAITS, data_dir / PIPELINE_EDGES
+    baits_path, edges_path = source.path("baits"), source.path("edges")
     baits: dict[str, int] = {}
     for line, row in read_table(baits_path, required=("GeneSymbol", "GeneID")):
-        report.count_read(Path(PIPELINE_BAITS).name)
+        report.count_read(baits_path.name)
         bait = row["GeneSymbol"].strip()
         if bait in baits:
             raise DataFormatError(baits_path, line, f"GeneSymbol: expected each bait once, found {bait!r} again "
@@ -259,7 +255,7 @@ def load_cellmaps_pipeline_apms(data_dir: Path, resolver: SymbolResolver) -> Loa
         baits[bait] = line
     pulled = UniqueRelationships(report, "repeated bait-prey row in edgelist.tsv")
     for line, row in read_table(edges_path, required=("GeneID1", "Symbol1", "GeneID2", "Symbol2")):
-        report.count_read(Path(PIPELINE_EDGES).name)
+        report.count_read(edges_path.name)
         where = f"{edges_path.name}:{line}"
         if row["Symbol1"].strip() not in baits:
             raise DataFormatError(edges_path, line, f"Symbol1: expected a bait of {baits_path.name} "
@@ -268,4 +264,4 @@ def load_cellmaps_pipeline_apms(data_dir: Path, resolver: SymbolResolver) -> Loa
         prey = resolve_named(resolver, report, row["Symbol2"], where, entrez=row["GeneID2"])
         _pair(pulled, report, bait, prey, {}, where)
     _add_pulled_down(result, pulled)
-    return result.finalise(PIPELINE_DATASET)
+    return result.finalise(source.id)

@@ -1,6 +1,8 @@
 """What every loader returns: typed row batches for the store, plus a report of what was skipped and why.
 
-Loaders are pure: they read files and return rows; they never import ``cellmap_kg.store``. ``build.py`` validates
+Loaders are pure: ``loader(source: SourceFiles, resolver: SymbolResolver) -> LoadResult`` reads the files of its
+declared source (``source.path(key)``, see ``cellmap_kg.loaders``) and returns rows; it never imports
+``cellmap_kg.store``. ``build.py`` validates
 the rows against the schema and hands them to the store.
 
 Row conventions:

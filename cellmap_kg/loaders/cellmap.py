@@ -27,18 +27,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import DEFAULT_MAP
+from ..sources import DEFAULT_MAP, SourceFiles
 from .base import DataFormatError, LoadResult, check_text, parse_int, read_table, require
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
-U2OS_DATASET = "u2os-cellmap-2023-05"
 U2OS_MAP = DEFAULT_MAP
-U2OS_DIR = "u2os_cellmap_draft/May2023_final"
-U2OS_STEM = "muse_imgdim_1024_ppidim_1024_latentd_128_layered.chi_10.maxres_80.alg_leiden.pruned"
-U2OS_NODES = f"{U2OS_DIR}/{U2OS_STEM}.nodes"
-U2OS_EDGES = f"{U2OS_DIR}/{U2OS_STEM}.edges"
-U2OS_NAMES = f"{U2OS_DIR}/May2023_final_llm_assembly_names.tsv"
 
 HIDEF_NODE_COLUMNS = ("cluster_id", "size", "genes", "persistence")
 HIERARCHY_EDGE_COLUMNS = ("parent", "child", "type")
@@ -303,8 +297,10 @@ def read_llm_names(path: Path, assemblies: dict[str, MapAssembly]) -> dict[str, 
     return names
 
 
-def load_u2os_cellmap(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
+def load_u2os_cellmap(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
     """The U2OS cell map (Schaffer et al. 2025, May 2023 final draft): 269 assemblies + root over 5,254 genes.
+
+    Files (keys of the source): ``nodes`` and ``edges`` (HiDeF), ``names`` (GPT-4 assembly names).
 
     Assemblies are map ``U2OS-2023-05`` with ids ``U2OS-2023-05:ClusterL-N`` and GPT-4 names where the names file
     gives one (the root ``Cluster0-0`` and ``Cluster1-0``/``Cluster1-1`` have none). ``MEMBER_OF`` links a protein
@@ -312,15 +308,16 @@ def load_u2os_cellmap(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
 
     Raises ``MissingDataError`` / ``DataFormatError`` (see the readers).
     """
-    result = LoadResult(source=U2OS_DATASET)
-    nodes = read_hidef_nodes(data_dir / U2OS_NODES)
-    edges = read_hidef_edges(data_dir / U2OS_EDGES)
-    result.report.count_read(Path(U2OS_NODES).name, len(nodes))
-    result.report.count_read(Path(U2OS_EDGES).name, len(edges))
-    hierarchy = hierarchy_from_hidef(nodes, edges, data_dir / U2OS_EDGES)
-    names = read_llm_names(data_dir / U2OS_NAMES, hierarchy.by_id())
-    result.report.count_read(Path(U2OS_NAMES).name, len(names))
+    result = LoadResult(source=source.id)
+    nodes_path, edges_path, names_path = (source.path(key) for key in ("nodes", "edges", "names"))
+    nodes = read_hidef_nodes(nodes_path)
+    edges = read_hidef_edges(edges_path)
+    result.report.count_read(nodes_path.name, len(nodes))
+    result.report.count_read(edges_path.name, len(edges))
+    hierarchy = hierarchy_from_hidef(nodes, edges, edges_path)
+    names = read_llm_names(names_path, hierarchy.by_id())
+    result.report.count_read(names_path.name, len(names))
     for a in hierarchy.assemblies:
         a.name = names.get(a.cluster_id)
     add_hierarchy(result, hierarchy, U2OS_MAP, resolver, "U2OS .nodes")
-    return result.finalise(U2OS_DATASET)
+    return result.finalise(source.id)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, read_frame
 from .collect import UniqueRelationships, keep_max, resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "u2os-coembedding-2022"
-NETWORK_FILE = "u2os_hidef_2022/U2OS_5183_MUSE_batch_hard_percthre_0.2.tsv"
 COLUMNS = ("geneA", "geneB", "cosine")
 
 
@@ -30,8 +29,8 @@ def _cosine(text: str, path: Path, line: int) -> float:
     return value
 
 
-def load_u2os_coembedding(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``PROXIMAL_TO {cosine}`` relationships, one per unordered protein pair.
+def load_u2os_coembedding(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``PROXIMAL_TO {cosine}`` relationships, one per unordered protein pair (file key ``network``).
 
     The relation is symmetric: each pair is stored once with ``source < target`` (approved symbols, string
     order); a pair listed twice (in either order, or through two names of one gene) keeps its highest cosine and
@@ -41,11 +40,11 @@ def load_u2os_coembedding(data_dir: Path, resolver: SymbolResolver) -> LoadResul
         MissingDataError: the file is absent.
         DataFormatError: a line without exactly three fields or a cosine outside [-1, 1].
     """
-    path = data_dir / NETWORK_FILE
-    result = LoadResult(DATASET)
+    path = source.path("network")
+    result = LoadResult(source.id)
     report = result.report
     frame = read_frame(path, names=COLUMNS)
-    report.count_read(NETWORK_FILE, len(frame))
+    report.count_read(source.relative("network"), len(frame))
     pairs = UniqueRelationships(report, "pair listed twice (highest cosine kept)")
     highest_cosine = keep_max("cosine")
     for gene_a, gene_b, text, line in zip(*(frame[c].tolist() for c in (*COLUMNS, "line")), strict=True):
@@ -58,7 +57,7 @@ def load_u2os_coembedding(data_dir: Path, resolver: SymbolResolver) -> LoadResul
         if a == b:
             report.skip("self-pair (both names resolve to one protein)", f"{gene_a}-{gene_b} at {where}")
             continue
-        source, target = sorted((a, b))
-        pairs.add((source, target), {"source": source, "target": target, "cosine": cosine}, highest_cosine)
+        low, high = sorted((a, b))
+        pairs.add((low, high), {"source": low, "target": high, "cosine": cosine}, highest_cosine)
     result.add_relationships("PROXIMAL_TO", pairs.rows)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, check_column, read_frame
 from .cellmap import Hierarchy, MapAssembly, add_hierarchy
 from .symbols import SymbolResolver
 
-OPENCELL_COMMUNITIES_DATASET = "opencell-communities-2021"
 OPENCELL_MAP = "OpenCell-HEK293T"
-COMMUNITIES_FILE = "opencell/figures_repo/interactome-clusters.csv"
 ROOT_ID = "root"
 GENE, COMMUNITY, UNIPROT = "in_cluster_gene_name", "mcl_community_id", "uniprot_id"
 MISSING = {"", "NA", "NULL"}
@@ -70,13 +69,15 @@ def read_communities(path: Path) -> tuple[Hierarchy, dict[str, str], list[str]]:
     return hierarchy, uniprot, repeated
 
 
-def load_opencell_communities(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """The OpenCell HEK293T MCL communities as the flat map ``OpenCell-HEK293T`` (``Assembly``, ``CONTAINS``,
-    ``MEMBER_OF`` rows; see the module docstring). Raises ``MissingDataError`` / ``DataFormatError``."""
-    result = LoadResult(source=OPENCELL_COMMUNITIES_DATASET)
-    hierarchy, uniprot, repeated = read_communities(data_dir / COMMUNITIES_FILE)
+def load_opencell_communities(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """The OpenCell HEK293T MCL communities (file key ``communities``) as the flat map ``OpenCell-HEK293T``
+    (``Assembly``, ``CONTAINS``, ``MEMBER_OF`` rows; see the module docstring). Raises ``MissingDataError`` /
+    ``DataFormatError``."""
+    result = LoadResult(source=source.id)
+    path = source.path("communities")
+    hierarchy, uniprot, repeated = read_communities(path)
     for row in repeated:
         result.report.skip("repeated (gene, community) row", row)
-    result.report.count_read(f"{Path(COMMUNITIES_FILE).name} communities", len(hierarchy.assemblies) - 1)
-    add_hierarchy(result, hierarchy, OPENCELL_MAP, resolver, Path(COMMUNITIES_FILE).name, uniprot=uniprot)
-    return result.finalise(OPENCELL_COMMUNITIES_DATASET)
+    result.report.count_read(f"{path.name} communities", len(hierarchy.assemblies) - 1)
+    add_hierarchy(result, hierarchy, OPENCELL_MAP, resolver, path.name, uniprot=uniprot)
+    return result.finalise(source.id)

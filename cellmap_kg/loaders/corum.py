@@ -9,14 +9,11 @@ the subunits resolve by UniProt accession and gene name. The UniProt list is the
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadReport, LoadResult, parse_int, read_table
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "corum-2022-11-28"
-COMPLEXES_FILE = "corum/humanComplexes_28112022.txt"
 ORGANISM = "Human"
 UNIPROT, ENTREZ, GENE = "subunits(UniProt IDs)", "subunits(Entrez IDs)", "subunits(Gene name)"
 COLUMNS = ("ComplexID", "ComplexName", "Organism", "Cell line", UNIPROT, ENTREZ,
@@ -40,8 +37,8 @@ def _aligned(row: dict, column: str, n: int, report: LoadReport, complex_id: str
     return [None] * n
 
 
-def load_corum(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``Complex`` nodes and ``SUBUNIT_OF`` relationships from CORUM.
+def load_corum(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``Complex`` nodes and ``SUBUNIT_OF`` relationships from CORUM (file key ``complexes``).
 
     Rows: ``Complex {id: "CORUM:<ComplexID>", name, cellLine, purificationMethod, pubmedId}`` (``None``
     placeholders left out); ``SUBUNIT_OF {source: approved symbol, target: complex id}``, one per (protein,
@@ -52,14 +49,14 @@ def load_corum(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         MissingDataError: the file is absent.
         DataFormatError: a missing column, a non-integer or repeated ComplexID, or an empty UniProt list.
     """
-    path = data_dir / COMPLEXES_FILE
-    result = LoadResult(DATASET)
+    path, relative = source.path("complexes"), source.relative("complexes")
+    result = LoadResult(source.id)
     report = result.report
     complexes: list[dict] = []
     first_line: dict[int, int] = {}
     subunits = UniqueRelationships(report, "subunit listed twice in a complex (kept once)")
     for line, row in read_table(path, required=COLUMNS):
-        report.count_read(COMPLEXES_FILE)
+        report.count_read(relative)
         number = parse_int(row["ComplexID"], path, line, "ComplexID", allow_empty=False)
         if number in first_line:
             raise DataFormatError(path, line, f"column 'ComplexID': expected a unique id, {number} is also on "
@@ -86,4 +83,4 @@ def load_corum(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
                 subunits.add((symbol, complex_id), {"source": symbol, "target": complex_id})
     result.add_nodes("Complex", complexes)
     result.add_relationships("SUBUNIT_OF", subunits.rows)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

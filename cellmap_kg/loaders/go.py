@@ -23,14 +23,10 @@ from pathlib import Path
 
 from obonet.read import parse_tag_line
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, check_column, check_text, read_frame
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
-
-GO_DATASET = "go-2022-07-01"
-GENE2GO_DATASET = "gene2go-2022-09-12"
-OBO_FILE = "go/go-basic_2022-07-01_reconstructed_from_GO.db.obo"
-GENE2GO_FILE = "go/org.Hs.eg.db_2022-09-12_human_gene2go.tsv"
 
 RELATIONSHIP_TYPES = {
     "is_a": "IS_A",
@@ -194,8 +190,9 @@ def _term_row(go_id: str, data: dict, path: Path, line: int) -> dict:
     return row
 
 
-def load_go_ontology(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``GOTerm`` nodes and child->parent ``IS_A``/``PART_OF``/``(POSITIVELY_|NEGATIVELY_)REGULATES`` relationships.
+def load_go_ontology(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``GOTerm`` nodes and child->parent ``IS_A``/``PART_OF``/``(POSITIVELY_|NEGATIVELY_)REGULATES`` relationships
+    from the OBO file (file key ``obo``).
 
     Rows: ``GOTerm {id, name, namespace, definition (OBO quotes and [xrefs] removed; absent if the term has no
     def), obsolete}`` for every ``[Term]`` including obsolete ones; relationships ``{source: child id, target:
@@ -207,12 +204,12 @@ def load_go_ontology(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         MissingDataError: the OBO file is absent.
         DataFormatError: a malformed line or term (see ``read_obo_index``), or a parent that is not a term.
     """
-    path = data_dir / OBO_FILE
+    path = source.path("obo")
     index = read_obo_index(path)
-    result = LoadResult(GO_DATASET)
+    result = LoadResult(source.id)
     report = result.report
     terms = [_term_row(go_id, data, path, index.term_lines[go_id]) for go_id, data in index.tags.items()]
-    report.count_read(f"{OBO_FILE} [Term] stanzas", len(terms))
+    report.count_read(f"{source.relative('obo')} [Term] stanzas", len(terms))
     result.add_nodes("GOTerm", terms)
 
     collected = {rel_type: UniqueRelationships(report, f"duplicate {rel_type} edge collapsed")
@@ -231,15 +228,16 @@ def load_go_ontology(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     for rel_type, rows in collected.items():
         report.count_read(f"{rel_type} edges", len(rows))
         result.add_relationships(rel_type, rows.rows)
-    return result.finalise(GO_DATASET)
+    return result.finalise(source.id)
 
 
 def _pool_evidence(kept: dict, new: dict) -> None:
     kept["evidence"] |= new["evidence"]
 
 
-def load_gene2go(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``ANNOTATED_WITH`` Protein->GOTerm relationships from NCBI gene2go, one per (protein, GO term).
+def load_gene2go(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``ANNOTATED_WITH`` Protein->GOTerm relationships from NCBI gene2go (file key ``gene2go``), one per (protein,
+    GO term), checked against the ontology (file key ``obo``).
 
     Rows: ``{source: approved symbol, target: primary GO id, evidence: sorted distinct evidence codes,
     aspect: P|F|C}``. Genes resolve by Entrez id first, then symbol. An annotation to an ``alt_id`` is mapped to
@@ -251,12 +249,12 @@ def load_gene2go(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         DataFormatError: a missing column, a non-integer ``gene_id``, a malformed GO id or evidence code, an
             aspect other than P/F/C or one that contradicts the term's namespace.
     """
-    index = read_obo_index(data_dir / OBO_FILE)
-    path = data_dir / GENE2GO_FILE
-    result = LoadResult(GENE2GO_DATASET)
+    index = read_obo_index(source.path("obo"))
+    path = source.path("gene2go")
+    result = LoadResult(source.id)
     report = result.report
     frame = read_frame(path, required=GENE2GO_COLUMNS)
-    report.count_read(GENE2GO_FILE, len(frame))
+    report.count_read(source.relative("gene2go"), len(frame))
     check_column(frame, path, "gene_id", frame["gene_id"].str.fullmatch(r"\d+"), "an NCBI Gene id (integer)")
     check_column(frame, path, "go_id", frame["go_id"].str.fullmatch(_GO_ID.pattern), "a GO id like GO:0000502")
     check_column(frame, path, "aspect", frame["aspect"].isin(list(ASPECTS)), "one of P, F, C")
@@ -288,4 +286,4 @@ def load_gene2go(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     for row in rows:
         row["evidence"] = sorted(row["evidence"])
     result.add_relationships("ANNOTATED_WITH", rows)
-    return result.finalise(GENE2GO_DATASET)
+    return result.finalise(source.id)

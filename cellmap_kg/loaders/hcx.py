@@ -31,17 +31,16 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, check_text
 from .cellmap import Hierarchy, MapAssembly, add_hierarchy, find_root
 from .symbols import SymbolResolver
 
-HCX_DATASET = "cellmaps-hcx-examples"
 HCX_SCHEMA = "hierarchy_v0.1"
 CM4AI_MAP = "CM4AI-MDA-MB-468"
 NEST_MAP = "NeST"
-CM4AI_FILE = "cellmaps_examples/hcx/hierarchy_cm4ai.cx2"
-CM4AI_PARENT_FILE = "cellmaps_examples/hcx/hierarchy_parent_cm4ai.cx2"
-NEST_FILE = "cellmaps_examples/hcx/hierarchy.cx2"
+HCX_MAPS = ((CM4AI_MAP, "cm4ai", "cm4ai_parent"), (NEST_MAP, "nest", None))
+"""The maps of the HCX examples: (map id, file key of the hierarchy, file key of its parent interactome or None)."""
 
 
 # ---------------------------------------------------------------------------------------------------- CX2 reading
@@ -305,8 +304,9 @@ def write_hcx(hierarchy: Hierarchy, path: Path, parent_path: Path | None = None)
 
 
 # ---------------------------------------------------------------------------------------------------- loader
-def load_hcx_examples(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """The Cell Mapping Toolkit HCX examples as two maps of ``Assembly``/``CONTAINS``/``MEMBER_OF`` rows.
+def load_hcx_examples(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """The Cell Mapping Toolkit HCX examples as two maps of ``Assembly``/``CONTAINS``/``MEMBER_OF`` rows
+    (``HCX_MAPS``: file keys ``cm4ai`` with ``cm4ai_parent``, and ``nest``).
 
     * ``CM4AI-MDA-MB-468``: ``hierarchy_cm4ai.cx2`` (cellmaps_generate_hierarchy output, MDA-MB-468 chromatin,
       8 assemblies over 23 proteins), members via its parent interactome ``hierarchy_parent_cm4ai.cx2``.
@@ -316,9 +316,10 @@ def load_hcx_examples(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     Assembly ids are ``"<map>:<cluster_id>"`` (e.g. ``CM4AI-MDA-MB-468:C23``, ``NeST:NEST:123``).
     Raises ``MissingDataError`` / ``DataFormatError`` (see ``read_hcx``).
     """
-    result = LoadResult(source=HCX_DATASET)
-    for map_id, file, parent in ((CM4AI_MAP, CM4AI_FILE, CM4AI_PARENT_FILE), (NEST_MAP, NEST_FILE, None)):
-        hierarchy = read_hcx(data_dir / file, data_dir / parent if parent else None)
-        result.report.count_read(file, len(hierarchy.assemblies))
-        add_hierarchy(result, hierarchy, map_id, resolver, Path(file).name)
-    return result.finalise(HCX_DATASET)
+    result = LoadResult(source=source.id)
+    for map_id, key, parent in HCX_MAPS:
+        path = source.path(key)
+        hierarchy = read_hcx(path, source.path(parent) if parent else None)
+        result.report.count_read(source.relative(key), len(hierarchy.assemblies))
+        add_hierarchy(result, hierarchy, map_id, resolver, path.name)
+    return result.finalise(source.id)

@@ -17,13 +17,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, parse_int, read_table
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "hpa-u2os-images"
-SAMPLES_FILE = "cellmaps_examples/pipeline_inputs/samples.csv"
-ANTIBODIES_FILE = "cellmaps_examples/pipeline_inputs/unique.csv"
 SAMPLES_COLUMNS = ("filename", "if_plate_id", "position", "sample", "status", "locations", "antibody",
                    "ensembl_ids", "gene_names")
 SAMPLES_CELL_LINE = "U-2 OS"
@@ -51,8 +49,9 @@ def read_antibody_cell_lines(path: Path) -> dict[str, str]:
     return cell_lines
 
 
-def load_hpa_images(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``Image`` nodes and Image-[:DEPICTS]->Protein relationships, one per (image, gene).
+def load_hpa_images(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``Image`` nodes and Image-[:DEPICTS]->Protein relationships, one per (image, gene), from the sample table
+    (file key ``samples``) and the antibody table (key ``antibodies``).
 
     Rows: ``Image {id: "<plate>_<position>_<sample>", filename, antibody, plate, position, sample, status,
     cellLine, locations}``; ``DEPICTS {source: image id, target: symbol}``. Genes resolve by Ensembl id, then gene
@@ -63,15 +62,15 @@ def load_hpa_images(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         DataFormatError: a missing column or empty id field, a non-integer ``status``, an image id on two lines,
             or ``gene_names`` not aligned with ``ensembl_ids``.
     """
-    path = data_dir / SAMPLES_FILE
-    cell_lines = read_antibody_cell_lines(data_dir / ANTIBODIES_FILE)
-    result = LoadResult(DATASET)
+    path, antibodies = source.path("samples"), source.path("antibodies")
+    cell_lines = read_antibody_cell_lines(antibodies)
+    result = LoadResult(source.id)
     report = result.report
     images: list[dict] = []
     first_line: dict[str, int] = {}
     depicts = UniqueRelationships(report, "gene listed twice for one image (kept once)")
     for line, row in read_table(path, delimiter=",", required=SAMPLES_COLUMNS):
-        report.count_read(SAMPLES_FILE)
+        report.count_read(source.relative("samples"))
         plate, position, sample = (row[c].strip() for c in ("if_plate_id", "position", "sample"))
         if not (plate and position and sample and row["antibody"].strip()):
             raise DataFormatError(path, line, "expected non-empty if_plate_id, position, sample and antibody")
@@ -83,7 +82,7 @@ def load_hpa_images(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         antibody = row["antibody"].strip()
         cell_line = cell_lines.get(antibody)
         if cell_line is None:
-            report.count_read(f"images whose antibody is not in {Path(ANTIBODIES_FILE).name} "
+            report.count_read(f"images whose antibody is not in {antibodies.name} "
                               f"(cellLine {SAMPLES_CELL_LINE!r} from provenance.json)")
             cell_line = SAMPLES_CELL_LINE
         images.append({
@@ -105,4 +104,4 @@ def load_hpa_images(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
                 depicts.add((image_id, symbol), {"source": image_id, "target": symbol})
     result.add_nodes("Image", images)
     result.add_relationships("DEPICTS", depicts.rows)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

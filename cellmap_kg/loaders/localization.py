@@ -20,14 +20,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, read_table
 from .collect import UniqueRelationships, keep_max, resolve_gene
 from .symbols import SymbolResolver
-
-HPA_DATASET = "hpa-subcellular-v21"
-OPENCELL_DATASET = "opencell-2022"
-HPA_FILE = "hpa/hpa_subcellular_location.tsv"
-OPENCELL_FILE = "opencell/opencell-localization-annotations.csv"
 
 HPA_COLUMNS = ("Gene", "Gene name", "Reliability", "Main location", "Additional location", "GO id")
 HPA_RELIABILITY = ("Enhanced", "Supported", "Approved", "Uncertain")
@@ -60,8 +56,9 @@ def _prefer_main(kept: dict, new: dict) -> None:
         kept.update(new)
 
 
-def load_hpa_locations(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """HPA ``Compartment`` nodes, Protein-[:LOCALIZES_TO]->Compartment and Compartment-[:CORRESPONDS_TO]->GOTerm.
+def load_hpa_locations(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """HPA ``Compartment`` nodes, Protein-[:LOCALIZES_TO]->Compartment and Compartment-[:CORRESPONDS_TO]->GOTerm
+    (file key ``locations``).
 
     Rows: ``Compartment {name, vocabulary: "HPA", goId}`` (``goId`` absent when HPA gives none, e.g. "Rods &
     Rings"); ``LOCALIZES_TO {source: symbol, target: name, reliability, main}`` with ``main`` true for a "Main
@@ -73,13 +70,13 @@ def load_hpa_locations(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         DataFormatError: a missing column, an unknown reliability, a malformed ``GO id`` cell, one compartment
             given two GO ids, or a location missing from the row's ``GO id`` cell.
     """
-    path = data_dir / HPA_FILE
-    result = LoadResult(HPA_DATASET)
+    path, relative = source.path("locations"), source.relative("locations")
+    result = LoadResult(source.id)
     report = result.report
     go_of: dict[str, str | None] = {}
     locations = UniqueRelationships(report, "two HPA genes of one protein in one compartment (main kept)")
     for line, row in read_table(path, required=HPA_COLUMNS):
-        report.count_read(HPA_FILE)
+        report.count_read(relative)
         reliability = row["Reliability"].strip()
         if reliability not in HPA_RELIABILITY:
             raise DataFormatError(path, line, f"column 'Reliability': expected one of {HPA_RELIABILITY}, "
@@ -107,11 +104,11 @@ def load_hpa_locations(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
     result.add_nodes("Compartment", compartments)
     result.add_relationships("LOCALIZES_TO", locations.rows)
     result.add_relationships("CORRESPONDS_TO", corresponds)
-    return result.finalise(HPA_DATASET)
+    return result.finalise(source.id)
 
 
-def load_opencell_localization(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """OpenCell ``Compartment`` nodes and Protein-[:LOCALIZES_TO {grade}]->Compartment.
+def load_opencell_localization(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """OpenCell ``Compartment`` nodes and Protein-[:LOCALIZES_TO {grade}]->Compartment (file key ``localization``).
 
     Rows: ``Compartment {name, vocabulary: "OpenCell"}``; ``LOCALIZES_TO {source: symbol, target: name, grade:
     3|2|1}``, one per (protein, compartment), the highest grade kept if a compartment is listed twice. Targets
@@ -121,14 +118,14 @@ def load_opencell_localization(data_dir: Path, resolver: SymbolResolver) -> Load
         MissingDataError: the file is absent.
         DataFormatError: a missing column or a compartment name that is not snake_case.
     """
-    path = data_dir / OPENCELL_FILE
-    result = LoadResult(OPENCELL_DATASET)
+    path, relative = source.path("localization"), source.relative("localization")
+    result = LoadResult(source.id)
     report = result.report
     names: dict[str, None] = {}
     locations = UniqueRelationships(report, "compartment listed twice for one protein (highest grade kept)")
     highest_grade = keep_max("grade")
     for line, row in read_table(path, delimiter=",", required=OPENCELL_COLUMNS):
-        report.count_read(OPENCELL_FILE)
+        report.count_read(relative)
         annotations = [(grade, name) for grade, column in OPENCELL_GRADES.items() for name in _split(row[column])]
         if not annotations:
             report.skip("OpenCell target without a localization annotation", f"{row['target_name']} (line {line})")
@@ -146,4 +143,4 @@ def load_opencell_localization(data_dir: Path, resolver: SymbolResolver) -> Load
             locations.add((symbol, name), {"source": symbol, "target": name, "grade": grade}, highest_grade)
     result.add_nodes("Compartment", [{"name": name, "vocabulary": "OpenCell"} for name in names])
     result.add_relationships("LOCALIZES_TO", locations.rows)
-    return result.finalise(OPENCELL_DATASET)
+    return result.finalise(source.id)

@@ -27,12 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, require
 from .collect import UniqueRelationships, keep_max, resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "ma-2018"
-WORKBOOK = "pediatric_cancer/41586_2018_BFnature25795_MOESM5_ESM.xlsx"
 SHEET = "TableS2"
 HEADER_ROWS = (3, 4)
 """0-based sheet rows of the two-row header (group, then column); the rows above are the title."""
@@ -83,8 +82,9 @@ def _number(value, path: Path, line: int, column: str, low: float, high: float, 
     return float(number)
 
 
-def load_ma2018(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
-    """``TumourType {cohort: 'Ma2018'}`` nodes and ``DRIVER_GENE {pathogenicSamples, qGrin, qMutSigCV}``.
+def load_ma2018(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
+    """``TumourType {cohort: 'Ma2018'}`` nodes and ``DRIVER_GENE {pathogenicSamples, qGrin, qMutSigCV}`` from sheet
+    ``TableS2`` of the workbook (file key ``workbook``).
 
     Genes resolve by symbol (unresolved ones are counted); a protein named twice keeps the larger sample count.
 
@@ -93,14 +93,14 @@ def load_ma2018(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         DataFormatError: no sheet ``TableS2``, a missing column (file, header row), a q-value outside [0, 1] or
             a sample count that is not a whole number >= 0 (file, sheet row, column).
     """
-    path = data_dir / WORKBOOK
+    path = source.path("workbook")
     frame = read_driver_genes(path)
     missing = [c for c in (GENE, *(c for t in TUMOUR_TYPES for c in _columns(t))) if c not in frame.columns]
     if missing:
         raise DataFormatError(path, HEADER_ROWS[1] + 1, f"sheet {SHEET}: expected columns {missing}")
-    result = LoadResult(DATASET)
+    result = LoadResult(source.id)
     report = result.report
-    report.count_read(f"{WORKBOOK} {SHEET}", len(frame))
+    report.count_read(f"{source.relative('workbook')} {SHEET}", len(frame))
     drivers = UniqueRelationships(report, "gene named twice (larger sample count kept)")
     larger = keep_max("pathogenicSamples")
     for record in frame.to_dict("records"):
@@ -124,4 +124,4 @@ def load_ma2018(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
                 drivers.add((name, symbol), row, larger)
     result.add_nodes("TumourType", [{"name": tumour_type_name(t), "cohort": COHORT} for t in TUMOUR_TYPES])
     result.add_relationships("DRIVER_GENE", drivers.rows)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

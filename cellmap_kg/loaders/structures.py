@@ -29,12 +29,11 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, MissingDataError
 from .collect import resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "u2os-afm-heterodimers"
-MODEL_DIR = "structures/u2os_afm_heterodimers"
 FILE_NAME = re.compile(r"^(?P<a>[^_]+)_(?P<b>[^_]+)_unrelaxed_rank_(?P<rank>\d+)_(?P<method>alphafold2_multimer_v\d+)"
                        r"_model_(?P<model>\d+)_seed_(?P<seed>\d+)\.pdb(\.gz)?$")
 CONTACT_DISTANCE = 8.0
@@ -119,20 +118,19 @@ def model_scores(path: Path) -> ModelScores:
                        pdockq(interface, contacts) if interface is not None else 0.0)
 
 
-def load_afm_heterodimers(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
+def load_afm_heterodimers(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
     """``StructureModel`` nodes (id ``<A>_<B>``, scores of ``model_scores``) and ``MODELS {chain}`` to both proteins.
 
+    Reads the files of the source's ``models`` group in path order; ``StructureModel.file`` is the declared path.
     Files whose name does not follow the ColabFold pattern, or whose gene names do not resolve, are counted as
-    skipped. Raises MissingDataError (no model directory) and DataFormatError (an unreadable model).
+    skipped (read counts are per model folder). Raises MissingDataError (a model file absent) and DataFormatError
+    (an unreadable model).
     """
-    folder = data_dir / MODEL_DIR
-    if not folder.is_dir():
-        raise MissingDataError(f"{folder}: directory not found")
-    result = LoadResult(DATASET)
+    result = LoadResult(source.id)
     report = result.report
     nodes, models = [], []
-    for path in sorted(folder.iterdir()):
-        report.count_read(MODEL_DIR)
+    for relative, path in sorted(zip(source.relatives("models"), source.paths("models"), strict=True)):
+        report.count_read(Path(relative).parent.as_posix())
         match = FILE_NAME.match(path.name)
         if match is None:
             report.skip("file name is not <A>_<B>_unrelaxed_rank_..._seed_....pdb[.gz]", path.name)
@@ -142,10 +140,10 @@ def load_afm_heterodimers(data_dir: Path, resolver: SymbolResolver) -> LoadResul
             continue
         scores = model_scores(path)
         model_id = f"{match['a']}_{match['b']}"
-        nodes.append({"id": model_id, "file": f"{MODEL_DIR}/{path.name}", "method": match["method"],
+        nodes.append({"id": model_id, "file": relative, "method": match["method"],
                       "rank": int(match["rank"]), "modelNumber": int(match["model"]), **asdict(scores)})
         for chain, symbol in zip((scores.chainA, scores.chainB), symbols, strict=True):
             models.append({"source": model_id, "target": symbol, "chain": chain})
     result.add_nodes("StructureModel", nodes)
     result.add_relationships("MODELS", models)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

@@ -21,11 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..sources import load_sources
 from .base import read_table
 
-HGNC_GENES = "hgnc/hgnc_genes.tsv"
-NCBI_GENE_INFO = "ncbi_gene/org.Hs.eg.db_2022-09-12_gene_info.tsv"
-NCBI_ALIAS = "ncbi_gene/org.Hs.eg.db_2022-09-12_alias.tsv"
+SYMBOLS_ROLE = "symbols"
+"""The ``role`` of the sources (``sources.yaml``) whose tables the resolver reads (HGNC, NCBI Gene)."""
 
 _EXCEL_DATE = re.compile(r"^(\d{1,2})-(Sep|Mar|Dec|Oct|Nov|Feb|Apr|Jun|Jul|Aug|Jan|May)$", re.IGNORECASE)
 _EXCEL_PREFIX = {"sep": "SEPT", "mar": "MARCH", "dec": "DEC", "oct": "OCT", "nov": "NOV", "feb": "FEB"}
@@ -87,13 +87,22 @@ class SymbolResolver:
     # ----------------------------------------------------------------------------------------------- construction
     @classmethod
     def from_data_dir(cls, data_dir: Path) -> SymbolResolver:
-        """Read HGNC and NCBI Gene tables from ``data_dir``. Raises ``MissingDataError``/``DataFormatError``."""
+        """Read the HGNC and NCBI Gene tables from ``data_dir``: the files of the sources with role ``symbols``
+        whose keys are ``genes``, ``hgnc_ids`` (HGNC) and ``gene_info``, ``alias`` (NCBI Gene).
+
+        Raises ``MissingDataError``/``DataFormatError``, and ``KeyError`` if the declaration lacks one of the keys.
+        """
+        tables = {f.key: Path(data_dir) / f.path for s in load_sources() if s.role == SYMBOLS_ROLE
+                  for f in s.files if f.key}
+        missing = [k for k in ("genes", "hgnc_ids", "gene_info", "alias") if k not in tables]
+        if missing:
+            raise KeyError(f"no source with role {SYMBOLS_ROLE!r} in sources.yaml declares file keys {missing}")
         resolver = cls()
-        resolver._read_hgnc(data_dir / HGNC_GENES)
-        resolver._read_ncbi(data_dir / NCBI_GENE_INFO, data_dir / NCBI_ALIAS)
+        resolver._read_hgnc(tables["genes"], tables["hgnc_ids"])
+        resolver._read_ncbi(tables["gene_info"], tables["alias"])
         return resolver
 
-    def _read_hgnc(self, path: Path) -> None:
+    def _read_hgnc(self, path: Path, hgnc_ids: Path) -> None:
         cols = ("Approved symbol", "Previous symbols", "Alias symbols")
         for _, row in read_table(path, required=cols):
             symbol = row["Approved symbol"].strip()
@@ -106,7 +115,6 @@ class SymbolResolver:
                     if other.strip():
                         table[other.strip().upper()].add(symbol)
                         of[symbol].append(other.strip())
-        hgnc_ids = path.parent / "HGNCID_2_latestGeneSymbol_DF.txt"
         if hgnc_ids.exists():
             for _, row in read_table(hgnc_ids, required=("HGNCID", "geneSymbol")):
                 self.hgnc_id[row["geneSymbol"]] = row["HGNCID"]

@@ -15,14 +15,25 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadResult, read_frame
 from .collect import UniqueRelationships, keep_max, resolve_gene
 from .symbols import SymbolResolver
 
-DATASET = "tcga-hisig-scores"
-SCORE_DIR = "hisig/tcga_scores"
-COHORTS = ("blca", "brca", "coad", "gbm", "hnsc", "kirc", "lihc", "luad", "lusc", "ov", "skcm", "stad", "ucec")
+SCORE_SUFFIX = ".score.txt"
+"""HiSig score files are named ``<cohort>.score.txt``."""
 COLUMNS = ("gene", "score")
+
+
+def cohort_of(path: Path | str) -> str:
+    """The TCGA cohort of a HiSig score file: ``.../brca.score.txt`` -> ``"brca"``.
+
+    Raises ``ValueError`` for a file name that does not end with ``.score.txt``.
+    """
+    name = Path(path).name
+    if not name.endswith(SCORE_SUFFIX):
+        raise ValueError(f"{path}: expected a HiSig score file named <cohort>{SCORE_SUFFIX}")
+    return name.removesuffix(SCORE_SUFFIX)
 
 
 def tumour_type_name(cohort: str) -> str:
@@ -40,8 +51,10 @@ def _score(text: str, path: Path, line: int) -> float:
     return value
 
 
-def load_tcga_scores(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
+def load_tcga_scores(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
     """``TumourType {name: "TCGA-<COHORT>", cohort: "TCGA"}`` nodes and ``MUTATION_SCORE {score}`` relationships.
+
+    One cohort per file of the source's ``scores`` group (``<cohort>.score.txt``), in declaration order.
 
     One relationship per (cohort, protein) with score > 0 (see the module docstring for the zero-score rule);
     genes resolve by symbol; a protein named twice in one cohort (two names of one gene) keeps the higher score
@@ -51,17 +64,16 @@ def load_tcga_scores(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
         MissingDataError: a cohort file is absent.
         DataFormatError: a line without exactly two fields or a score that is not a finite number.
     """
-    result = LoadResult(DATASET)
+    result = LoadResult(source.id)
     report = result.report
     tumour_types = []
     scores = UniqueRelationships(report, "gene named twice in a cohort (higher score kept)")
     higher_score = keep_max("score")
-    for cohort in COHORTS:
-        path = data_dir / SCORE_DIR / f"{cohort}.score.txt"
-        tumour_type = tumour_type_name(cohort)
+    for path, relative in zip(source.paths("scores"), source.relatives("scores"), strict=True):
+        tumour_type = tumour_type_name(cohort_of(path))
         tumour_types.append({"name": tumour_type, "cohort": "TCGA"})
         frame = read_frame(path, names=COLUMNS)
-        report.count_read(f"{SCORE_DIR}/{path.name}", len(frame))
+        report.count_read(relative, len(frame))
         for gene, text, line in zip(*(frame[c].tolist() for c in (*COLUMNS, "line")), strict=True):
             score = _score(text, path, line)
             if score <= 0:
@@ -74,4 +86,4 @@ def load_tcga_scores(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
                 scores.add((tumour_type, symbol), row, higher_score)
     result.add_nodes("TumourType", tumour_types)
     result.add_relationships("MUTATION_SCORE", scores.rows)
-    return result.finalise(DATASET)
+    return result.finalise(source.id)

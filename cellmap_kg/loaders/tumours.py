@@ -25,16 +25,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..sources import SourceFiles
 from .base import DataFormatError, LoadReport, LoadResult, excel_id, parse_float, parse_int, read_table
 from .collect import UniqueRelationships, resolve_gene
 from .symbols import SymbolResolver
 
-GROEBNER_DATASET = "groebner-2018"
 COHORT = "Groebner2018"
-S2_FILE = "pediatric_cancer/groebner2018_S2_samples.tsv"
-S3_FILE = "pediatric_cancer/groebner2018_S3_mutation_counts.tsv"
-S9_FILE = "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv"
-S21_FILE = "pediatric_cancer/groebner2018_S21_lfe_matrix.tsv"
 
 SNV_INDEL = "non-silent SNV/indel"
 STRUCTURAL = "structural/copy-number"
@@ -152,7 +148,7 @@ def read_smg_matrix(path: Path, tumours: dict[str, dict], resolver: SymbolResolv
     header = [c for c in rows[0][1] if c not in ("Gene", "Biological Process")]
     samples = _matrix_samples(path, header, tumours, report)
     for line, row in rows:
-        report.count_read(Path(S9_FILE).name)
+        report.count_read(path.name)
         gene = row["Gene"].strip()
         for column, sample in zip(header, samples, strict=True):
             count = parse_int(row[column], path, line, column, allow_empty=False)
@@ -176,7 +172,7 @@ def read_lfe_matrix(path: Path, tumours: dict[str, dict], resolver: SymbolResolv
     header = [c for c in rows[0][1] if c != "Gene"] if rows else []
     samples = _matrix_samples(path, header, tumours, report)
     for line, row in rows:
-        report.count_read(Path(S21_FILE).name)
+        report.count_read(path.name)
         gene = row["Gene"].strip()
         for column, sample in zip(header, samples, strict=True):
             value = row[column].strip()
@@ -195,22 +191,26 @@ def read_lfe_matrix(path: Path, tumours: dict[str, dict], resolver: SymbolResolv
                 mutations.add(_event(sample, symbol, kind))
 
 
-def load_groebner2018(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
+def load_groebner2018(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:
     """The Groebner 2018 cohort: 961 ``Tumour``, 24 ``TumourType``, their ``OF_TYPE`` and the tumours' mutations.
+
+    Files (keys of the source): ``samples`` (S_Table2), ``mutation_counts`` (S_Table3), ``smg_matrix``
+    (S_Table9), ``lfe_matrix`` (S_Table21).
 
     ``Mutation`` ids are ``"<tumour>:<gene>:<kind>"`` with ``kind`` ``non-silent SNV/indel`` (S_Table9 count > 0 or
     S_Table21 ``M``) or ``structural/copy-number`` (S_Table21 ``SC``). Unresolvable gene names (e.g. ``CDKN2AB``)
     are skipped and counted per event. Raises ``MissingDataError`` / ``DataFormatError``.
     """
-    result = LoadResult(source=GROEBNER_DATASET)
+    result = LoadResult(source=source.id)
     report = result.report
-    tumours = read_samples(data_dir / S2_FILE)
-    report.count_read(Path(S2_FILE).name, len(tumours))
-    add_mutation_counts(data_dir / S3_FILE, tumours, report)
+    samples = source.path("samples")
+    tumours = read_samples(samples)
+    report.count_read(samples.name, len(tumours))
+    add_mutation_counts(source.path("mutation_counts"), tumours, report)
     mutations = MutationRows(report, "(tumour, gene, kind) reported twice, e.g. an SNV/indel in both S_Table9 "
                                      "and S_Table21 (one Mutation kept)")
-    profiled = read_smg_matrix(data_dir / S9_FILE, tumours, resolver, report, mutations)
-    read_lfe_matrix(data_dir / S21_FILE, tumours, resolver, report, mutations)
+    profiled = read_smg_matrix(source.path("smg_matrix"), tumours, resolver, report, mutations)
+    read_lfe_matrix(source.path("lfe_matrix"), tumours, resolver, report, mutations)
     for sample, tumour in tumours.items():
         tumour["mutationProfiled"] = sample in profiled
     result.add_nodes("Tumour", list(tumours.values()))
@@ -222,4 +222,4 @@ def load_groebner2018(data_dir: Path, resolver: SymbolResolver) -> LoadResult:
                                     for name, n in sorted(counts.items())])
     result.add_relationships("OF_TYPE", [{"source": t["id"], "target": t["tumourType"]} for t in tumours.values()])
     mutations.add_to(result)
-    return result.finalise(GROEBNER_DATASET)
+    return result.finalise(source.id)

@@ -27,28 +27,34 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from ..loaders.cellmap import U2OS_EDGES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+from ..loaders.cellmap import read_hidef_edges, read_hidef_nodes
 from ..loaders.symbols import SymbolResolver
 from ..sources import DEFAULT_MAP as MAP
+from ..sources import source
 
 APMS = ("opencell-2022", "bioplex-3.0-hek293t")
 RAW_DATASETS = (*APMS, "u2os-coembedding-2022")
 """Data sets whose raw files the comparison reads (the Cell Mapping Toolkit example pull-down is left out)."""
-FILES = {
-    "bioplex": "bioplex/BioPlex_293T_Network_10K_Dec_2019.tsv",
-    "opencell": "opencell/opencell-protein-interactions.csv",
-    "coembedding": "u2os_hidef_2022/U2OS_5183_MUSE_batch_hard_percthre_0.2.tsv",
-    "gene2go": "go/org.Hs.eg.db_2022-09-12_human_gene2go.tsv",
+U2OS_SOURCE = "u2os-cellmap-2023-05"
+FILES: dict[str, tuple[str, str] | str] = {
+    "bioplex": (APMS[1], "interactions"),
+    "opencell": (APMS[0], "interactions"),
+    "coembedding": (RAW_DATASETS[2], "network"),
+    "gene2go": ("gene2go-2022-09-12", "gene2go"),
     "go_terms": "go/GO.db_go-basic_2022-07-01_terms.tsv",
     "go_parents": "go/GO.db_go-basic_2022-07-01_parents.tsv",
     "oc_annotations": "opencell/figures_repo/2021-09-29-public-annotations-flat.csv",
-    "hpa": "hpa/hpa_subcellular_location.tsv",
-    "corum": "corum/humanComplexes_28112022.txt",
-    "genes": "ncbi_gene/org.Hs.eg.db_2022-09-12_gene_info.tsv",
-    "llm_names": "u2os_cellmap_draft/May2023_final/May2023_final_llm_assembly_names.tsv",
-    "smg_matrix": "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv",
-    "lfe_matrix": "pediatric_cancer/groebner2018_S21_lfe_matrix.tsv",
+    "hpa": ("hpa-subcellular-v21", "locations"),
+    "corum": ("corum-2022-11-28", "complexes"),
+    "genes": ("ncbi-gene-2022-09-12", "gene_info"),
+    "nodes": (U2OS_SOURCE, "nodes"),
+    "edges": (U2OS_SOURCE, "edges"),
+    "llm_names": (U2OS_SOURCE, "names"),
+    "smg_matrix": ("groebner-2018", "smg_matrix"),
+    "lfe_matrix": ("groebner-2018", "lfe_matrix"),
 }
+"""The raw files read: ``(source id, file key)`` of a file declared in ``sources.yaml``, or the path (relative to
+the data directory) of a reference table the data directory holds beside the declared files."""
 PAN_CANCER = "Groebner2018-pan-cancer"
 
 
@@ -65,8 +71,13 @@ class RawData:
         self._approved: dict[str, str] = {}
 
     def path(self, key: str) -> Path:
-        """The raw file ``FILES[key]`` in the data directory."""
-        return self.data_dir / FILES[key]
+        """The raw file ``FILES[key]`` in the data directory (a declared file looked up in ``sources.yaml``).
+        Raises ``KeyError`` for a key of neither table."""
+        file = FILES[key]
+        if isinstance(file, str):
+            return self.data_dir / file
+        source_id, file_key = file
+        return source(source_id).in_dir(self.data_dir).path(file_key)
 
     @cached_property
     def resolver(self) -> SymbolResolver:
@@ -97,12 +108,12 @@ class RawData:
     def memberships(self) -> dict[str, set[str]]:
         """``map:clusterId`` -> approved member symbols (U2OS .nodes file)."""
         return {f"{MAP}:{n.cluster_id}": {self.approve(g) for g in n.genes}
-                for n in read_hidef_nodes(self.data_dir / U2OS_NODES)}
+                for n in read_hidef_nodes(self.path("nodes"))}
 
     @cached_property
     def hierarchy(self) -> nx.DiGraph:
         """Parent -> child assemblies of the U2OS map (.edges file)."""
-        return nx.DiGraph([(f"{MAP}:{p}", f"{MAP}:{c}") for p, c in read_hidef_edges(self.data_dir / U2OS_EDGES)])
+        return nx.DiGraph([(f"{MAP}:{p}", f"{MAP}:{c}") for p, c in read_hidef_edges(self.path("edges"))])
 
     @cached_property
     def apms(self) -> pd.DataFrame:

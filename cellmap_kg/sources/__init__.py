@@ -4,7 +4,8 @@ Each ``Source`` becomes a ``:Dataset`` node (its provenance) and names the loade
 into graph rows. This package is the one home of source handling:
 
 - ``sources.yaml``: the declaration (ids, files, canonical URLs, SHA-256, licences, loaders);
-- this module: reading it (``Source``, ``SourceFile``, ``load_sources``, ``default_data_dir``, ``DEFAULT_MAP``);
+- this module: reading it (``Source``, ``SourceFile``, ``SourceFiles``, ``load_sources``, ``source``,
+  ``source_of``, ``default_data_dir``, ``DEFAULT_MAP``);
 - ``fetch``: ``cellmap-kg fetch`` downloads the declared files into a data directory and checks them;
 - ``derive``: re-creates the files declared as ``derive``d from their public inputs.
 """
@@ -32,10 +33,15 @@ DATA_ENV = "CELLMAP_KG_DATA"
 class SourceFile:
     """One file of a source: ``path`` relative to the data directory, its canonical ``url`` and ``sha256``.
 
-    ``derive`` (optional) says how the file is produced from the downloaded ``url`` (e.g. a sheet of an xlsx).
+    ``key`` (optional) is the short name a loader asks for the file by (``SourceFiles.path``); several files of a
+    source may share one key (a group, e.g. the 13 TCGA score files: ``SourceFiles.paths``). ``header`` is False
+    for a delimited table without a header line. ``derive`` (optional) says how the file is produced from the
+    downloaded ``url`` (e.g. a sheet of an xlsx).
     """
 
     path: str
+    key: str | None = None
+    header: bool = True
     url: str | None = None
     sha256: str | None = None
     derive: dict | None = None
@@ -80,6 +86,73 @@ class Source:
         """Paths of this source's files that are absent from ``data_dir``."""
         return [f.path for f in self.files if not (data_dir / f.path).exists()]
 
+    def files_with(self, key: str) -> list[SourceFile]:
+        """The files declared with ``key``, in declaration order (at least one).
+
+        Raises ``KeyError`` naming the source id, the unknown key and the keys the source declares.
+        """
+        found = [f for f in self.files if f.key == key]
+        if not found:
+            declared = ", ".join(dict.fromkeys(f.key for f in self.files if f.key)) or "none"
+            raise KeyError(f"source {self.id!r} declares no file with key {key!r} in sources.yaml "
+                           f"(its keys: {declared})")
+        return found
+
+    def file(self, key: str) -> SourceFile:
+        """The one file declared with ``key``.
+
+        Raises ``KeyError`` naming the source id and the key if no file or several files have it.
+        """
+        found = self.files_with(key)
+        if len(found) > 1:
+            raise KeyError(f"source {self.id!r} declares {len(found)} files with key {key!r} in sources.yaml, "
+                           "expected one (SourceFiles.paths reads a group)")
+        return found[0]
+
+    def in_dir(self, data_dir: Path) -> SourceFiles:
+        """This source bound to the data directory ``data_dir``: what its loaders receive."""
+        return SourceFiles(self, Path(data_dir))
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """A ``Source`` bound to a data directory: the argument every loader receives (``Source.in_dir``).
+
+    A loader takes its dataset id from ``id`` and its files by key: ``path(key)`` is the file's path in the data
+    directory (what errors name), ``relative(key)`` the declared path relative to it (what load reports name).
+    """
+
+    source: Source
+    data_dir: Path
+
+    @property
+    def id(self) -> str:
+        """The source id (the ``Dataset`` id the loader's rows are stamped with)."""
+        return self.source.id
+
+    @property
+    def version(self) -> str:
+        """The declared version of the source."""
+        return self.source.version
+
+    def relative(self, key: str) -> str:
+        """The declared path (relative to the data directory) of the one file with ``key``; ``KeyError`` if the
+        source declares none or several (``Source.file``)."""
+        return self.source.file(key).path
+
+    def path(self, key: str) -> Path:
+        """``data_dir / relative(key)``; ``KeyError`` as ``relative``."""
+        return self.data_dir / self.relative(key)
+
+    def relatives(self, key: str) -> list[str]:
+        """The declared paths (relative to the data directory) of every file with ``key``, in declaration order;
+        ``KeyError`` naming the source and key if there is none (``Source.files_with``)."""
+        return [f.path for f in self.source.files_with(key)]
+
+    def paths(self, key: str) -> list[Path]:
+        """``data_dir / p`` for each of ``relatives(key)``; ``KeyError`` as ``relatives``."""
+        return [self.data_dir / p for p in self.relatives(key)]
+
 
 @cache
 def load_sources(path: Path = SOURCES_FILE) -> tuple[Source, ...]:
@@ -105,6 +178,19 @@ def source(source_id: str) -> Source:
         if s.id == source_id:
             return s
     raise KeyError(f"unknown source {source_id!r}; known: {', '.join(s.id for s in load_sources())}")
+
+
+def source_of(loader: Callable) -> Source:
+    """The source whose ``loaders`` name the function ``loader`` (e.g. ``source_of(load_corum)``), to call a loader
+    outside a build: ``loader(source_of(loader).in_dir(data_dir), resolver)``.
+
+    Raises ``KeyError`` if no source declares it.
+    """
+    spec = f"{loader.__module__}:{loader.__name__}"
+    for s in load_sources():
+        if spec in s.loaders:
+            return s
+    raise KeyError(f"no source in sources.yaml declares the loader {spec}")
 
 
 def default_data_dir() -> Path:

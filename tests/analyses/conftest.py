@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 
 from cellmap_kg.analyses.enrichment import read_term_table
-from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap, read_hidef_edges, read_hidef_nodes
+from cellmap_kg.sources import source, source_of
 
-GO_CC = "music_v1/GO_CC_human_no_hpa.txt"
+U2OS = source_of(load_u2os_cellmap)
+GO_CC = source("music-v1-reference").file("go_cc_terms").path
 
 
 @pytest.fixture(scope="session")
 def u2os_nodes_file(data_dir) -> Path:
-    return data_dir / U2OS_NODES
+    return U2OS.in_dir(data_dir).path("nodes")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +31,7 @@ def u2os_memberships(u2os_nodes_file) -> dict[str, set[str]]:
 @pytest.fixture(scope="session")
 def u2os_edges(data_dir) -> list[tuple[str, str]]:
     """``(parent, child)`` pairs of the U2OS map (291 edges)."""
-    return read_hidef_edges(data_dir / U2OS_EDGES)
+    return read_hidef_edges(U2OS.in_dir(data_dir).path("edges"))
 
 
 @pytest.fixture(scope="session")

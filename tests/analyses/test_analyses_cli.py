@@ -12,8 +12,9 @@ from cellmap_kg.analyses.cli import format_summary, register
 from cellmap_kg.analyses.hisig import RESULT_COLUMNS
 from cellmap_kg.analyses.multilocalization import hierarchy_graph, terminal_assemblies
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
-GO_CC = "music_v1/GO_CC_human_no_hpa.txt"
+GO_CC = source("music-v1-reference").file("go_cc_terms").path
 
 
 def run(argv: list[str]) -> int:
@@ -134,14 +135,17 @@ def test_hisig_table_on_a_made_up_hierarchy(tmp_path, capsys):
 def test_hisig_on_nest_with_tcga_brca_scores(tmp_path, data_dir):
     """HiSig's own example input: the NeST hierarchy (its HCX subhierarchy, 718 genes) and the TCGA-BRCA scores of
     HiSig's examples/nest/score."""
-    from cellmap_kg.loaders.hcx import NEST_FILE, read_hcx
+    from cellmap_kg.loaders.hcx import load_hcx_examples, read_hcx
+    from cellmap_kg.loaders.tcga import load_tcga_scores
+    from cellmap_kg.sources import source_of
 
-    nest = read_hcx(data_dir / NEST_FILE)
+    nest = read_hcx(source_of(load_hcx_examples).in_dir(data_dir).path("nest"))
+    brca = next(p for p in source_of(load_tcga_scores).in_dir(data_dir).paths("scores") if p.name == "brca.score.txt")
     ont, out = tmp_path / "nest.ont", tmp_path / "brca.tsv"
     lines = [f"{p}\t{c}\tdefault" for p, c in nest.edges]
     lines += [f"{a.cluster_id}\t{g}\tgene" for a in nest.assemblies for g in a.genes]
     ont.write_text("\n".join(lines) + "\n")
-    assert run(["hisig", "--ont", str(ont), "--scores", str(data_dir / "hisig/tcga_scores/brca.score.txt"),
+    assert run(["hisig", "--ont", str(ont), "--scores", str(brca),
                 "--out", str(out), "--permutations", "200"]) == 0
     table = pd.read_csv(out, sep="\t").set_index("System_name")
     assert len(table) == 130                                     # 131 NeST systems but the root

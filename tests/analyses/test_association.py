@@ -16,8 +16,9 @@ from cellmap_kg.analyses.association import (
 )
 from cellmap_kg.analyses.enrichment import best_matches, enrich, significant
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
-GENE_INFO = "ncbi_gene/org.Hs.eg.db_2022-09-12_gene_info.tsv"
+GENE_INFO = source("ncbi-gene-2022-09-12").file("gene_info").path
 
 MEMBERS = {"small": {"known1", "known2", "orphan"}, "big": {f"g{i}" for i in range(30)} | {"orphan2"}}
 PUBMED = pd.Series({"known1": 500, "known2": 40, "orphan": 3, "orphan2": 0} | {f"g{i}": 100 for i in range(30)})

@@ -21,6 +21,7 @@ from cellmap_kg.analyses.enrichment import (
     significant,
 )
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
 # ------------------------------------------------------------------------------------------------ made-up sets
 GENES = [f"G{i}" for i in range(14)]
@@ -160,7 +161,8 @@ def test_u2os_known_variant_novel_counts(u2os_go_cc, u2os_memberships):
 
 def test_annotate_files_writes_pairs_and_best_matches(tmp_path, u2os_nodes_file, data_dir, proteasome_assembly):
     out = tmp_path / "go_cc.tsv"
-    accepted, best = annotate_files(u2os_nodes_file, data_dir / "music_v1/GO_CC_human_no_hpa.txt", out)
+    terms = source("music-v1-reference").in_dir(data_dir).path("go_cc_terms")
+    accepted, best = annotate_files(u2os_nodes_file, terms, out)
     pairs = pd.read_csv(out, sep="\t")
     assert list(pairs.columns) == ["assembly", "term", "overlap", "pValue", "fdr", "jaccard"]
     assert len(pairs) == len(accepted)

@@ -22,9 +22,10 @@ from cellmap_kg.analyses.hisig_lasso import PatternTables, fit_path, selection_p
 from cellmap_kg.analyses.multilocalization import hierarchy_graph, terminal_assemblies
 from cellmap_kg.analyses.mutation_counts import gene_tumour_counts, read_mutation_matrix
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
-MATRIX = "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv"
-BRCA = "hisig/tcga_scores/brca.score.txt"
+MATRIX = source("groebner-2018").file("smg_matrix").path
+BRCA = next(f.path for f in source("tcga-hisig-scores").files_with("scores") if f.path.endswith("/brca.score.txt"))
 
 
 # ------------------------------------------------------------------------------------------------ formulas

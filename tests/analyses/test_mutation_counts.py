@@ -11,9 +11,9 @@ from cellmap_kg.analyses.mutation_counts import (
     read_tumour_types,
 )
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
-MATRIX = "pediatric_cancer/groebner2018_S9_smg_mutation_matrix.tsv"
-SAMPLES = "pediatric_cancer/groebner2018_S2_samples.tsv"
+MATRIX, SAMPLES = (source("groebner-2018").file(key).path for key in ("smg_matrix", "samples"))
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ from cellmap_kg.analyses.size import (
     read_calibration,
 )
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source
 
-CALIBRATION = "music_v1/calibration.txt"
+CALIBRATION = source("music-v1-reference").file("calibration").path
 
 
 def test_paper_equation():

@@ -7,7 +7,10 @@ import math
 import pytest
 
 from cellmap_kg.analyses.size import diameter_estimates, diameter_nm, fit_calibration, read_calibration
-from cellmap_kg.analyses.size_graph import CALIBRATION, calibration_file
+from cellmap_kg.analyses.size_graph import CALIBRATION_SOURCE, calibration_file
+from cellmap_kg.sources import source
+
+CALIBRATION = source(CALIBRATION_SOURCE).file("calibration").path
 
 
 def test_every_assembly_of_every_map_has_a_diameter_on_the_paper_curve(built_store):

@@ -10,6 +10,7 @@ import torch
 from cellmap_kg.gnn.heterodata import build_export, cached_export, content_hash, load_export, save_export
 from cellmap_kg.gnn.spec import EDGE_SPECS, NODE_SPECS
 from cellmap_kg.schema import SCHEMA
+from cellmap_kg.sources import source
 
 
 def _distinct_pairs(store, spec) -> int:
@@ -37,7 +38,7 @@ def test_node_and_edge_counts_equal_the_store(small_store, small_export):
 
 
 def test_apms_pair_keeps_the_highest_opencell_p_value_of_both_directions(small_export, data_dir):
-    raw = pd.read_csv(data_dir / "opencell/opencell-protein-interactions.csv")
+    raw = pd.read_csv(source("opencell-2022").in_dir(data_dir).path("interactions"))
     pair = raw[((raw.target_gene_name == "PSMA2") & (raw.interactor_gene_name == "PSMA5"))
                | ((raw.target_gene_name == "PSMA5") & (raw.interactor_gene_name == "PSMA2"))]
     assert len(pair) == 2                                           # both pulled the other down

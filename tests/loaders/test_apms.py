@@ -5,19 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cellmap_kg.loaders.apms import (
-    BIOPLEX_DATASET,
-    BIOPLEX_FILE,
-    OPENCELL_ABUNDANCE,
-    OPENCELL_DATASET,
-    OPENCELL_INTERACTIONS,
-    PIPELINE_DATASET,
-    clean_name,
-    load_bioplex,
-    load_cellmaps_pipeline_apms,
-    load_opencell,
-)
+from cellmap_kg.loaders.apms import clean_name, load_bioplex, load_cellmaps_pipeline_apms, load_opencell
 from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.sources import source_of
+
+OPENCELL, BIOPLEX, PIPELINE = (source_of(f) for f in (load_opencell, load_bioplex, load_cellmaps_pipeline_apms))
+OPENCELL_INTERACTIONS = OPENCELL.file("interactions").path
 
 
 def _pulled(result) -> dict[tuple[str, str], dict]:
@@ -30,27 +23,27 @@ def _labelled(result, label: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def opencell(data_dir, resolver):
-    return load_opencell(data_dir, resolver)
+    return load_opencell(OPENCELL.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
 def opencell_frame(data_dir):
-    return pd.read_csv(data_dir / OPENCELL_INTERACTIONS)
+    return pd.read_csv(OPENCELL.in_dir(data_dir).path("interactions"))
 
 
 @pytest.fixture(scope="module")
 def bioplex(data_dir, resolver):
-    return load_bioplex(data_dir, resolver)
+    return load_bioplex(BIOPLEX.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
 def bioplex_frame(data_dir):
-    return pd.read_csv(data_dir / BIOPLEX_FILE, sep="\t")
+    return pd.read_csv(BIOPLEX.in_dir(data_dir).path("interactions"), sep="\t")
 
 
 # ---------------------------------------------------------------------------------------------------- OpenCell
 def test_opencell_rows_match_schema(opencell, assert_schema):
-    assert_schema(opencell, OPENCELL_DATASET)
+    assert_schema(opencell, OPENCELL.id)
     assert opencell.report.read[OPENCELL_INTERACTIONS] == 29922
 
 
@@ -124,7 +117,7 @@ def test_opencell_excel_dates_and_placeholders(opencell):
 
 
 def test_opencell_abundance(opencell, data_dir):
-    frame = pd.read_csv(data_dir / OPENCELL_ABUNDANCE)
+    frame = pd.read_csv(OPENCELL.in_dir(data_dir).path("abundance"))
     rows = {r["symbol"]: r for b in opencell.nodes if b.label == "Protein" and not b.extra_labels for r in b.rows}
     actb = frame[frame.gene_name == "ACTB"].iloc[0]
     assert rows["ACTB"]["hekRnaTpm"] == pytest.approx(actb.hek_rna_tpm)
@@ -142,7 +135,7 @@ def test_opencell_abundance(opencell, data_dir):
 # ---------------------------------------------------------------------------------------------------- BioPlex
 def test_bioplex_rows_and_counts(bioplex, bioplex_frame, resolver, assert_schema):
     """Every row is kept, merged into an earlier pair, skipped as bait = prey, or dropped for an unknown end."""
-    assert_schema(bioplex, BIOPLEX_DATASET)
+    assert_schema(bioplex, BIOPLEX.id)
     frame = bioplex_frame
     report = bioplex.report
     assert report.read["BioPlex_293T_Network_10K_Dec_2019.tsv"] == len(frame) == 118162
@@ -192,9 +185,9 @@ def test_bioplex_renamed_symbol_resolves_by_entrez(bioplex, bioplex_frame):
 
 # ---------------------------------------------------------------------------------------------------- toolkit
 def test_cellmaps_pipeline_apms(data_dir, resolver, assert_schema):
-    result = load_cellmaps_pipeline_apms(data_dir, resolver)
-    assert_schema(result, PIPELINE_DATASET)
-    frame = pd.read_csv(data_dir / "cellmaps_examples/pipeline_inputs/edgelist.tsv", sep="\t")
+    result = load_cellmaps_pipeline_apms(PIPELINE.in_dir(data_dir), resolver)
+    assert_schema(result, PIPELINE.id)
+    frame = pd.read_csv(PIPELINE.in_dir(data_dir).path("edges"), sep="\t")
     pulled = _pulled(result)
     assert _labelled(result, "Bait") == {"PIK3CA"}  # not PIK3CA-DT, which its GeneID 101928739 names
     assert {s for s, _ in pulled} == {"PIK3CA"}
@@ -206,10 +199,10 @@ def test_cellmaps_pipeline_apms(data_dir, resolver, assert_schema):
 
 
 def test_cellmaps_pipeline_rejects_edge_of_unknown_bait(data_dir, resolver, tmp_path):
-    base = tmp_path / "cellmaps_examples/pipeline_inputs"
-    base.mkdir(parents=True)
-    (base / "baitlist.tsv").write_text((data_dir / "cellmaps_examples/pipeline_inputs/baitlist.tsv").read_text())
-    (base / "edgelist.tsv").write_text("GeneID1\tSymbol1\tGeneID2\tSymbol2\n101928739\tPIK3CA\t219541\tMED19\n"
+    real, scratch = PIPELINE.in_dir(data_dir), PIPELINE.in_dir(tmp_path)
+    scratch.path("baits").parent.mkdir(parents=True)
+    scratch.path("baits").write_text(real.path("baits").read_text())
+    scratch.path("edges").write_text("GeneID1\tSymbol1\tGeneID2\tSymbol2\n101928739\tPIK3CA\t219541\tMED19\n"
                                        "7157\tTP53\t219541\tMED19\n")
     with pytest.raises(DataFormatError, match=r"edgelist.tsv:3: Symbol1: expected a bait of baitlist.tsv"):
-        load_cellmaps_pipeline_apms(tmp_path, resolver)
+        load_cellmaps_pipeline_apms(scratch, resolver)

@@ -7,8 +7,6 @@ import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
 from cellmap_kg.loaders.cellmap import (
-    U2OS_DATASET,
-    U2OS_NODES,
     HidefAssembly,
     hierarchy_from_hidef,
     load_u2os_cellmap,
@@ -16,13 +14,16 @@ from cellmap_kg.loaders.cellmap import (
     read_hidef_edges,
     read_hidef_nodes,
 )
+from cellmap_kg.sources import source_of
+
+U2OS = source_of(load_u2os_cellmap)
 
 FIXTURES = "cellmaps_examples/fixtures"
 
 
 @pytest.fixture(scope="module")
 def u2os(data_dir, resolver):
-    return load_u2os_cellmap(data_dir, resolver)
+    return load_u2os_cellmap(U2OS.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +91,7 @@ def test_hierarchy_from_hidef_checks_root_and_endpoints():
 
 # ---------------------------------------------------------------------------------------------------- U2OS map
 def test_u2os_rows_match_schema(u2os, assert_schema):
-    assert_schema(u2os, U2OS_DATASET)
+    assert_schema(u2os, U2OS.id)
     assert not u2os.report.skipped  # every member symbol of the May 2023 map resolves
 
 
@@ -128,7 +129,7 @@ def test_u2os_borcs6_itpa_in_ragulator_assembly(assemblies, members):
 
 def test_u2os_member_of_every_listing_assembly(data_dir, members):
     listed = {line.split("\t")[0]: set(line.split("\t")[2].split())
-              for line in (data_dir / U2OS_NODES).read_text().splitlines()}
+              for line in (U2OS.in_dir(data_dir).path("nodes")).read_text().splitlines()}
     with_c18 = {f"U2OS-2023-05:{c}" for c, genes in listed.items() if "C18orf21" in genes}
     assert {a for a, m in members.items() if "C18orf21" in m} == with_c18
     assert len(with_c18) >= 3  # root, its level-1 ancestor, ..., Cluster3-65
@@ -146,7 +147,7 @@ def test_u2os_contains_endpoints_exist(u2os, assemblies):
 def test_demo_prompt_terms_are_assemblies_of_the_may2023_map(data_dir):
     """The demo's GPT-4 terms are the same map version (same ids, gene sets, stability), only named differently."""
     demo = pd.read_csv(data_dir / "u2os_cellmap_draft/demo_music_custom_prompt.tsv", sep="\t")
-    nodes = {a.cluster_id: a for a in read_hidef_nodes(data_dir / U2OS_NODES)}
+    nodes = {a.cluster_id: a for a in read_hidef_nodes(U2OS.in_dir(data_dir).path("nodes"))}
     assert len(demo) == 9
     for term in demo.itertuples():
         assert set(term.genes.split()) == set(nodes[term.term].genes)
@@ -154,7 +155,7 @@ def test_demo_prompt_terms_are_assemblies_of_the_may2023_map(data_dir):
 
 
 def test_llm_names_lose_the_title_label_gpt4_put_before_some(data_dir, resolver):
-    result = load_u2os_cellmap(data_dir, resolver)
+    result = load_u2os_cellmap(U2OS.in_dir(data_dir), resolver)
     names = {r["clusterId"]: r.get("name") for b in result.nodes if b.label == "Assembly" for r in b.rows}
     assert names["Cluster1-6"] == "Membrane-Associated Protein Interaction System"
     assert not any(n and n.lower().startswith("title") for n in names.values())

@@ -5,19 +5,16 @@ from __future__ import annotations
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.communities import (
-    COMMUNITIES_FILE,
-    OPENCELL_COMMUNITIES_DATASET,
-    OPENCELL_MAP,
-    load_opencell_communities,
-    read_communities,
-)
+from cellmap_kg.loaders.communities import OPENCELL_MAP, load_opencell_communities, read_communities
+from cellmap_kg.sources import source_of
+
+COMMUNITIES = source_of(load_opencell_communities)
 
 HEADER = "in_cluster_gene_name,mcl_community_id,core_cluster_id,module_id,branch_id,uniprot_id\n"
 
 
 def test_real_file_is_a_flat_map_of_291_communities(data_dir):
-    h, uniprot, repeated = read_communities(data_dir / COMMUNITIES_FILE)
+    h, uniprot, repeated = read_communities(COMMUNITIES.in_dir(data_dir).path("communities"))
     by_id = h.by_id()
     assert h.root == "root" and len(h.assemblies) == 292 and len(h.edges) == 291
     assert all(parent == "root" for parent, _ in h.edges)
@@ -30,8 +27,8 @@ def test_real_file_is_a_flat_map_of_291_communities(data_dir):
 
 
 def test_loader_rows_and_report(data_dir, resolver, assert_schema):
-    result = load_opencell_communities(data_dir, resolver)
-    assert_schema(result, OPENCELL_COMMUNITIES_DATASET)
+    result = load_opencell_communities(COMMUNITIES.in_dir(data_dir), resolver)
+    assert_schema(result, COMMUNITIES.id)
     assemblies = next(b for b in result.nodes if b.label == "Assembly").rows
     assert len(assemblies) == 292 and {a["map"] for a in assemblies} == {OPENCELL_MAP}
     root = next(a for a in assemblies if a["isRoot"])

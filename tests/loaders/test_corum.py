@@ -5,14 +5,18 @@ from __future__ import annotations
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.corum import COMPLEXES_FILE, DATASET, load_corum
+from cellmap_kg.loaders.corum import load_corum
+from cellmap_kg.sources import source_of
+
+CORUM = source_of(load_corum)
+COMPLEXES_FILE = CORUM.file("complexes").path
 
 ENTREZ_NOT_ALIGNED = "subunits(Entrez IDs) not aligned with subunits(UniProt IDs) (ignored for the complex)"
 
 
 @pytest.fixture(scope="module")
 def corum(data_dir, resolver):
-    return load_corum(data_dir, resolver)
+    return load_corum(CORUM.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,7 @@ def subunits(corum, members_by_target):
 
 
 def test_rows_match_schema(corum, assert_schema):
-    assert_schema(corum, DATASET)
+    assert_schema(corum, CORUM.id)
 
 
 def test_every_complex_loaded(complexes, corum):
@@ -69,7 +73,7 @@ def test_non_human_complex_skipped(data_dir, tmp_path, slice_file, resolver):
     src = data_dir / COMPLEXES_FILE
     line3 = src.read_text(encoding="utf-8").splitlines()[2].replace("\tHuman\t", "\tMouse\t")
     slice_file(src, tmp_path / COMPLEXES_FILE, lines=4, edits={3: line3})
-    result = load_corum(tmp_path, resolver)
+    result = load_corum(CORUM.in_dir(tmp_path), resolver)
     assert [row["id"] for row in result.nodes[0].rows] == ["CORUM:1", "CORUM:3"]
     assert result.report.skipped == {"organism is not Human": 1}
 
@@ -80,7 +84,7 @@ def test_bad_complex_id_names_file_and_line(data_dir, tmp_path, slice_file, reso
     slice_file(src, tmp_path / COMPLEXES_FILE, lines=10, edits={3: line3})
     with pytest.raises(DataFormatError, match=r"humanComplexes_28112022\.txt:3: column 'ComplexID': expected a "
                                               r"number, found 'x2'"):
-        load_corum(tmp_path, resolver)
+        load_corum(CORUM.in_dir(tmp_path), resolver)
 
 
 def test_repeated_complex_id_names_both_lines(data_dir, tmp_path, slice_file, resolver):
@@ -88,4 +92,4 @@ def test_repeated_complex_id_names_both_lines(data_dir, tmp_path, slice_file, re
     line2 = src.read_text(encoding="utf-8").splitlines()[1]
     slice_file(src, tmp_path / COMPLEXES_FILE, lines=6, edits={5: line2})
     with pytest.raises(DataFormatError, match=r"humanComplexes_28112022\.txt:5: .*1 is also on line 2"):
-        load_corum(tmp_path, resolver)
+        load_corum(CORUM.in_dir(tmp_path), resolver)

@@ -9,15 +9,11 @@ import obonet
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.go import (
-    GENE2GO_DATASET,
-    GENE2GO_FILE,
-    GO_DATASET,
-    OBO_FILE,
-    load_gene2go,
-    load_go_ontology,
-    read_obo_index,
-)
+from cellmap_kg.loaders.go import load_gene2go, load_go_ontology, read_obo_index
+from cellmap_kg.sources import source_of
+
+GO, GENE2GO = source_of(load_go_ontology), source_of(load_gene2go)
+OBO_FILE = GO.file("obo").path
 
 PARENTS_FILE = "go/GO.db_go-basic_2022-07-01_parents.tsv"
 TERMS_FILE = "go/GO.db_go-basic_2022-07-01_terms.tsv"
@@ -25,7 +21,7 @@ TERMS_FILE = "go/GO.db_go-basic_2022-07-01_terms.tsv"
 
 @pytest.fixture(scope="module")
 def ontology(data_dir, resolver):
-    return load_go_ontology(data_dir, resolver)
+    return load_go_ontology(GO.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +31,7 @@ def terms(ontology, rows_by_key):
 
 @pytest.fixture(scope="module")
 def gene2go(data_dir, resolver):
-    return load_gene2go(data_dir, resolver)
+    return load_gene2go(GENE2GO.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +46,7 @@ def _read_tsv(path):
 
 # ---------------------------------------------------------------------------------------------------- ontology
 def test_ontology_rows_match_schema(ontology, assert_schema):
-    assert_schema(ontology, GO_DATASET)
+    assert_schema(ontology, GO.id)
 
 
 def test_terms_include_obsolete_ones(terms):
@@ -140,7 +136,7 @@ is_obsolete: true
 def test_alt_parent_unknown_relation_and_obsolete_term(tmp_path):
     (tmp_path / OBO_FILE).parent.mkdir(parents=True)
     (tmp_path / OBO_FILE).write_text(MINI_OBO)
-    result = load_go_ontology(tmp_path, None)
+    result = load_go_ontology(GO.in_dir(tmp_path), None)
     rows = {row["id"]: row for row in result.nodes[0].rows}
     assert set(rows) == {"GO:0000001", "GO:0000002", "GO:0000003"}
     assert rows["GO:0000001"]["definition"] == 'A "quoted" thing.'
@@ -156,29 +152,29 @@ def test_obo_line_without_tag_separator_names_line(data_dir, tmp_path, slice_fil
     slice_file(data_dir / OBO_FILE, tmp_path / OBO_FILE, lines=40, edits={9: "namespace biological_process"})
     with pytest.raises(DataFormatError, match=r"go-basic_2022-07-01_reconstructed_from_GO\.db\.obo:9: expected 'tag: "
                                               r"value'"):
-        load_go_ontology(tmp_path, None)
+        load_go_ontology(GO.in_dir(tmp_path), None)
 
 
 def test_obo_bad_namespace_names_the_term_line(data_dir, tmp_path, slice_file):
     slice_file(data_dir / OBO_FILE, tmp_path / OBO_FILE, lines=40, edits={17: "namespace: cellular_thing"})
     with pytest.raises(DataFormatError, match=r"reconstructed_from_GO\.db\.obo:15: \[Term\] GO:0000002: expected "
                                               r"namespace in"):
-        load_go_ontology(tmp_path, None)
+        load_go_ontology(GO.in_dir(tmp_path), None)
 
 
 # ---------------------------------------------------------------------------------------------------- gene2go
 def test_gene2go_rows_match_schema(gene2go, assert_schema):
-    assert_schema(gene2go, GENE2GO_DATASET)
+    assert_schema(gene2go, GENE2GO.id)
 
 
 def test_psma1_proteasome_annotations(annotations):
     assert annotations[("PSMA1", "GO:0000502")] == {
-        "source": "PSMA1", "target": "GO:0000502", "evidence": ["IC", "IDA"], "aspect": "C", "dataset": GENE2GO_DATASET}
+        "source": "PSMA1", "target": "GO:0000502", "evidence": ["IC", "IDA"], "aspect": "C", "dataset": GENE2GO.id}
     assert annotations[("PSMA1", "GO:0005839")]["evidence"] == ["IBA", "IDA", "ISS"]
 
 
 def test_one_annotation_per_protein_and_term(data_dir, gene2go, annotations, terms):
-    rows = _read_tsv(data_dir / GENE2GO_FILE)
+    rows = _read_tsv(GENE2GO.in_dir(data_dir).path("gene2go"))
     distinct = {(r["gene_id"], r["go_id"]) for r in rows}
     assert len(annotations) == len(distinct) == 300_448
     merged = gene2go.report.skipped[
@@ -188,10 +184,12 @@ def test_one_annotation_per_protein_and_term(data_dir, gene2go, annotations, ter
 
 
 def _gene2go_dir(data_dir, tmp_path, slice_file, edits):
-    (tmp_path / OBO_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / OBO_FILE).symlink_to(data_dir / OBO_FILE)
-    slice_file(data_dir / GENE2GO_FILE, tmp_path / GENE2GO_FILE, lines=30, edits=edits)
-    return tmp_path
+    """The gene2go source in ``tmp_path``: a link to the real ontology and the first lines of gene2go, edited."""
+    real, scratch = GENE2GO.in_dir(data_dir), GENE2GO.in_dir(tmp_path)
+    scratch.path("obo").parent.mkdir(parents=True, exist_ok=True)
+    scratch.path("obo").symlink_to(real.path("obo"))
+    slice_file(real.path("gene2go"), scratch.path("gene2go"), lines=30, edits=edits)
+    return scratch
 
 
 def test_gene2go_alt_id_mapped_and_unknown_id_skipped(data_dir, tmp_path, slice_file, resolver):

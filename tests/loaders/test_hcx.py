@@ -8,15 +8,11 @@ import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
 from cellmap_kg.loaders.cellmap import Hierarchy, MapAssembly
-from cellmap_kg.loaders.hcx import (
-    CM4AI_FILE,
-    CM4AI_PARENT_FILE,
-    HCX_DATASET,
-    NEST_FILE,
-    load_hcx_examples,
-    read_hcx,
-    write_hcx,
-)
+from cellmap_kg.loaders.hcx import load_hcx_examples, read_hcx, write_hcx
+from cellmap_kg.sources import source_of
+
+HCX = source_of(load_hcx_examples)
+CM4AI_FILE, CM4AI_PARENT_FILE, NEST_FILE = (HCX.file(key).path for key in ("cm4ai", "cm4ai_parent", "nest"))
 
 FIXTURE = "cellmaps_examples/fixtures/hierarchy.cx2"
 
@@ -116,8 +112,8 @@ def test_read_hcx_errors(data_dir, tmp_path):
 
 
 def test_load_hcx_examples(data_dir, resolver, assert_schema):
-    result = load_hcx_examples(data_dir, resolver)
-    assert_schema(result, HCX_DATASET)
+    result = load_hcx_examples(HCX.in_dir(data_dir), resolver)
+    assert_schema(result, HCX.id)
     assemblies = [r for b in result.nodes if b.label == "Assembly" for r in b.rows]
     assert len(assemblies) == 8 + 131
     ids = {r["id"] for r in assemblies}

@@ -7,14 +7,17 @@ import shutil
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.images import ANTIBODIES_FILE, DATASET, SAMPLES_CELL_LINE, SAMPLES_FILE, load_hpa_images
+from cellmap_kg.loaders.images import SAMPLES_CELL_LINE, load_hpa_images
+from cellmap_kg.sources import source_of
+
+IMAGES = source_of(load_hpa_images)
 
 NOT_IN_UNIQUE = "images whose antibody is not in unique.csv (cellLine 'U-2 OS' from provenance.json)"
 
 
 @pytest.fixture(scope="module")
 def images(data_dir, resolver):
-    return load_hpa_images(data_dir, resolver)
+    return load_hpa_images(IMAGES.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +32,7 @@ def depicts(rows_by_key):
 
 
 def test_rows_match_schema(images, assert_schema):
-    assert_schema(images, DATASET)
+    assert_schema(images, IMAGES.id)
 
 
 def test_first_image(image_rows, images, depicts):
@@ -54,9 +57,11 @@ def test_cell_line_of_antibodies_missing_from_unique_csv(image_rows, images):
 
 
 def _image_dir(data_dir, tmp_path, slice_file, edits):
-    slice_file(data_dir / SAMPLES_FILE, tmp_path / SAMPLES_FILE, lines=6, edits=edits)
-    shutil.copy(data_dir / ANTIBODIES_FILE, tmp_path / ANTIBODIES_FILE)
-    return tmp_path
+    """The image source in ``tmp_path``: the first lines of the real sample table, edited, and the antibodies."""
+    real, scratch = IMAGES.in_dir(data_dir), IMAGES.in_dir(tmp_path)
+    slice_file(real.path("samples"), scratch.path("samples"), lines=6, edits=edits)
+    shutil.copy(real.path("antibodies"), scratch.path("antibodies"))
+    return scratch
 
 
 def test_antibody_of_several_genes_depicts_each(data_dir, tmp_path, slice_file, resolver, depicts):

@@ -7,27 +7,24 @@ import csv
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.go import OBO_FILE, read_obo_index
-from cellmap_kg.loaders.localization import (
-    HPA_DATASET,
-    HPA_FILE,
-    OPENCELL_DATASET,
-    OPENCELL_FILE,
-    load_hpa_locations,
-    load_opencell_localization,
-)
+from cellmap_kg.loaders.go import load_go_ontology, read_obo_index
+from cellmap_kg.loaders.localization import load_hpa_locations, load_opencell_localization
+from cellmap_kg.sources import source_of
+
+HPA, OPENCELL, GO = (source_of(f) for f in (load_hpa_locations, load_opencell_localization, load_go_ontology))
+HPA_FILE, OPENCELL_FILE = HPA.file("locations").path, OPENCELL.file("localization").path
 
 OPENCELL_FLAT = "opencell/figures_repo/2021-09-29-public-annotations-flat.csv"
 
 
 @pytest.fixture(scope="module")
 def hpa(data_dir, resolver):
-    return load_hpa_locations(data_dir, resolver)
+    return load_hpa_locations(HPA.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
 def opencell(data_dir, resolver):
-    return load_opencell_localization(data_dir, resolver)
+    return load_opencell_localization(OPENCELL.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +39,14 @@ def _relationships(result, rel_type):
 
 # ---------------------------------------------------------------------------------------------------------- HPA
 def test_hpa_rows_match_schema(hpa, assert_schema):
-    assert_schema(hpa, HPA_DATASET)
+    assert_schema(hpa, HPA.id)
 
 
 def test_hpa_known_locations(hpa):
     located = _relationships(hpa, "LOCALIZES_TO")
     assert located[("FBL", "Nucleoli fibrillar center")] == {
         "source": "FBL", "target": "Nucleoli fibrillar center", "reliability": "Supported", "main": True,
-        "dataset": HPA_DATASET}
+        "dataset": HPA.id}
     assert located[("TOMM20", "Mitochondria")]["reliability"] == "Enhanced"
     assert located[("NPM1", "Nucleoli rim")]["main"] is True
     assert located[("NPM1", "Nucleoplasm")]["main"] is False  # an Additional location
@@ -65,7 +62,7 @@ def test_hpa_compartments_and_their_go_terms(data_dir, hpa, compartments_of):
     corresponds = _relationships(hpa, "CORRESPONDS_TO")
     assert len(corresponds) == 34
     assert ("Mitochondria", "GO:0005739") in corresponds
-    index = read_obo_index(data_dir / OBO_FILE)
+    index = read_obo_index(GO.in_dir(data_dir).path("obo"))
     for _, go_id in corresponds:  # every target is a primary cellular-component term of the ontology
         assert index.primary(go_id) == go_id
         assert index.namespaces[go_id] == "cellular_component"
@@ -84,7 +81,7 @@ def test_hpa_bad_reliability_names_file_and_line(data_dir, tmp_path, slice_file,
     slice_file(src, tmp_path / HPA_FILE, lines=10, edits={4: line4})
     with pytest.raises(DataFormatError, match=r"hpa_subcellular_location\.tsv:4: column 'Reliability': expected one "
                                               r"of .*found 'Great'"):
-        load_hpa_locations(tmp_path, resolver)
+        load_hpa_locations(HPA.in_dir(tmp_path), resolver)
 
 
 def test_hpa_malformed_go_cell_names_file_and_line(data_dir, tmp_path, slice_file, resolver):
@@ -93,12 +90,12 @@ def test_hpa_malformed_go_cell_names_file_and_line(data_dir, tmp_path, slice_fil
     slice_file(src, tmp_path / HPA_FILE, lines=5, edits={2: line2})
     with pytest.raises(DataFormatError, match=r"hpa_subcellular_location\.tsv:2: column 'GO id': expected 'Name "
                                               r"\(GO:nnnnnnn\)', found 'Cytosol GO:0005829'"):
-        load_hpa_locations(tmp_path, resolver)
+        load_hpa_locations(HPA.in_dir(tmp_path), resolver)
 
 
 # ---------------------------------------------------------------------------------------------------- OpenCell
 def test_opencell_rows_match_schema(opencell, assert_schema):
-    assert_schema(opencell, OPENCELL_DATASET)
+    assert_schema(opencell, OPENCELL.id)
 
 
 def test_opencell_grades_of_known_targets(opencell):
@@ -124,7 +121,7 @@ def test_opencell_semicolon_separates_annotations_of_one_grade(data_dir, tmp_pat
     # line 4 is "ABCE1,ENSG00000164163,cytoplasmic,vesicles,nucleoplasm"
     slice_file(data_dir / OPENCELL_FILE, tmp_path / OPENCELL_FILE, lines=5,
                edits={4: "ABCE1,ENSG00000164163,cytoplasmic;er,vesicles,cytoplasmic"})
-    result = load_opencell_localization(tmp_path, resolver)
+    result = load_opencell_localization(OPENCELL.in_dir(tmp_path), resolver)
     located = _relationships(result, "LOCALIZES_TO")
     assert {k: v["grade"] for k, v in located.items() if k[0] == "ABCE1"} == {
         ("ABCE1", "cytoplasmic"): 3, ("ABCE1", "er"): 3, ("ABCE1", "vesicles"): 2}
@@ -137,7 +134,7 @@ def test_opencell_non_snake_case_name_names_file_and_line(data_dir, tmp_path, sl
     with pytest.raises(DataFormatError, match=r"opencell-localization-annotations\.csv:3: column "
                                               r"'annotations_grade_3': expected a snake_case compartment name, "
                                               r"found 'Nucleolus GC'"):
-        load_opencell_localization(tmp_path, resolver)
+        load_opencell_localization(OPENCELL.in_dir(tmp_path), resolver)
 
 
 # ----------------------------------------------------------------------------------------------- both vocabularies

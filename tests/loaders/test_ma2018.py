@@ -6,7 +6,10 @@ import pandas as pd
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.ma2018 import DATASET, SHEET, TUMOUR_TYPES, WORKBOOK, load_ma2018
+from cellmap_kg.loaders.ma2018 import SHEET, TUMOUR_TYPES, load_ma2018
+from cellmap_kg.sources import source_of
+
+MA2018 = source_of(load_ma2018)
 
 FLAT = "pediatric_cancer/ma2018_S2_driver_genes.tsv"        # the shared flattened copy of the same sheet
 
@@ -14,12 +17,12 @@ FLAT = "pediatric_cancer/ma2018_S2_driver_genes.tsv"        # the shared flatten
 @pytest.fixture(scope="module")
 def loaded(data_dir, resolver, rows_by_key):
     """``(LoadResult, (type, symbol) -> DRIVER_GENE row)`` of the real workbook."""
-    result = load_ma2018(data_dir, resolver)
+    result = load_ma2018(MA2018.in_dir(data_dir), resolver)
     return result, rows_by_key(result.relationships, "DRIVER_GENE")
 
 
 def test_rows_match_schema(loaded, assert_schema):
-    assert_schema(loaded[0], DATASET)
+    assert_schema(loaded[0], MA2018.id)
 
 
 def test_seven_tumour_types(loaded):
@@ -61,10 +64,10 @@ def test_every_pair_agrees_with_the_flattened_copy(data_dir, loaded, resolver):
 
 
 def test_bad_q_value_names_the_workbook_row(tmp_path, data_dir, resolver):
-    sheet = pd.read_excel(data_dir / WORKBOOK, sheet_name=SHEET, header=None)
+    sheet = pd.read_excel(MA2018.in_dir(data_dir).path("workbook"), sheet_name=SHEET, header=None)
     sheet.iloc[7, 2] = 1.5                                      # sheet row 8, qvalue (GRIN) | BALL
-    target = tmp_path / WORKBOOK
+    target = MA2018.in_dir(tmp_path).path("workbook")
     target.parent.mkdir(parents=True)
     sheet.to_excel(target, sheet_name=SHEET, header=False, index=False)
     with pytest.raises(DataFormatError, match=r":8: column 'qvalue \(GRIN\) \| BALL': expected a q-value in"):
-        load_ma2018(tmp_path, resolver)
+        load_ma2018(MA2018.in_dir(tmp_path), resolver)

@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.structures import DATASET, MODEL_DIR, load_afm_heterodimers, model_scores, pdockq
+from cellmap_kg.loaders.structures import load_afm_heterodimers, model_scores, pdockq
+from cellmap_kg.sources import source_of
 
-ARP = "ARPC1A_ARPC1B_unrelaxed_rank_001_alphafold2_multimer_v3_model_4_seed_000.pdb.gz"
+STRUCTURES = source_of(load_afm_heterodimers)
+ARP = next(f.path for f in STRUCTURES.files_with("models") if "/ARPC1A_ARPC1B_" in f.path)
+"""The declared model of ARPC1A-ARPC1B (path relative to the data directory)."""
 
 
 def _atom(serial, name, residue, chain, number, xyz, plddt):
@@ -82,7 +85,7 @@ def test_bad_models(tmp_path):
 
 def test_real_model_against_a_full_distance_matrix(data_dir):
     """ARPC1A-ARPC1B: the cKDTree interface equals FoldDock's all-pairs distance matrix on gemmi's atoms."""
-    path = data_dir / MODEL_DIR / ARP
+    path = data_dir / ARP
     s = model_scores(path)
     structure = gemmi.read_structure(str(path))
     xyz, plddt = [], []
@@ -101,13 +104,13 @@ def test_real_model_against_a_full_distance_matrix(data_dir):
 
 
 def test_load_real_models(data_dir, resolver, assert_schema, rows_by_key):
-    result = load_afm_heterodimers(data_dir, resolver)
-    assert_schema(result, DATASET)
+    result = load_afm_heterodimers(STRUCTURES.in_dir(data_dir), resolver)
+    assert_schema(result, STRUCTURES.id)
     models = rows_by_key(result.nodes, "StructureModel")
     assert len(models) == 111
     arp = models["ARPC1A_ARPC1B"]
     assert (arp["modelNumber"], arp["rank"], arp["method"]) == (4, 1, "alphafold2_multimer_v3")
-    assert arp["file"] == f"{MODEL_DIR}/{ARP}"
+    assert arp["file"] == ARP
     chains = rows_by_key(result.relationships, "MODELS")
     assert chains[("ARPC1A_ARPC1B", "ARPC1A")]["chain"] == "A" and chains[("ARPC1A_ARPC1B", "ARPC1B")]["chain"] == "B"
     assert len(chains) == 222

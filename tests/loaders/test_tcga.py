@@ -5,12 +5,18 @@ from __future__ import annotations
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError, MissingDataError
-from cellmap_kg.loaders.tcga import COHORTS, DATASET, SCORE_DIR, load_tcga_scores
+from cellmap_kg.loaders.tcga import cohort_of, load_tcga_scores
+from cellmap_kg.sources import source_of
+
+TCGA = source_of(load_tcga_scores)
+SCORE_FILES = {cohort_of(f.path): f.path for f in TCGA.files_with("scores")}
+"""Cohort -> declared score file (relative to the data directory), in declaration order."""
+COHORTS = tuple(SCORE_FILES)
 
 
 @pytest.fixture(scope="module")
 def scores(data_dir, resolver):
-    return load_tcga_scores(data_dir, resolver)
+    return load_tcga_scores(TCGA.in_dir(data_dir), resolver)
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +27,13 @@ def score_of(scores, rows_by_key):
 def _zero_lines(data_dir) -> int:
     zeros = 0
     for cohort in COHORTS:
-        with open(data_dir / SCORE_DIR / f"{cohort}.score.txt", encoding="utf-8") as fh:
+        with open(data_dir / SCORE_FILES[cohort], encoding="utf-8") as fh:
             zeros += sum(float(line.split("\t")[1]) == 0 for line in fh)
     return zeros
 
 
 def test_rows_match_schema(scores, assert_schema):
-    assert_schema(scores, DATASET)
+    assert_schema(scores, TCGA.id)
 
 
 def test_thirteen_tcga_tumour_types(scores):
@@ -47,14 +53,14 @@ def test_known_breast_cancer_drivers(score_of):
 def test_only_positive_scores_stored_and_zeros_counted(data_dir, scores, score_of):
     assert all(score > 0 for score in score_of.values())
     assert scores.report.skipped["zero score (not stored)"] == _zero_lines(data_dir) == 184_795
-    assert all(scores.report.read[f"{SCORE_DIR}/{c}.score.txt"] == 18_853 for c in COHORTS)
+    assert len(COHORTS) == 13
+    assert all(scores.report.read[name] == 18_853 for name in SCORE_FILES.values())
 
 
 def _score_dir(data_dir, tmp_path, slice_file, edits_by_cohort):
-    for cohort in COHORTS:
-        name = f"{SCORE_DIR}/{cohort}.score.txt"
+    for cohort, name in SCORE_FILES.items():
         slice_file(data_dir / name, tmp_path / name, lines=10, edits=edits_by_cohort.get(cohort))
-    return tmp_path
+    return TCGA.in_dir(tmp_path)
 
 
 def test_bad_score_names_file_and_line(data_dir, tmp_path, slice_file, resolver):
@@ -74,6 +80,6 @@ def test_name_of_one_gene_twice_keeps_higher_score(data_dir, tmp_path, slice_fil
 
 def test_missing_cohort_file(data_dir, tmp_path, slice_file, resolver):
     data = _score_dir(data_dir, tmp_path, slice_file, {})
-    (data / SCORE_DIR / "ucec.score.txt").unlink()
+    (data.data_dir / SCORE_FILES["ucec"]).unlink()
     with pytest.raises(MissingDataError, match=r"ucec\.score\.txt"):
         load_tcga_scores(data, resolver)

@@ -8,22 +8,17 @@ import pandas as pd
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.tumours import (
-    GROEBNER_DATASET,
-    S2_FILE,
-    S3_FILE,
-    S9_FILE,
-    S21_FILE,
-    SNV_INDEL,
-    STRUCTURAL,
-    load_groebner2018,
-)
+from cellmap_kg.loaders.tumours import SNV_INDEL, STRUCTURAL, load_groebner2018
 from cellmap_kg.schema import SCHEMA
+from cellmap_kg.sources import source_of
+
+GROEBNER = source_of(load_groebner2018)
+S2_FILE, S9_FILE, S21_FILE = (GROEBNER.file(key).path for key in ("samples", "smg_matrix", "lfe_matrix"))
 
 
 @pytest.fixture(scope="module")
 def groebner(data_dir, resolver):
-    return load_groebner2018(data_dir, resolver)
+    return load_groebner2018(GROEBNER.in_dir(data_dir), resolver)
 
 
 def _nodes(result, label: str) -> dict[str, dict]:
@@ -40,7 +35,7 @@ def _excel(value: str) -> str:
 
 
 def test_rows_match_schema(groebner, assert_schema):
-    assert_schema(groebner, GROEBNER_DATASET)
+    assert_schema(groebner, GROEBNER.id)
 
 
 def test_tumours_and_types(groebner, data_dir):
@@ -111,9 +106,10 @@ def test_cdkn2ab_locus_is_reported_not_guessed(groebner):
 
 
 def _copy_tables(data_dir, tmp_path):
-    for name in (S2_FILE, S3_FILE, S9_FILE, S21_FILE):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(data_dir / name, tmp_path / name)
+    """A copy of the source's declared files in ``tmp_path``."""
+    for declared in GROEBNER.files:
+        (tmp_path / declared.path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(data_dir / declared.path, tmp_path / declared.path)
     return tmp_path
 
 
@@ -126,7 +122,7 @@ def _edit_s21(path, gene_row: str, column: str, value: str) -> None:
 def test_r_mangled_gene_name_is_resolved(data_dir, resolver, tmp_path):
     root = _copy_tables(data_dir, tmp_path)
     _edit_s21(root / S21_FILE, "OTX2.AS1", "4112512", "SC")
-    result = load_groebner2018(root, resolver)
+    result = load_groebner2018(GROEBNER.in_dir(root), resolver)
     assert "4112512" in _mutated(result, "OTX2-AS1", STRUCTURAL)
 
 
@@ -135,11 +131,11 @@ def test_bad_matrix_values_name_file_line_and_column(data_dir, resolver, tmp_pat
     _edit_s21(root / S21_FILE, "PTCH1", "4119027", "X")
     with pytest.raises(DataFormatError, match=r"groebner2018_S21_lfe_matrix.tsv:4: column '4119027': expected M, SC, 0 "
                                               r"or blank, found 'X'"):
-        load_groebner2018(root, resolver)
+        load_groebner2018(GROEBNER.in_dir(root), resolver)
     shutil.copy(data_dir / S21_FILE, root / S21_FILE)
     lines = (root / S9_FILE).read_text().splitlines()
     lines[1] = lines[1].replace("\t0\t", "\t1.5\t", 1)
     (root / S9_FILE).write_text("\n".join(lines) + "\n")
     with pytest.raises(DataFormatError, match=r"groebner2018_S9_smg_mutation_matrix.tsv:2: column '10EP11': "
                                               r"expected an integer, found '1.5'"):
-        load_groebner2018(root, resolver)
+        load_groebner2018(GROEBNER.in_dir(root), resolver)

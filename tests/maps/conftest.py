@@ -34,11 +34,14 @@ def map_store(data_dir, tmp_path_factory):
 def u2os_slice(data_dir, tmp_path):
     """``(nodes path, names path, {cluster: HidefAssembly})``: the U2OS HiDeF map cut to ``Cluster1-1`` and its
     descendants (``slice.nodes`` / ``slice.edges``) with the matching rows of its GPT-4 names table."""
-    from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NAMES, U2OS_NODES, read_hidef_edges, read_hidef_nodes
+    from cellmap_kg.loaders.cellmap import load_u2os_cellmap, read_hidef_edges, read_hidef_nodes
+    from cellmap_kg.sources import source_of
+
+    u2os = source_of(load_u2os_cellmap).in_dir(data_dir)
 
     top = "Cluster1-1"
-    nodes = {n.cluster_id: n for n in read_hidef_nodes(data_dir / U2OS_NODES)}
-    edges = read_hidef_edges(data_dir / U2OS_EDGES)
+    nodes = {n.cluster_id: n for n in read_hidef_nodes(u2os.path("nodes"))}
+    edges = read_hidef_edges(u2os.path("edges"))
     keep, frontier = {top}, [top]
     while frontier:
         parent = frontier.pop()
@@ -50,7 +53,7 @@ def u2os_slice(data_dir, tmp_path):
     (tmp_path / "slice.nodes").write_text("\n".join(lines) + "\n")
     (tmp_path / "slice.edges").write_text("".join(f"{p}\t{c}\tdefault\n" for p, c in edges
                                                   if p in keep and c in keep))
-    rows = (data_dir / U2OS_NAMES).read_text().splitlines()
+    rows = u2os.path("names").read_text().splitlines()
     (tmp_path / "names.tsv").write_text("\n".join([rows[0]] + [r for r in rows[1:] if r.split("\t")[0] in keep])
                                         + "\n")
     return tmp_path / "slice.nodes", tmp_path / "names.tsv", {c: nodes[c] for c in keep}

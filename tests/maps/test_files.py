@@ -7,9 +7,14 @@ import json
 import pytest
 
 from cellmap_kg.loaders.base import DataFormatError
-from cellmap_kg.loaders.cellmap import U2OS_EDGES, U2OS_NODES
-from cellmap_kg.loaders.hcx import CM4AI_FILE, CM4AI_PARENT_FILE, NEST_FILE
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap
+from cellmap_kg.loaders.hcx import load_hcx_examples
 from cellmap_kg.maps.files import detect_format, read_map
+from cellmap_kg.sources import source_of
+
+U2OS, HCX = source_of(load_u2os_cellmap), source_of(load_hcx_examples)
+U2OS_NODES, U2OS_EDGES = (U2OS.file(key).path for key in ("nodes", "edges"))
+CM4AI_FILE, CM4AI_PARENT_FILE, NEST_FILE = (HCX.file(key).path for key in ("cm4ai", "cm4ai_parent", "nest"))
 
 DDOT_FIXTURE = "cellmaps_examples/fixtures/ddot_output.ont"
 HIDEF_FIXTURE = "cellmaps_examples/fixtures/hidef_output.nodes"

@@ -10,10 +10,11 @@ import pytest
 from cellmap_kg.analyses.graph_io import AnalysisError
 from cellmap_kg.analyses.registry import AnalysisOptions
 from cellmap_kg.knowledge_graph import KnowledgeGraph
-from cellmap_kg.loaders.hcx import CM4AI_FILE, CM4AI_PARENT_FILE
+from cellmap_kg.loaders.hcx import load_hcx_examples
 from cellmap_kg.maps import MapError, add_map, compare_maps, list_maps, remove_map
 from cellmap_kg.maps.graph import STAGING_PREFIX
 from cellmap_kg.queries.registry import run_query
+from cellmap_kg.sources import source_of
 
 FEW = AnalysisOptions(permutations=20)
 
@@ -83,7 +84,8 @@ def test_add_real_hcx_through_parent_interactome_leaves_other_maps(map_store, re
     CM4AI and HEK293T maps (with their analysis results) are unchanged by the add and by the remove."""
     before = snapshot(map_store)
     with KnowledgeGraph(map_store) as kg:
-        result = kg.add_map(data_dir / CM4AI_FILE, "CM4AI-copy", parent=data_dir / CM4AI_PARENT_FILE,
+        hcx = source_of(load_hcx_examples).in_dir(data_dir)
+        result = kg.add_map(hcx.path("cm4ai"), "CM4AI-copy", parent=hcx.path("cm4ai_parent"),
                             resolver=resolver, data_dir=data_dir, options=FEW)
         assert result.member_source == {"HCX::members": 8}
         assert (result.assemblies, result.contains, result.memberships, result.proteins) == (8, 8, 64, 23)

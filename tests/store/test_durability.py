@@ -11,7 +11,8 @@ import pytest
 
 from cellmap_kg.analyses.size import diameter_nm
 from cellmap_kg.cli import main
-from cellmap_kg.loaders.cellmap import U2OS_NODES, read_hidef_nodes
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap, read_hidef_nodes
+from cellmap_kg.sources import source_of
 from cellmap_kg.store import falkordb_server, open_store
 from cellmap_kg.store.neo4j_server import _port_free
 
@@ -29,7 +30,7 @@ def _kill_falkordb(store_dir) -> None:
 def test_analyze_writes_survive_a_sigkill_right_after_the_command(tmp_path, data_dir, capsys):
     store_dir = tmp_path / "store"
     uri = f"falkordb://{store_dir}"
-    nodes = read_hidef_nodes(data_dir / U2OS_NODES)
+    nodes = read_hidef_nodes(source_of(load_u2os_cellmap).in_dir(data_dir).path("nodes"))
     sizes = {f"{MAP}:{n.cluster_id}": len(n.genes) for n in nodes}
     try:
         with open_store(uri) as store:
