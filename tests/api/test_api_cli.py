@@ -25,7 +25,7 @@ def clean_environment(monkeypatch):
 
 def test_defaults_are_loopback_port_8000_and_no_cypher():
     args = parse(["serve"])
-    assert (args.host, args.port, args.workers, args.loop) == ("127.0.0.1", 8000, 2, "auto")
+    assert (args.host, args.port, args.workers, args.loop) == ("127.0.0.1", 8000, 1, "auto")  # measured: docs/api.md
     assert settings_from_args(args) == ApiSettings()
 
 
