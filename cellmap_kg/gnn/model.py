@@ -15,6 +15,7 @@ or ``ncn`` (Neural Common Neighbor, :mod:`cellmap_kg.gnn.ncn`).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -74,9 +75,12 @@ class GraphInput:
 def graph_input(data: HeteroData) -> GraphInput:
     """The ``GraphInput`` of a (task or split) graph."""
     adj = {}
-    for (src, rel, dst), edge_index in data.edge_index_dict.items():
-        size = (data[dst].num_nodes, data[src].num_nodes)
-        adj[(src, rel, dst)] = to_torch_csr_tensor(edge_index.flip(0), size=size)
+    with warnings.catch_warnings():  # torch's one-time notices on CSR tensors ("beta", "invariant checks ...
+        # disabled"): the indices come from PyG's own conversion, so they say nothing to a user
+        warnings.filterwarnings("ignore", message="Sparse (CSR tensor support|invariant checks)", category=UserWarning)
+        for (src, rel, dst), edge_index in data.edge_index_dict.items():
+            size = (data[dst].num_nodes, data[src].num_nodes)
+            adj[(src, rel, dst)] = to_torch_csr_tensor(edge_index.flip(0), size=size)
     return GraphInput({t: data[t].x for t in data.node_types}, adj, {t: data[t].num_nodes for t in data.node_types})
 
 
