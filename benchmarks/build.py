@@ -31,11 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from cellmap_kg.schema import SCHEMA
+
 TARGET_S = 30.0
-VOLATILE = frozenset({("GraphBuild", "startedAt"), ("GraphBuild", "finishedAt"), ("GraphBuild", "buildId"),
-                      ("Dataset", "parameters")})
-"""Properties that differ between any two builds: build times, and the analyses' run log on the
-``cellmap-kg-analyses`` Dataset node (``parameters``: it holds each analysis's run time and finish time)."""
+VOLATILE = SCHEMA.per_build_properties()
+"""Properties that differ between any two builds (declared ``perBuild`` in ``schema.yaml``): build id and times, and
+the analyses' run log on the ``cellmap-kg-analyses`` Dataset node."""
 
 
 def _peak_rss_mb() -> float:

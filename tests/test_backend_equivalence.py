@@ -8,7 +8,7 @@ design and left out: a query with a full-text hook (``search``) ranks its partia
 full-text engine (RediSearch on FalkorDB, Lucene on Neo4j: different tokenizers and scores, so a different top
 ``limit``), so it is compared on its portable path (``$hits`` empty, the CONTAINS scan every Cypher engine runs)
 and, on the indexed path, on its exact matches only (score >= 2, found through the key indexes); and the build's
-identity (``graph-build``: ``buildId``, ``finishedAt``) differs per build.
+identity (``graph-build``: the ``GraphBuild`` properties declared ``perBuild``) differs per build.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import math
 import pytest
 
 from cellmap_kg.queries.registry import load_queries, run_query
+from cellmap_kg.schema import SCHEMA
 
 QUERIES = sorted(load_queries())
-PER_BUILD = {"graph-build": {"buildId", "finishedAt", "startedAt"}}
-"""Columns that identify one build (a fresh id and clock time per build), not the graph."""
+PER_BUILD = frozenset(name for label, name in SCHEMA.per_build_properties() if label == "GraphBuild")
+"""Columns that identify one build, not the graph: the ``GraphBuild`` properties declared ``perBuild`` (query
+``graph-build`` returns them under their own names)."""
 FLOAT_DIGITS = 9
 
 
@@ -89,9 +91,8 @@ def test_library_query_returns_the_same_rows(name, full_falkordb, full_neo4j):
     else:
         on_falkordb = run_query(full_falkordb, name, **params)
         on_neo4j = run_query(full_neo4j, name, **params)
-    dropped = PER_BUILD.get(name, set())
-    assert_same_rows(name, [{k: v for k, v in r.items() if k not in dropped} for r in on_falkordb],
-                     [{k: v for k, v in r.items() if k not in dropped} for r in on_neo4j])
+    assert_same_rows(name, [{k: v for k, v in r.items() if k not in PER_BUILD} for r in on_falkordb],
+                     [{k: v for k, v in r.items() if k not in PER_BUILD} for r in on_neo4j])
 
 
 @pytest.mark.parametrize("name", [n for n in QUERIES if load_queries()[n].fulltext is not None])

@@ -16,8 +16,8 @@
 // columns: [id, name, size, bestMatch, jaccard, overlap, measuredInOther]
 MATCH (:Assembly {map: $otherMap})<-[:MEMBER_OF]-(measured:Protein)
 // Members measured in the other map, counted per assembly of `map` from the other map's distinct members: one
-// expansion (a membership test for every member of every listed assembly costs 30x more on FalkorDB). With no
-// such member, `counts` is an empty list (an aggregation without grouping keys yields one row).
+// expansion (a membership test for every member of every listed assembly took 484 ms instead of 35 on FalkorDB).
+// With no such member, `counts` is an empty list (an aggregation without grouping keys yields one row).
 WITH DISTINCT measured
 MATCH (measured)-[:MEMBER_OF]->(mine:Assembly {map: $map})
 WITH mine.id AS id, count(measured) AS measured

@@ -35,13 +35,16 @@ class SchemaError(UserError, ValueError):
 
 @dataclass(frozen=True)
 class Property:
-    """One declared property: its Cypher-side ``type`` (see ``PROPERTY_TYPES``), unit and meaning."""
+    """One declared property: its Cypher-side ``type`` (see ``PROPERTY_TYPES``), unit and meaning. ``computed``:
+    written by an analysis after the load; ``per_build`` (``perBuild`` in ``schema.yaml``): differs between any two
+    builds of the same files (build ids, clock times), so comparisons of two graphs leave it out."""
 
     name: str
     type: str
     unit: str | None = None
     description: str = ""
     computed: bool = False
+    per_build: bool = False
 
     def accepts(self, value: object) -> bool:
         """True if ``value`` (``None`` allowed: absent) fits the declared type (``ValueType.accepts``: no bools for
@@ -103,6 +106,11 @@ class Schema:
         except KeyError:
             raise SchemaError(f"label {label!r} is not declared in {SCHEMA_FILE.name}") from None
 
+    def per_build_properties(self) -> frozenset[tuple[str, str]]:
+        """``(label, property)`` of every node property declared ``perBuild`` (``Property.per_build``)."""
+        return frozenset((node.label, name) for node in self.nodes.values()
+                         for name, prop in node.properties.items() if prop.per_build)
+
     def check_node_row(self, label: str, row: dict, where: str = "") -> None:
         """Raise ``SchemaError`` unless ``row`` has the key of ``label`` and only declared, well-typed properties."""
         node = self.nodes.get(label)
@@ -145,6 +153,7 @@ def _properties(raw: dict | None) -> dict[str, Property]:
             unit=spec.get("unit"),
             description=spec.get("description", ""),
             computed=bool(spec.get("computed", False)),
+            per_build=bool(spec.get("perBuild", False)),
         )
     return out
 

@@ -72,3 +72,9 @@ def test_inconsistent_declarations_are_rejected():
 
 def test_docs_schema_md_is_generated_from_the_declaration():
     assert DOCS.read_text(encoding="utf-8") == schema_markdown(), "run: cellmap-kg schema > docs/schema.md"
+
+
+def test_per_build_properties_are_declared_in_the_schema():
+    assert SCHEMA.per_build_properties() == {("GraphBuild", "buildId"), ("GraphBuild", "startedAt"),
+                                             ("GraphBuild", "finishedAt"), ("Dataset", "parameters")}
+    assert not SCHEMA.nodes["GraphBuild"].properties["sources"].per_build  # the same files give the same sources

@@ -47,3 +47,4 @@ def test_neo4j_admin_headers_and_xsd_types_come_from_the_table():
     assert "size:long" in header and "diameterNm:double" in header and "isRoot:boolean" in header
     assert VALUE_TYPES["list[float]"].neo4j_admin == "double[]"
     assert VALUE_TYPES["int"].xsd == "http://www.w3.org/2001/XMLSchema#integer"
+
