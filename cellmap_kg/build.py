@@ -169,7 +169,7 @@ def write_results(store: GraphStore, sources: list[Source], proteins: NodeBatch,
 
 
 def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, analyses: bool = True,
-          ui=None) -> BuildResult:
+          ui=None, cache_dir: Path | None = None) -> BuildResult:
     """Build the graph from ``data_dir`` into ``store`` atomically and return a ``BuildResult``.
 
     Args:
@@ -178,6 +178,8 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         only: restrict to these source ids (default: all sources).
         analyses: run the default-build graph analyses on the staging graph before promoting.
         ui: optional ``BuildUI`` (progress bars); ``None`` runs silently.
+        cache_dir: where the analyses keep HiSig fits to reuse when their inputs are unchanged (``None``: fit all;
+            the CLI passes ``hisig_cache.default_cache_dir()``).
 
     Raises:
         MissingDataError: declared files are absent. BuildError / SchemaError / DataFormatError: the build
@@ -217,7 +219,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
                                             progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
         with result.phase("analyses"):
             if analyses:
-                result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui)
+                result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui, cache_dir=cache_dir)
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{
             "id": "current", "buildId": uuid.uuid4().hex, "startedAt": started.isoformat(timespec="seconds"),

@@ -203,32 +203,39 @@ def scratch_store(backend, request):
     store.close()
 
 
-def _build_full(store, data_dir):
+@pytest.fixture(scope="session")
+def hisig_cache_dir(tmp_path_factory):
+    """The HiSig cache of the session's full builds: the second backend's build reuses the first one's fits
+    (``tests/test_backend_equivalence.py`` checks that it did and that both graphs answer alike)."""
+    return tmp_path_factory.mktemp("hisig-cache")
+
+
+def _build_full(store, data_dir, cache_dir):
     from cellmap_kg.build import build
 
-    store.build_result = build(store, data_dir)
+    store.build_result = build(store, data_dir, cache_dir=cache_dir)
     return store
 
 
 @pytest.fixture(scope="session")
-def full_falkordb(data_dir, tmp_path_factory):
+def full_falkordb(data_dir, tmp_path_factory, hisig_cache_dir):
     """An embedded FalkorDB store holding the full graph built from the real data (all sources, default analyses).
     Read-only use; built once per session."""
     from cellmap_kg.store import open_store, stop_embedded
 
     uri = f"falkordb://{tmp_path_factory.mktemp('kg') / 'store'}"
-    store = _build_full(open_store(uri), data_dir)
+    store = _build_full(open_store(uri), data_dir, hisig_cache_dir)
     yield store
     store.close()
     stop_embedded(uri)
 
 
 @pytest.fixture(scope="session")
-def full_neo4j(data_dir, neo4j_graph_server):
+def full_neo4j(data_dir, neo4j_graph_server, hisig_cache_dir):
     """The project's Neo4j holding the full graph built by Cypher from the same data. Read-only use."""
     from cellmap_kg.store import open_store
 
-    store = _build_full(open_store(neo4j_graph_server.uri), data_dir)
+    store = _build_full(open_store(neo4j_graph_server.uri), data_dir, hisig_cache_dir)
     yield store
     store.close()
 

@@ -69,6 +69,18 @@ def test_skip_reports_are_identical(full_falkordb, full_neo4j):
     assert skipped(full_falkordb) == skipped(full_neo4j)
 
 
+def test_the_second_build_reused_every_hisig_fit_of_the_first(full_falkordb, full_neo4j):
+    """The two builds share the session's HiSig cache: each of the 40 fits was computed by one build and read back
+    by the other (the rows compared below are then those of a cached and of a fresh fit)."""
+    def tally(store):
+        caches = [s["cache"] for s in store.build_result.analyses.values() if "cache" in s]
+        return sum(c["computed"] for c in caches), sum(c["reused"] for c in caches)
+
+    (computed_a, reused_a), (computed_b, reused_b) = tally(full_falkordb), tally(full_neo4j)
+    assert computed_a + computed_b == reused_a + reused_b == 40
+    assert {computed_a, computed_b} == {0, 40}
+
+
 def assert_same_rows(name: str, on_falkordb: list[dict], on_neo4j: list[dict]) -> None:
     """Rows equal as multisets (floats to 1e-9), else an assertion naming the first differing pair."""
     assert len(on_falkordb) == len(on_neo4j), f"{name}: {len(on_falkordb)} rows on FalkorDB, {len(on_neo4j)} on Neo4j"

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..cli.options import add_data_option, add_store_option
+from ..cli.options import add_cache_option, add_data_option, add_store_option, cache_dir
 
 ANALYZE_EPILOG = """\
 examples:
@@ -69,7 +69,7 @@ def cmd_analyze(args) -> int:
         return 2
     data_dir = args.data if args.data is not None else default_data_dir()
     options = AnalysisOptions(data_dir=data_dir, map_name=args.map, permutations=args.permutations,
-                              seed=args.seed, jobs=max(1, args.jobs))
+                              seed=args.seed, jobs=max(1, args.jobs), cache_dir=cache_dir(args))
     report = None if args.format == "json" else _print_summary
     try:
         with open_store(args.store) as store:
@@ -148,6 +148,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the HiSig permutations (default 0)")
     p.add_argument("--jobs", type=int, default=2, help="threads for the HiSig permutations (default 2)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_cache_option(p)
     _store_and_data(p)
     p.set_defaults(func=cmd_analyze)
 

@@ -23,7 +23,9 @@ Each writes ``(:Assembly)-[:RECURRENTLY_MUTATED_IN {selectionPressure, p, q, per
 frequency, expectedCounts, dataset, analysis}]->(:TumourType)`` for every tested assembly (269 per run on the U2OS
 map), so queries choose their own q cut-off; ``frequency`` (tumours with >= 1 mutated member / profiled tumours) is
 set for the Groebner 2018 runs only (the others have no per-tumour data). Each run spreads its permutations over
-``n_jobs`` threads.
+``n_jobs`` threads. With a ``HisigCache`` (the build passes one: ``./.cellmap-kg/cache`` or ``$CELLMAP_KG_CACHE``),
+a fit whose inputs, settings and code are unchanged is read back instead of refitted, and the summary says how many
+(``cache``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from .graph_io import (
     read_memberships,
 )
 from .hisig import MAX_MUTATED_PROTEINS, RECURRENT_Q, hisig, mutation_signal
+from .hisig_cache import HisigCache
 from .mutation_counts import MIN_TUMOURS
 
 ANALYSIS = "hisig"
@@ -167,25 +170,27 @@ def ma2018_runs(store: GraphStore, cohort: str = MA2018) -> list[HisigRun]:
 
 
 def _fit(memberships: dict[str, set[str]], scores: pd.Series, counts: pd.Series | None, permutations: int,
-         seed: int, threads: int) -> tuple[pd.DataFrame | None, dict, str | None]:
+         seed: int, threads: int, cache: HisigCache | None) -> tuple[pd.DataFrame | None, dict, str | None]:
     """One HiSig fit -> ``(table, attrs, None)``, or ``(None, {}, reason)`` if HiSig cannot run on this signal."""
     try:
-        table = hisig(memberships, scores, n_permutations=permutations, seed=seed, mutation_counts=counts,
-                      n_jobs=threads, max_mutated_proteins=MAX_MUTATED_PROTEINS)
+        table = (cache.fit if cache else hisig)(memberships, scores, n_permutations=permutations, seed=seed,
+                                                mutation_counts=counts, n_jobs=threads,
+                                                max_mutated_proteins=MAX_MUTATED_PROTEINS)
     except ValueError as exc:
         return None, {}, str(exc)
     return table, dict(table.attrs), None
 
 
 def fit_runs(memberships: dict[str, set[str]], runs: list[HisigRun], permutations: int, seed: int,
-             n_jobs: int = 2, progress: Callable[[str], None] | None = None,
+             n_jobs: int = 2, progress: Callable[[str], None] | None = None, cache: HisigCache | None = None,
              ) -> dict[str, tuple[pd.DataFrame | None, dict, str | None]]:
     """Fit every run (``hisig.hisig`` with ``seed``, the U2OS paper's cap of ``MAX_MUTATED_PROTEINS``); tumour
     type -> ``(table, attrs, skip reason)``. Runs go one after the other, each spreading its permutations over
-    ``n_jobs`` threads; same seed and inputs give the same p-values for any ``n_jobs``."""
+    ``n_jobs`` threads; same seed and inputs give the same p-values for any ``n_jobs``. With ``cache``, a fit
+    stored under the same inputs is reused (``hisig_cache``: the same table exactly)."""
     out = {}
     for r in runs:
-        out[r.tumour_type] = _fit(memberships, r.scores, r.counts, permutations, seed, max(1, n_jobs))
+        out[r.tumour_type] = _fit(memberships, r.scores, r.counts, permutations, seed, max(1, n_jobs), cache)
         if progress:
             progress(r.tumour_type)
     return out
@@ -233,17 +238,23 @@ def write_runs(store: GraphStore, map_name: str, analysis: str, memberships: dic
 
 
 def _recurrence(store: GraphStore, map_name: str, analysis: str, runs_of: Callable[[], list[HisigRun]],
-                permutations: int, seed: int, n_jobs: int, progress: Callable[[str], None] | None) -> dict:
+                permutations: int, seed: int, n_jobs: int, progress: Callable[[str], None] | None,
+                cache: HisigCache | None) -> dict:
     check_map(store, map_name)
     memberships = read_memberships(store, map_name)
     runs = runs_of()
-    fits = fit_runs(memberships, runs, permutations, seed, n_jobs, progress)
+    before = cache.summary() if cache else {}
+    fits = fit_runs(memberships, runs, permutations, seed, n_jobs, progress, cache)
     summary = write_runs(store, map_name, analysis, memberships, runs, fits, permutations, seed)
-    return {"map": map_name, "permutations": permutations, "seed": seed, "runs": summary}
+    out = {"map": map_name, "permutations": permutations, "seed": seed, "runs": summary}
+    if cache:
+        out["cache"] = {k: v - before[k] if isinstance(v, int) else v for k, v in cache.summary().items()}
+    return out
 
 
 def recurrent_pan_cancer(store: GraphStore, map_name: str = DEFAULT_MAP, permutations: int = 1000, seed: int = 0,
-                         n_jobs: int = 2, progress: Callable[[str], None] | None = None) -> dict:
+                         n_jobs: int = 2, progress: Callable[[str], None] | None = None,
+                         cache: HisigCache | None = None) -> dict:
     """HiSig on the whole paediatric cohort (analysis ``hisig``) for ``map_name``; writes and summarises.
 
     Creates/updates ``TumourType {name: PAN_CANCER, cohort: 'Groebner2018', tumourCount: profiled tumours}`` and
@@ -255,12 +266,12 @@ def recurrent_pan_cancer(store: GraphStore, map_name: str = DEFAULT_MAP, permuta
         store.write_nodes("TumourType", [{"name": pan.tumour_type, "cohort": COHORT, "tumourCount": pan.tumours}])
         return [pan]
 
-    return _recurrence(store, map_name, ANALYSIS, runs, permutations, seed, n_jobs, progress)
+    return _recurrence(store, map_name, ANALYSIS, runs, permutations, seed, n_jobs, progress, cache)
 
 
 def recurrent_by_tumour_type(store: GraphStore, map_name: str = DEFAULT_MAP, permutations: int = 1000,
                              seed: int = 0, n_jobs: int = 2, min_tumours: int = MIN_TUMOURS,
-                             progress: Callable[[str], None] | None = None) -> dict:
+                             progress: Callable[[str], None] | None = None, cache: HisigCache | None = None) -> dict:
     """HiSig per paediatric tumour type with >= ``min_tumours`` profiled tumours (analysis ``hisig-types``).
 
     Returns ``{"map", "permutations", "seed", "runs": {type: run summary}, "excludedTypes": {type: tumours},
@@ -273,24 +284,25 @@ def recurrent_by_tumour_type(store: GraphStore, map_name: str = DEFAULT_MAP, per
         excluded.update(left_out)
         return per_type
 
-    summary = _recurrence(store, map_name, TYPES_ANALYSIS, runs, permutations, seed, n_jobs, progress)
+    summary = _recurrence(store, map_name, TYPES_ANALYSIS, runs, permutations, seed, n_jobs, progress, cache)
     return {**summary, "excludedTypes": excluded, "minTumours": min_tumours}
 
 
 def recurrent_tcga(store: GraphStore, map_name: str = DEFAULT_MAP, permutations: int = 1000, seed: int = 0,
                    n_jobs: int = 2, cohorts: list[str] | None = None,
-                   progress: Callable[[str], None] | None = None) -> dict:
+                   progress: Callable[[str], None] | None = None, cache: HisigCache | None = None) -> dict:
     """HiSig on each TCGA gene-score cohort (analysis ``hisig-tcga``; ``cohorts``: TumourType names, default all
     13) for ``map_name``. Returns ``{"map", "permutations", "seed", "runs": {cohort: run summary}}``. Raises
     ``AnalysisError``."""
     return _recurrence(store, map_name, TCGA_ANALYSIS, lambda: tcga_runs(store, cohorts), permutations, seed,
-                       n_jobs, progress)
+                       n_jobs, progress, cache)
 
 
 def recurrent_ma2018(store: GraphStore, map_name: str = DEFAULT_MAP, permutations: int = 1000, seed: int = 0,
-                     n_jobs: int = 2, progress: Callable[[str], None] | None = None) -> dict:
+                     n_jobs: int = 2, progress: Callable[[str], None] | None = None,
+                     cache: HisigCache | None = None) -> dict:
     """HiSig on each Ma et al. 2018 tumour type and its pan-cancer set (analysis ``hisig-ma2018``) for
     ``map_name``. Returns ``{"map", "permutations", "seed", "runs": {type: run summary}}``. Raises
     ``AnalysisError``."""
     return _recurrence(store, map_name, MA2018_ANALYSIS, lambda: ma2018_runs(store), permutations, seed, n_jobs,
-                       progress)
+                       progress, cache)

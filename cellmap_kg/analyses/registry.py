@@ -19,6 +19,7 @@ from ..store.base import GraphStore
 from .annotation_graph import annotate_assemblies
 from .association_graph import associate
 from .graph_io import DEFAULT_MAP, MissingInputError, record_run
+from .hisig_cache import HisigCache
 from .hisig_graph import recurrent_by_tumour_type, recurrent_ma2018, recurrent_pan_cancer, recurrent_tcga
 from .map_comparison_graph import compare_maps
 from .multilocalization_graph import localize_proteins
@@ -37,6 +38,8 @@ class AnalysisOptions:
         permutations: HiSig permutations per run (>= 1; 1,000 as in HiSig and the U2OS paper).
         seed: seed of the HiSig permutations.
         jobs: threads over which each HiSig run spreads its permutations.
+        cache_dir: where HiSig fits are kept and reused when their inputs are unchanged (``hisig_cache``);
+            ``None``: every fit is computed.
     """
 
     data_dir: Path | None = None
@@ -44,6 +47,7 @@ class AnalysisOptions:
     permutations: int = 1000
     seed: int = 0
     jobs: int = 2
+    cache_dir: Path | None = None
 
     def parameters(self) -> dict:
         """The options as a JSON-ready dict with camelCase keys (as recorded on the analyses' Dataset node)."""
@@ -62,7 +66,8 @@ class Analysis:
 
 
 def _hisig_kwargs(o: AnalysisOptions) -> dict:
-    return {"map_name": o.map_name, "permutations": o.permutations, "seed": o.seed, "n_jobs": o.jobs}
+    return {"map_name": o.map_name, "permutations": o.permutations, "seed": o.seed, "n_jobs": o.jobs,
+            "cache": HisigCache(o.cache_dir) if o.cache_dir is not None else None}
 
 
 ANALYSES: dict[str, Analysis] = {a.name: a for a in [
@@ -144,8 +149,11 @@ def run_analyses(store: GraphStore, names: list[str] | None = None, options: Ana
 
 
 def run_default_analyses(store: GraphStore, data_dir: Path | None = None, names: list[str] | None = None,
-                         ui=None, options: AnalysisOptions | None = None) -> dict[str, dict]:
-    """The build's entry point: ``run_analyses`` with ``data_dir`` (default names: ``DEFAULT_ANALYSES``), skipping
-    analyses whose inputs the graph lacks (a build of some sources only) with the reason in their summary."""
-    options = options or AnalysisOptions(data_dir=Path(data_dir) if data_dir is not None else None)
+                         ui=None, options: AnalysisOptions | None = None,
+                         cache_dir: Path | None = None) -> dict[str, dict]:
+    """The build's entry point: ``run_analyses`` with ``data_dir`` and ``cache_dir`` (default names:
+    ``DEFAULT_ANALYSES``), skipping analyses whose inputs the graph lacks (a build of some sources only) with the
+    reason in their summary."""
+    options = options or AnalysisOptions(data_dir=Path(data_dir) if data_dir is not None else None,
+                                         cache_dir=cache_dir)
     return run_analyses(store, names, options, ui=ui, skip_missing=True)

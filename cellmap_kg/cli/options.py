@@ -1,4 +1,4 @@
-"""The command-line options every ``cellmap-kg`` sub-command shares (``--store``, ``--data``), declared once."""
+"""The command-line options ``cellmap-kg`` sub-commands share (``--store``, ``--data``, ``--cache``), declared once."""
 
 from __future__ import annotations
 
@@ -21,3 +21,21 @@ def add_store_option(p: argparse.ArgumentParser, purpose: str | None = None) -> 
 def add_data_option(p: argparse.ArgumentParser) -> None:
     """Add ``--data DIR`` (default ``None``: ``sources.default_data_dir()``) to ``p``."""
     p.add_argument("--data", type=Path, default=None, metavar="DIR", help=DATA_HELP)
+
+
+def add_cache_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--cache DIR`` and ``--no-cache`` (HiSig fits reused across runs, ``analyses.hisig_cache``) to ``p``;
+    read them back with ``cache_dir(args)``."""
+    p.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="where HiSig fits are kept and reused when their inputs, settings and code are unchanged "
+                        "(default $CELLMAP_KG_CACHE, else ./.cellmap-kg/cache)")
+    p.add_argument("--no-cache", action="store_true", help="fit every HiSig run again (nothing read or stored)")
+
+
+def cache_dir(args: argparse.Namespace) -> Path | None:
+    """The cache directory chosen by ``add_cache_option``'s options (``None`` with ``--no-cache``)."""
+    from ..analyses.hisig_cache import default_cache_dir
+
+    if args.no_cache:
+        return None
+    return args.cache if args.cache is not None else default_cache_dir()
