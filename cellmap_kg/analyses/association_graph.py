@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..queries.registry import run_internal
 from ..store.base import GraphStore
 from .association import MAX_ASSEMBLY_SIZE, MAX_PUBMED, MAX_UNEXPECTED_ASSEMBLY_SIZE, function_by_association
 from .association import unexpected_members as find_unexpected
@@ -35,44 +36,14 @@ from .known_components import GO_CC, known_components
 
 ANALYSIS = "association"
 
-_ENRICHED = """
-MATCH (a:Assembly {map: $map})-[r:ENRICHED_FOR]->(c)
-RETURN a.id AS assembly, r.resource AS resource, coalesce(c.id, c.name) AS term, r.jaccard AS jaccard, r.fdr AS fdr
-"""
-
-_BEST = """
-MATCH (a:Assembly {map: $map})
-WHERE a.annotationCategory IS NOT NULL
-RETURN a.id AS assembly, a.bestMatch AS bestMatch, a.bestJaccard AS bestJaccard
-"""
-
-_PUBMED = """
-UNWIND $symbols AS symbol
-MATCH (p:Protein {symbol: symbol})
-WHERE p.pubmedCount IS NOT NULL
-RETURN p.symbol AS symbol, p.pubmedCount AS pubmedCount
-"""
-
-_CLEAR_FUNCTIONS = """
-MATCH (:Protein)-[r:PUTATIVE_FUNCTION]->()
-WHERE r.analysis = $analysis AND r.assembly IN $assemblies
-DELETE r
-"""
-
-_CLEAR_UNEXPECTED = """
-MATCH (:Protein)-[m:MEMBER_OF]->(:Assembly {map: $map})
-WHERE m.unexpected IS NOT NULL
-SET m.unexpected = null
-"""
-
 
 def _read_annotation(store: GraphStore, map_name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    best = pd.DataFrame(store.query(_BEST, {"map": map_name}, read_only=True),
+    best = pd.DataFrame(run_internal(store, "assembly-best-matches", map=map_name),
                         columns=["assembly", "bestMatch", "bestJaccard"])
     if best.empty:
         raise MissingInputError(f"map {map_name}: assemblies are not annotated; run `cellmap-kg analyze annotation` "
                             "first (the association analysis reads ENRICHED_FOR and Assembly.bestMatch)")
-    enriched = pd.DataFrame(store.query(_ENRICHED, {"map": map_name}, read_only=True),
+    enriched = pd.DataFrame(run_internal(store, "assembly-enrichments", map=map_name),
                             columns=["assembly", "resource", "term", "jaccard", "fdr"])
     return enriched, best
 
@@ -92,8 +63,8 @@ def associate_map(store: GraphStore, map_name: str, max_pubmed: int = MAX_PUBMED
     memberships = read_memberships(store, map_name)
     names = {a["id"]: a["name"] for a in read_assemblies(store, map_name)}
     proteins = set().union(*memberships.values())
-    pubmed = pd.Series({r["symbol"]: r["pubmedCount"] for r in store.query(
-        _PUBMED, {"symbols": sorted(proteins)}, read_only=True)}, dtype=int)
+    pubmed = pd.Series({r["symbol"]: r["pubmedCount"] for r in run_internal(
+        store, "protein-pubmed-counts", symbols=sorted(proteins))}, dtype=int)
 
     go_terms = enriched[enriched.resource == GO_CC]
     proposals = function_by_association(memberships, go_terms, pubmed, names, max_pubmed=max_pubmed,
@@ -102,7 +73,7 @@ def associate_map(store: GraphStore, map_name: str, max_pubmed: int = MAX_PUBMED
     stamp = provenance(ANALYSIS, maxPubmed=max_pubmed, maxAssemblySize=max_assembly_size)
     rows = [{"source": r.protein, "target": r.term, "assembly": r.assembly, "assemblyName": r.assemblyName,
              "score": float(r.score), "fdr": float(r.fdr), **stamp} for r in with_term.itertuples(index=False)]
-    store.query(_CLEAR_FUNCTIONS, {"analysis": ANALYSIS, "assemblies": list(memberships)})
+    store.delete_relationships("PUTATIVE_FUNCTION", {"analysis": ANALYSIS, "assembly": list(memberships)})
     written = store.write_relationships("PUTATIVE_FUNCTION", rows)
     if written != len(rows):
         raise AnalysisError(f"PUTATIVE_FUNCTION: wrote {written} of {len(rows)}; a GO term node is missing")
@@ -114,7 +85,7 @@ def associate_map(store: GraphStore, map_name: str, max_pubmed: int = MAX_PUBMED
     flagged = set(zip(odd.assembly, odd.protein, strict=True))
     checked = [a for a in matched.assembly if len(memberships[a]) < max_unexpected_size]
     flags = [{"source": p, "target": a, "unexpected": (a, p) in flagged} for a in checked for p in memberships[a]]
-    store.query(_CLEAR_UNEXPECTED, {"map": map_name})
+    store.clear_properties("MEMBER_OF", ("unexpected",), target_where={"map": map_name})
     set_flags = store.write_relationships("MEMBER_OF", flags, merge=True)
     if set_flags != len(flags):
         raise AnalysisError(f"MEMBER_OF.unexpected: set {set_flags} of {len(flags)} flags")

@@ -1,7 +1,9 @@
 """What every graph analysis reads from and writes to the store: maps, memberships, hierarchy edges, provenance.
 
-Graph analyses (``*_graph.py``) read their inputs with portable Cypher (``GraphStore.query``), compute with the
-pure modules of this package and write back with ``write_nodes`` / ``write_relationships``. Every relationship an
+Graph analyses (``*_graph.py``) read their inputs with the package's internal statements
+(``queries/internal/*.cypher``, run with ``queries.registry.run_internal``) or the store's generic reads
+(``read_nodes`` / ``read_relationships``), compute with the pure modules of this package and write back with
+``write_nodes`` / ``write_relationships``. Every relationship an
 analysis creates carries ``dataset = ANALYSES_DATASET`` and ``analysis = <its name>`` plus the parameters it used;
 the last run of each analysis (parameters, summary, time) is recorded as JSON on the
 ``Dataset {id: "cellmap-kg-analyses"}`` node (``Dataset.parameters``). Re-running an analysis first deletes its own
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 
 from .. import __version__
 from ..errors import UserError
+from ..queries.registry import run_internal
 from ..sources import DEFAULT_MAP as DEFAULT_MAP  # the map analysed when one is needed (re-exported)
 from ..store.base import GraphStore
 
@@ -33,8 +36,7 @@ class MissingInputError(AnalysisError):
 
 def map_names(store: GraphStore) -> list[str]:
     """Names of the cell maps in the graph (``Assembly.map``), sorted."""
-    return [r["map"] for r in store.query("MATCH (a:Assembly) RETURN DISTINCT a.map AS map ORDER BY map",
-                                          read_only=True)]
+    return [r["map"] for r in run_internal(store, "map-names")]
 
 
 def check_map(store: GraphStore, map_name: str) -> None:
@@ -47,8 +49,7 @@ def check_map(store: GraphStore, map_name: str) -> None:
 
 def read_assemblies(store: GraphStore, map_name: str) -> list[dict]:
     """The assemblies of one map: ``[{id, size, name, isRoot}]`` sorted by id (``size`` as the map gives it)."""
-    return store.query("MATCH (a:Assembly {map: $map}) RETURN a.id AS id, a.size AS size, a.name AS name, "
-                       "a.isRoot AS isRoot ORDER BY id", {"map": map_name}, read_only=True)
+    return run_internal(store, "map-assemblies", map=map_name)
 
 
 def read_memberships(store: GraphStore, map_name: str) -> dict[str, set[str]]:
@@ -57,19 +58,14 @@ def read_memberships(store: GraphStore, map_name: str) -> dict[str, set[str]]:
     The lists are as the map gives them (HiDeF lists are propagated: a parent holds its children's proteins).
     """
     members: dict[str, set[str]] = {r["id"]: set() for r in read_assemblies(store, map_name)}
-    rows = store.query("MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly {map: $map}) "
-                       "RETURN a.id AS a, collect(p.symbol) AS members", {"map": map_name}, read_only=True)
-    for row in rows:
-        members[row["a"]] = set(row["members"])
+    for row in run_internal(store, "map-memberships", map=map_name):
+        members[row["assembly"]] = set(row["members"])
     return members
 
 
 def read_hierarchy_edges(store: GraphStore, map_name: str) -> list[tuple[str, str]]:
     """``(parent id, child id)`` pairs of ``CONTAINS`` within ``map_name``, sorted."""
-    rows = store.query("MATCH (a:Assembly {map: $map})-[:CONTAINS]->(b:Assembly {map: $map}) "
-                       "RETURN a.id AS parent, b.id AS child ORDER BY parent, child", {"map": map_name},
-                       read_only=True)
-    return [(r["parent"], r["child"]) for r in rows]
+    return [(r["parent"], r["child"]) for r in run_internal(store, "map-hierarchy", map=map_name)]
 
 
 def provenance(analysis: str, **parameters) -> dict:
@@ -80,29 +76,21 @@ def provenance(analysis: str, **parameters) -> dict:
 def clear_relationships(store: GraphStore, rel_type: str, analysis: str, map_name: str | None = None) -> int:
     """Delete the ``rel_type`` relationships written by ``analysis`` (only from ``map_name``'s assemblies if
     given, for types whose source is ``Assembly``); returns how many were deleted."""
-    if map_name is None:
-        cypher = f"MATCH ()-[r:{rel_type}]->() WHERE r.analysis = $analysis DELETE r RETURN count(r) AS n"
-    else:
-        cypher = (f"MATCH (:Assembly {{map: $map}})-[r:{rel_type}]->() WHERE r.analysis = $analysis "
-                  "DELETE r RETURN count(r) AS n")
-    rows = store.query(cypher, {"analysis": analysis, "map": map_name})
-    return rows[0]["n"] if rows else 0
+    return store.delete_relationships(rel_type, {"analysis": analysis},
+                                      source_where={"map": map_name} if map_name is not None else None)
 
 
 def clear_properties(store: GraphStore, label: str, properties: tuple[str, ...], map_name: str | None = None) -> None:
     """Set ``properties`` to null (remove them) on every ``label`` node (``Assembly`` nodes of ``map_name`` only,
     if given)."""
-    where = "{map: $map}" if map_name is not None else ""
-    present = " OR ".join(f"n.{p} IS NOT NULL" for p in properties)
-    sets = ", ".join(f"n.{p} = null" for p in properties)
-    store.query(f"MATCH (n:{label} {where}) WHERE {present} SET {sets}", {"map": map_name})
+    store.clear_properties(label, properties, {"map": map_name} if map_name is not None else None)
 
 
 def record_run(store: GraphStore, analysis: str, parameters: dict, summary: dict) -> None:
     """Record one run on the ``Dataset {id: ANALYSES_DATASET}`` node: ``parameters`` holds a JSON object
     ``{analysis: {parameters, summary, finishedAt}}`` with the last run of each analysis."""
-    rows = store.query("MATCH (d:Dataset {id: $id}) RETURN d.parameters AS p", {"id": ANALYSES_DATASET})
-    runs = json.loads(rows[0]["p"]) if rows and rows[0]["p"] else {}
+    rows = store.read_nodes("Dataset", ("parameters",), {"id": ANALYSES_DATASET})
+    runs = json.loads(rows[0]["parameters"]) if rows and rows[0]["parameters"] else {}
     runs[analysis] = {"parameters": parameters, "summary": summary,
                       "finishedAt": datetime.now(UTC).isoformat(timespec="seconds")}
     store.write_nodes("Dataset", [{

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..queries.registry import run_internal
 from ..store.base import GraphStore
 from .graph_io import (
     DEFAULT_MAP,
@@ -59,31 +60,6 @@ MUTATION_KIND = "non-silent SNV/indel"
 TCGA = "TCGA"
 MA2018_ANALYSIS = "hisig-ma2018"
 MA2018 = "Ma2018"
-
-_PROFILED = """
-MATCH (t:Tumour {cohort: $cohort, mutationProfiled: true})
-OPTIONAL MATCH (t)-[:OF_TYPE]->(tt:TumourType)
-RETURN tt.name AS tumourType, count(t) AS tumours
-"""
-
-_MUTATED = """
-MATCH (t:Tumour {cohort: $cohort, mutationProfiled: true})-[:HAS_MUTATION]->(m:Mutation)-[:AFFECTS]->(p:Protein)
-WHERE m.kind = $kind
-OPTIONAL MATCH (t)-[:OF_TYPE]->(tt:TumourType)
-RETURN t.id AS tumour, tt.name AS tumourType, p.symbol AS gene
-"""
-
-_TCGA_SCORES = """
-MATCH (tt:TumourType {cohort: $cohort})-[s:MUTATION_SCORE]->(p:Protein)
-RETURN tt.name AS tumourType, collect(p.symbol) AS genes, collect(s.score) AS scores
-"""
-
-
-_MA2018_DRIVERS = """
-MATCH (tt:TumourType {cohort: $cohort})-[d:DRIVER_GENE]->(p:Protein)
-RETURN tt.name AS tumourType, collect(p.symbol) AS genes, collect(d.pathogenicSamples) AS samples
-"""
-
 
 @dataclass
 class HisigRun:
@@ -112,13 +88,13 @@ def paediatric_runs(store: GraphStore, cohort: str = COHORT, kind: str = MUTATIO
     out. The pan-cohort run's tumour type is ``f"{cohort}-pan-cancer"`` (``PAN_CANCER``). Raises
     ``MissingInputError`` if the cohort has no profiled tumour.
     """
-    profiled = {r["tumourType"]: r["tumours"] for r in store.query(_PROFILED, {"cohort": cohort}, read_only=True)}
+    profiled = {r["tumourType"]: r["tumours"] for r in run_internal(store, "profiled-tumours", cohort=cohort)}
     total = sum(profiled.values())
     if not total:
         raise MissingInputError(f"no Tumour {{cohort: {cohort!r}, mutationProfiled: true}} in the graph "
                             "(build with the groebner-2018 source)")
     hits: dict[str | None, dict[str, set[str]]] = {}
-    for row in store.query(_MUTATED, {"cohort": cohort, "kind": kind}, read_only=True):
+    for row in run_internal(store, "tumour-mutated-genes", cohort=cohort, kind=kind):
         for key in (None, row["tumourType"]):
             hits.setdefault(key, {}).setdefault(row["gene"], set()).add(row["tumour"])
 
@@ -141,7 +117,7 @@ def tcga_runs(store: GraphStore, cohorts: list[str] | None = None, cohort: str =
     ``cohorts`` restricts to these ``TumourType`` names. Raises ``MissingInputError`` if none is found.
     """
     runs = []
-    for row in store.query(_TCGA_SCORES, {"cohort": cohort}, read_only=True):
+    for row in run_internal(store, "tumour-type-gene-scores", cohort=cohort):
         if cohorts and row["tumourType"] not in cohorts:
             continue
         runs.append(HisigRun(row["tumourType"], pd.Series(row["scores"], index=row["genes"], dtype=float)))
@@ -160,7 +136,7 @@ def ma2018_runs(store: GraphStore, cohort: str = MA2018) -> list[HisigRun]:
     expected counts: the same rule as the Groebner 2018 runs. Raises ``MissingInputError`` if none is found.
     """
     runs = []
-    for row in store.query(_MA2018_DRIVERS, {"cohort": cohort}, read_only=True):
+    for row in run_internal(store, "tumour-type-driver-genes", cohort=cohort):
         counts = pd.Series(row["samples"], index=row["genes"], dtype=int)
         runs.append(HisigRun(row["tumourType"], mutation_signal(counts), counts))
     if not runs:

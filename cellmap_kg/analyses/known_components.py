@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ..queries.registry import run_internal
 from ..sources import source
 from ..store.base import GraphStore
 
@@ -33,35 +34,6 @@ HPA_RELIABILITY = ("Enhanced", "Supported", "Approved")
 """HPA reliabilities kept by default (``Uncertain`` locations are not evidence of a component)."""
 NO_DATA_EVIDENCE = "ND"
 
-# The term filters come after WITH: in the MATCH's WHERE they make FalkorDB 4 start from a GOTerm scan (minutes).
-_GO_ANNOTATIONS = """
-UNWIND $symbols AS symbol
-MATCH (p:Protein {symbol: symbol})-[r:ANNOTATED_WITH]->(t:GOTerm)
-WHERE r.aspect = 'C'
-WITH p, r, t
-WHERE NOT coalesce(t.obsolete, false) AND any(code IN r.evidence WHERE code <> $noData)
-RETURN t.id AS term, collect(p.symbol) AS proteins
-"""
-
-_CC_EDGES = """
-MATCH (c:GOTerm)-[:IS_A|PART_OF]->(parent:GOTerm)
-WHERE c.namespace = 'cellular_component' AND parent.namespace = 'cellular_component'
-RETURN c.id AS child, parent.id AS parent
-"""
-
-_CORUM = """
-UNWIND $symbols AS symbol
-MATCH (p:Protein {symbol: symbol})-[:SUBUNIT_OF]->(c:Complex)
-RETURN c.id AS term, collect(p.symbol) AS proteins
-"""
-
-_HPA = """
-UNWIND $symbols AS symbol
-MATCH (p:Protein {symbol: symbol})-[r:LOCALIZES_TO]->(c:Compartment)
-WHERE r.dataset = $dataset AND r.reliability IN $reliability
-RETURN c.name AS term, collect(p.symbol) AS proteins
-"""
-
 
 def _group(rows: Iterable[dict]) -> dict[str, set[str]]:
     return {row["term"]: set(row["proteins"]) for row in rows}
@@ -70,8 +42,8 @@ def _group(rows: Iterable[dict]) -> dict[str, set[str]]:
 def go_cc_sets(store: GraphStore, proteins: set[str]) -> dict[str, set[str]]:
     """GO id -> proteins of ``proteins`` annotated to the term or to any of its descendants (see module)."""
     symbols = sorted(proteins)
-    direct = _group(store.query(_GO_ANNOTATIONS, {"symbols": symbols, "noData": NO_DATA_EVIDENCE}, read_only=True))
-    dag = nx.DiGraph((r["child"], r["parent"]) for r in store.query(_CC_EDGES, read_only=True))
+    direct = _group(run_internal(store, "go-cc-annotations", symbols=symbols, noData=NO_DATA_EVIDENCE))
+    dag = nx.DiGraph((r["child"], r["parent"]) for r in run_internal(store, "go-cc-edges"))
     sets: dict[str, set[str]] = {}
     for term, members in direct.items():
         above = nx.descendants(dag, term) if term in dag else set()      # edges point child -> parent
@@ -82,14 +54,14 @@ def go_cc_sets(store: GraphStore, proteins: set[str]) -> dict[str, set[str]]:
 
 def corum_sets(store: GraphStore, proteins: set[str]) -> dict[str, set[str]]:
     """CORUM complex id -> its subunits among ``proteins``."""
-    return _group(store.query(_CORUM, {"symbols": sorted(proteins)}, read_only=True))
+    return _group(run_internal(store, "corum-subunits", symbols=sorted(proteins)))
 
 
 def hpa_sets(store: GraphStore, proteins: set[str], reliability: tuple[str, ...] = HPA_RELIABILITY,
              ) -> dict[str, set[str]]:
     """HPA compartment name -> proteins of ``proteins`` located there (main or additional, given reliabilities)."""
-    params = {"symbols": sorted(proteins), "dataset": HPA_DATASET, "reliability": list(reliability)}
-    return _group(store.query(_HPA, params, read_only=True))
+    return _group(run_internal(store, "compartment-proteins", symbols=sorted(proteins), dataset=HPA_DATASET,
+                               reliability=list(reliability)))
 
 
 def known_components(store: GraphStore, proteins: set[str], hpa_reliability: tuple[str, ...] = HPA_RELIABILITY,

@@ -26,13 +26,6 @@ from .map_comparison import best_matches
 ANALYSIS = "map-comparison"
 BANDS = ((0.5, "jaccard>=0.5"), (0.2, "0.2<=jaccard<0.5"), (0.0, "0<jaccard<0.2"))
 
-_CLEAR = """
-MATCH (a:Assembly)-[r:MATCHES]->(b:Assembly)
-WHERE (a.map = $a AND b.map = $b) OR (a.map = $b AND b.map = $a)
-DELETE r
-RETURN count(r) AS n
-"""
-
 
 def _memberships(store: GraphStore, map_name: str) -> tuple[dict[str, set[str]], set[str]]:
     """``(non-root assembly -> members, every protein of the map)`` (the root's members included)."""
@@ -77,7 +70,8 @@ def compare_maps(store: GraphStore, map_a: str, map_b: str, shared_proteins: boo
         members_a = {a: m & shared for a, m in members_a.items()}
         members_b = {b: m & shared for b, m in members_b.items()}
     forward, backward = best_matches(members_a, members_b), best_matches(members_b, members_a)
-    store.query(_CLEAR, {"a": map_a, "b": map_b})
+    for source_map, target_map in ((map_a, map_b), (map_b, map_a)):
+        store.delete_relationships("MATCHES", source_where={"map": source_map}, target_where={"map": target_map})
     written = 0
     for matches, source_map, target_map in ((forward, map_a, map_b), (backward, map_b, map_a)):
         stamp = provenance(ANALYSIS, sourceMap=source_map, targetMap=target_map, sharedProteins=shared_proteins)

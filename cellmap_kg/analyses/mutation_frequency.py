@@ -1,4 +1,4 @@
-"""Assembly mutation frequency, computed inside the graph with Cypher.
+"""Assembly mutation frequency, counted in the graph.
 
 frequency(assembly, type) = distinct tumours of the type with >= 1 mutated member / profiled tumours of the type.
 "Profiled" tumours are those of the cohort's mutation matrix (``Tumour.mutationProfiled``; Groebner et al. 2018
@@ -11,51 +11,40 @@ Writes ``Assembly.mutatedTumours`` / ``Assembly.mutationFrequency`` (pan-cohort)
 
 from __future__ import annotations
 
+from ..queries.registry import run_internal
 from ..sources import DEFAULT_MAP
 from ..store.base import GraphStore
+from .graph_io import AnalysisError, read_assemblies
 
 ANALYSIS = "mutation-frequency"
 DEFAULT_KINDS = ("non-silent SNV/indel",)
 
-_RESET = """
-MATCH (a:Assembly {map: $map})
-SET a.mutatedTumours = 0, a.mutationFrequency = 0.0
-"""
-
-_PAN_COHORT = """
-MATCH (t:Tumour {cohort: $cohort, mutationProfiled: true})
-WITH count(t) AS profiled
-MATCH (a:Assembly {map: $map})<-[:MEMBER_OF]-(:Protein)<-[:AFFECTS]-(m:Mutation)<-[:HAS_MUTATION]-(t:Tumour)
-WHERE t.cohort = $cohort AND t.mutationProfiled = true AND m.kind IN $kinds
-WITH a, profiled, count(DISTINCT t) AS tumours
-SET a.mutatedTumours = tumours, a.mutationFrequency = toFloat(tumours) / profiled
-RETURN count(a) AS assemblies, max(profiled) AS profiled
-"""
-
-_PER_TYPE = """
-MATCH (t:Tumour {cohort: $cohort, mutationProfiled: true})-[:OF_TYPE]->(tt:TumourType)
-WITH tt, count(t) AS profiled
-MATCH (a:Assembly {map: $map})<-[:MEMBER_OF]-(:Protein)<-[:AFFECTS]-(m:Mutation)<-[:HAS_MUTATION]-(t:Tumour)
-      -[:OF_TYPE]->(tt)
-WHERE t.mutationProfiled = true AND m.kind IN $kinds
-WITH a, tt, profiled, count(DISTINCT t) AS tumours
-CREATE (a)-[r:MUTATED_IN {tumours: tumours, frequency: toFloat(tumours) / profiled,
-                          dataset: $dataset, analysis: $analysis}]->(tt)
-RETURN count(r) AS n
-"""
 
 
 def compute_mutation_frequency(store: GraphStore, cohort: str = "Groebner2018", map_name: str = DEFAULT_MAP,
                                kinds: tuple[str, ...] = DEFAULT_KINDS, dataset: str = "groebner-2018") -> dict:
     """Compute and write assembly mutation frequencies (pan-cohort and per tumour type) for one map.
 
-    Returns ``{"assemblies": mutated assemblies, "profiled": tumours in the denominator, "mutatedIn": MUTATED_IN
-    relationships written}``. Re-running replaces earlier results of this analysis for the map.
+    Tumours are counted in the graph (internal statements ``assembly-mutated-tumours`` and
+    ``assembly-mutated-tumours-by-type``); every assembly of the map gets ``mutatedTumours`` and
+    ``mutationFrequency`` (0 without a mutated member).
+
+    Returns ``{"assemblies": mutated assemblies, "profiled": tumours in the denominator (None when no assembly is
+    mutated), "mutatedIn": MUTATED_IN relationships written}``. Re-running replaces earlier results of this
+    analysis for the map. Raises ``AnalysisError`` if a relationship could not be written.
     """
-    params = {"cohort": cohort, "map": map_name, "kinds": list(kinds), "dataset": dataset, "analysis": ANALYSIS}
-    store.query("MATCH (a:Assembly {map: $map})-[r:MUTATED_IN]->() DELETE r", params)
-    store.query(_RESET, params)
-    pan = store.query(_PAN_COHORT, params)
-    per_type = store.query(_PER_TYPE, params)
-    return {"assemblies": pan[0]["assemblies"] if pan else 0, "profiled": pan[0]["profiled"] if pan else 0,
-            "mutatedIn": per_type[0]["n"] if per_type else 0}
+    params = {"cohort": cohort, "map": map_name, "kinds": list(kinds)}
+    store.delete_relationships("MUTATED_IN", source_where={"map": map_name})
+    pan = run_internal(store, "assembly-mutated-tumours", **params)
+    per_type = run_internal(store, "assembly-mutated-tumours-by-type", **params)
+    values = {a["id"]: {"mutatedTumours": 0, "mutationFrequency": 0.0} for a in read_assemblies(store, map_name)}
+    for r in pan:
+        values[r["assembly"]] = {"mutatedTumours": r["tumours"], "mutationFrequency": r["tumours"] / r["profiled"]}
+    store.write_nodes("Assembly", [{"id": a, **v} for a, v in values.items()])
+    rows = [{"source": r["assembly"], "target": r["tumourType"], "tumours": r["tumours"],
+             "frequency": r["tumours"] / r["profiled"], "dataset": dataset, "analysis": ANALYSIS} for r in per_type]
+    written = store.write_relationships("MUTATED_IN", rows)
+    if written != len(rows):
+        raise AnalysisError(f"MUTATED_IN: wrote {written} of {len(rows)}")
+    return {"assemblies": len(pan), "profiled": max((r["profiled"] for r in pan), default=None),
+            "mutatedIn": written}

@@ -15,24 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..queries.registry import run_internal
 from ..sources import source
 from ..store.base import GraphStore
-from .graph_io import MissingInputError, clear_properties
+from .graph_io import MissingInputError, clear_properties, map_names
 from .size import PAPER_INTERCEPT, PAPER_SLOPE, diameter_estimates, diameter_nm, fit_calibration, read_calibration
 
 ANALYSIS = "size"
 CALIBRATION_SOURCE = "music-v1-reference"
 """The declared source (``sources.yaml``) whose file ``calibration`` is the calibration table."""
 PROPERTIES = ("diameterNm", "diameterNmLow", "diameterNmHigh")
-
-_SIZES = """
-MATCH (a:Assembly)
-WHERE $map IS NULL OR a.map = $map
-OPTIONAL MATCH (p:Protein)-[:MEMBER_OF]->(a)
-RETURN a.id AS id, a.size AS size, count(p) AS members
-ORDER BY id
-"""
-
 
 def calibration_file(data_dir: Path | None) -> Path | None:
     """The calibration table (file ``calibration`` of ``CALIBRATION_SOURCE``) in ``data_dir`` if it exists there,
@@ -53,7 +45,8 @@ def estimate_diameters(store: GraphStore, calibration: Path | None = None, level
     written). Raises ``MissingDataError`` / ``DataFormatError`` for a bad calibration table, ``MissingInputError``
     if the graph has no assemblies.
     """
-    rows = store.query(_SIZES, {"map": map_name}, read_only=True)
+    rows = [r for m in ([map_name] if map_name is not None else map_names(store))
+            for r in run_internal(store, "assembly-sizes", map=m)]
     if not rows:
         raise MissingInputError("no Assembly nodes in the graph: build it first (cellmap-kg build)")
     counts = {r["id"]: (r["size"] if r["size"] else r["members"]) for r in rows}

@@ -8,18 +8,11 @@ analysis; its relationships carry ``dataset: 'cellmap-kg-analyses'`` and ``analy
 
 from __future__ import annotations
 
+from ..queries.registry import run_internal
 from ..store.base import GraphStore
 from .graph_io import AnalysisError, MissingInputError, clear_relationships, provenance
 
 ANALYSIS = "structures"
-
-_PAIRS_IN_ASSEMBLIES = """
-MATCH (s:StructureModel)-[:MODELS]->(p:Protein)-[:MEMBER_OF]->(a:Assembly)
-WITH s, a, count(DISTINCT p) AS members
-WHERE members = 2
-RETURN s.id AS source, a.id AS target, a.map AS map
-"""
-
 
 def link_structures(store: GraphStore) -> dict:
     """Replace the ``MODELLED_IN`` relationships; returns ``{"models", "linked" (models in >= 1 assembly),
@@ -27,11 +20,11 @@ def link_structures(store: GraphStore) -> dict:
 
     Raises ``MissingInputError`` without ``StructureModel`` nodes and ``AnalysisError`` if a write falls short.
     """
-    models = store.query("MATCH (s:StructureModel) RETURN count(s) AS n", read_only=True)[0]["n"]
+    models = len(store.read_nodes("StructureModel", ("id",)))
     if not models:
         raise MissingInputError("no StructureModel in the graph (build with the u2os-afm-heterodimers source)")
     clear_relationships(store, "MODELLED_IN", ANALYSIS)
-    pairs = store.query(_PAIRS_IN_ASSEMBLIES, read_only=True)
+    pairs = run_internal(store, "structure-model-assemblies")
     stamp = provenance(ANALYSIS)
     rows = [{"source": r["source"], "target": r["target"], **stamp} for r in pairs]
     written = store.write_relationships("MODELLED_IN", rows) if rows else 0

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..loaders.cellmap import Hierarchy, MapAssembly
 from ..loaders.hcx import write_hcx
+from ..queries.registry import run_internal
 from ..sources import DEFAULT_MAP
 from ..store.base import GraphStore
 from .cx2 import CX2Network
@@ -52,8 +53,7 @@ class HcxExport:
 
 def maps(store: GraphStore) -> list[str]:
     """The cell maps in the graph (``Assembly.map`` values), sorted."""
-    rows = store.query("MATCH (a:Assembly) RETURN DISTINCT a.map AS map ORDER BY map", read_only=True)
-    return [r["map"] for r in rows if r["map"] is not None]
+    return [r["map"] for r in run_internal(store, "map-names")]
 
 
 def hierarchy_from_graph(store: GraphStore, map_id: str) -> Hierarchy:
@@ -62,21 +62,16 @@ def hierarchy_from_graph(store: GraphStore, map_id: str) -> Hierarchy:
 
     Raises ``HcxExportError`` if the map has no assemblies or not exactly one root (``isRoot``).
     """
-    rows = store.query(
-        "MATCH (a:Assembly {map: $map}) OPTIONAL MATCH (p:Protein)-[:MEMBER_OF]->(a) "
-        "RETURN a.clusterId AS clusterId, a.name AS name, a.persistence AS persistence, a.isRoot AS isRoot, "
-        "collect(p.symbol) AS members ORDER BY clusterId", {"map": map_id}, read_only=True)
+    rows = run_internal(store, "map-clusters", map=map_id)
     if not rows:
         raise HcxExportError(f"no assemblies of map {map_id!r}; maps in the graph: {maps(store)}")
-    edges = store.query(
-        "MATCH (a:Assembly {map: $map})-[:CONTAINS]->(b:Assembly {map: $map}) "
-        "RETURN a.clusterId AS parent, b.clusterId AS child ORDER BY parent, child", {"map": map_id}, read_only=True)
+    edges = sorted((e["parentCluster"], e["childCluster"]) for e in run_internal(store, "map-hierarchy", map=map_id))
     roots = [r["clusterId"] for r in rows if r["isRoot"]]
     if len(roots) != 1:
         raise HcxExportError(f"map {map_id!r} has {len(roots)} root assemblies {roots[:5]}; expected one")
     assemblies = [MapAssembly(r["clusterId"], sorted(r["members"]), len(r["members"]), r["persistence"], r["name"])
                   for r in rows]
-    return Hierarchy(assemblies, [(e["parent"], e["child"]) for e in edges], roots[0], name=map_id)
+    return Hierarchy(assemblies, edges, roots[0], name=map_id)
 
 
 def _interactions(store: GraphStore, map_id: str, root: str, types: tuple[str, ...]) -> list[dict]:
@@ -85,11 +80,7 @@ def _interactions(store: GraphStore, map_id: str, root: str, types: tuple[str, .
         raise HcxExportError(f"interaction types {unknown} are not among {list(INTERACTION_TYPES)}")
     if not types:
         return []
-    rows = store.query(
-        f"MATCH (root:Assembly {{map: $map, clusterId: $root}})<-[:MEMBER_OF]-(p:Protein)-[r:{'|'.join(types)}]->"
-        "(q:Protein) WHERE (q)-[:MEMBER_OF]->(root) "
-        "RETURN p.symbol AS source, q.symbol AS target, type(r) AS type, properties(r) AS props",
-        {"map": map_id, "root": root}, read_only=True)
+    rows = run_internal(store, "assembly-interactions", map=map_id, root=root, types=list(types))
     return sorted(rows, key=lambda r: (r["source"], r["target"], r["type"]))
 
 

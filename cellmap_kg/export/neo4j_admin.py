@@ -152,21 +152,6 @@ class Neo4jAdminExport:
         return " ".join(shlex.quote(p) for p in ["neo4j-admin", *self.admin_arguments(import_dir)])
 
 
-def _node_rows(store: GraphStore, node: NodeType) -> tuple[list[str], list[dict]]:
-    names = list(node.properties)
-    columns = ", ".join(f"n.{name} AS {name}" for name in names)
-    rows = store.query(f"MATCH (n:{node.label}) RETURN {columns}, labels(n) AS _labels", read_only=True)
-    return names, rows
-
-
-def _relationship_rows(store: GraphStore, rel: RelationshipType, source: str, target: str,
-                       schema: Schema) -> list[dict]:
-    skey, tkey = schema.key_of(source), schema.key_of(target)
-    props = "".join(f", r.{name} AS {name}" for name in rel.properties)
-    return store.query(f"MATCH (a:{source})-[r:{rel.type}]->(b:{target}) "
-                       f"RETURN a.{skey} AS _source, b.{tkey} AS _target{props}", read_only=True)
-
-
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
@@ -190,11 +175,12 @@ def _selection(schema: Schema, include: Iterable[str] | None) -> tuple[list[Node
     return [n for n in schema.nodes.values() if n.label in wanted], rels
 
 
-def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[RelationshipType], schema: Schema,
-            delimiter: str, database: str) -> Neo4jAdminExport:
+def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[RelationshipType], delimiter: str,
+            database: str) -> Neo4jAdminExport:
     result = Neo4jAdminExport(out_dir, array_delimiter=delimiter, database=database)
     for node in nodes:
-        names, rows = _node_rows(store, node)
+        names = list(node.properties)
+        rows = store.read_nodes(node.label, names, with_labels=True)
         if not rows:
             continue
         allowed = {node.label, *node.extra_labels}
@@ -204,7 +190,7 @@ def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[
             fields = [format_value(row[node.key], "string", delimiter, where)]
             fields += [format_value(row[name], node.properties[name].type, delimiter, f"{where}.{name}")
                        for name in names if name != node.key]
-            labels = [node.label] + sorted(x for x in row["_labels"] if x in allowed and x != node.label)
+            labels = [node.label] + sorted(x for x in row["labels"] if x in allowed and x != node.label)
             fields.append(delimiter.join(labels))
             lines.append(fields)
         path = out_dir / node_file(node.label)
@@ -214,13 +200,13 @@ def _export(store: GraphStore, out_dir: Path, nodes: list[NodeType], rels: list[
         result.multiline |= any("\n" in f or "\r" in f for fields in lines for f in fields)
     for rel in rels:
         for source, target in end_pairs(rel):
-            rows = _relationship_rows(store, rel, source, target, schema)
+            rows = store.read_relationships(rel.type, list(rel.properties), source_label=source, target_label=target)
             if not rows:
                 continue
             lines = []
             for row in rows:
-                where = f"{rel.type} {row['_source']!r}->{row['_target']!r}"
-                fields = [str(row["_source"]), str(row["_target"])]
+                where = f"{rel.type} {row['source']!r}->{row['target']!r}"
+                fields = [str(row["source"]), str(row["target"])]
                 fields += [format_value(row[name], prop.type, delimiter, f"{where}.{name}")
                            for name, prop in rel.properties.items()]
                 fields.append(rel.type)
@@ -258,7 +244,7 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = 
     conflicts = []
     for delimiter in ARRAY_DELIMITERS:
         try:
-            result = _export(store, out_dir, nodes, rels, schema, delimiter, database)
+            result = _export(store, out_dir, nodes, rels, delimiter, database)
             break
         except _DelimiterConflict as conflict:
             conflicts.append(f"{delimiter!r} in {conflict.where}")

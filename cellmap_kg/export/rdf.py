@@ -31,6 +31,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, VOID, XSD
 
 from ..errors import UserError
+from ..queries.registry import run_internal
 from ..schema import PROPERTY_TYPES, SCHEMA
 from ..store.base import GraphStore
 from .rdf_vocabulary import ASSEMBLY_BASE, ASSEMBLY_PROPERTIES, CMKG, IDENTIFIERS, OBO, RDFS_KIND, TERMS
@@ -107,9 +108,7 @@ def _datatype(label: str, name: str) -> URIRef | None:
 
 
 def _add_assemblies(graph: Graph, store: GraphStore, maps: list[str]) -> int:
-    props = ", ".join(f"a.{p} AS {p}" for p in ASSEMBLY_PROPERTIES)
-    rows = store.query(f"MATCH (a:Assembly) WHERE a.map IN $maps RETURN a.id AS id, a.name AS name, "
-                       f"a.bestMatch AS bestMatch, {props}", {"maps": maps}, read_only=True)
+    rows = store.read_nodes("Assembly", ("id", "name", "bestMatch", *ASSEMBLY_PROPERTIES), {"map": maps})
     for row in rows:
         iri = assembly_iri(row["id"])
         graph.add((iri, RDF.type, CMKG.Assembly))
@@ -120,17 +119,13 @@ def _add_assemblies(graph: Graph, store: GraphStore, maps: list[str]) -> int:
         match = known_component_iri(row["bestMatch"]) if row["bestMatch"] else None
         if match is not None:
             graph.add((iri, CMKG.bestMatch, match))
-    for edge in store.query("MATCH (a:Assembly)-[:CONTAINS]->(b:Assembly) WHERE a.map IN $maps "
-                            "RETURN a.id AS parent, b.id AS child", {"maps": maps}, read_only=True):
-        graph.add((assembly_iri(edge["parent"]), CMKG.contains, assembly_iri(edge["child"])))
+    for edge in store.read_relationships("CONTAINS", source_where={"map": maps}):
+        graph.add((assembly_iri(edge["source"]), CMKG.contains, assembly_iri(edge["target"])))
     return len(rows)
 
 
 def _add_proteins(graph: Graph, store: GraphStore, maps: list[str]) -> dict[str, URIRef]:
-    rows = store.query(
-        "MATCH (p:Protein)-[:MEMBER_OF]->(a:Assembly) WHERE a.map IN $maps "
-        "RETURN p.symbol AS symbol, p.hgncId AS hgncId, p.entrezId AS entrezId, p.uniprot AS uniprot, "
-        "p.pubmedCount AS pubmedCount, collect(a.id) AS assemblies", {"maps": maps}, read_only=True)
+    rows = run_internal(store, "map-proteins", maps=maps)
     iris = {}
     for row in rows:
         iri = protein_iri(row["symbol"], row["hgncId"], row["entrezId"])
@@ -150,10 +145,7 @@ def _add_proteins(graph: Graph, store: GraphStore, maps: list[str]) -> dict[str,
 
 
 def _add_annotations(graph: Graph, store: GraphStore, proteins: dict[str, URIRef]) -> None:
-    rows = store.query(
-        "MATCH (p:Protein)-[:ANNOTATED_WITH]->(t:GOTerm) WHERE p.symbol IN $symbols "
-        "RETURN p.symbol AS symbol, t.id AS go, t.name AS name, t.namespace AS namespace",
-        {"symbols": sorted(proteins)}, read_only=True)
+    rows = run_internal(store, "protein-go-terms", symbols=sorted(proteins))
     terms = {}
     for row in rows:
         graph.add((proteins[row["symbol"]], CMKG.annotatedWith, go_iri(row["go"])))
@@ -170,11 +162,10 @@ def _add_annotations(graph: Graph, store: GraphStore, proteins: dict[str, URIRef
 def _add_provenance(graph: Graph, store: GraphStore, maps: list[str]) -> None:
     graph.add((EXPORT_IRI, RDF.type, VOID.Dataset))
     graph.add((EXPORT_IRI, DCTERMS.title, Literal("cellmap-kg cell maps: " + ", ".join(maps))))
-    build = store.query("MATCH (b:GraphBuild {id: 'current'}) RETURN b.finishedAt AS finishedAt", read_only=True)
+    build = store.read_nodes("GraphBuild", ("finishedAt",), {"id": "current"})
     if build and build[0]["finishedAt"]:
         graph.add((EXPORT_IRI, DCTERMS.created, Literal(build[0]["finishedAt"], datatype=XSD.dateTime)))
-    for row in store.query("MATCH (d:Dataset) RETURN d.id AS id, d.citation AS citation ORDER BY id",
-                           read_only=True):
+    for row in sorted(store.read_nodes("Dataset", ("id", "citation")), key=lambda r: r["id"]):
         graph.add((EXPORT_IRI, DCTERMS.source, Literal(f"{row['id']}: {row['citation']}")))
 
 
@@ -183,8 +174,7 @@ def graph_from_store(store: GraphStore, maps: Iterable[str] | None = None, annot
 
     Raises ``RdfExportError`` if a requested map has no assemblies.
     """
-    present = [r["map"] for r in store.query("MATCH (a:Assembly) RETURN DISTINCT a.map AS map ORDER BY map",
-                                             read_only=True) if r["map"] is not None]
+    present = [r["map"] for r in run_internal(store, "map-names")]
     chosen = list(maps) if maps else present
     missing = [m for m in chosen if m not in present]
     if missing:

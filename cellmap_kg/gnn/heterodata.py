@@ -102,7 +102,7 @@ def _edge_arrays(spec: EdgeSpec, rows: list[dict], src_index: dict[str, int], ds
 
 
 def build_export(node_rows: dict[str, list[dict]], edge_rows: dict[str, list[dict]]) -> GraphExport:
-    """Build a ``GraphExport`` from plain rows (what ``NodeSpec.cypher`` / ``EdgeSpec.cypher`` return).
+    """Build a ``GraphExport`` from plain rows (what ``fetch_rows`` reads).
 
     Args:
         node_rows: ``{label: [{"key": ..., prop: value, ...}]}`` for every label of ``NODE_SPECS``.
@@ -173,21 +173,26 @@ def content_hash(export: GraphExport) -> str:
 
 # ---------------------------------------------------------------------------------------------------- from a store
 def fetch_rows(store: GraphStore) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
-    """Run every ``NodeSpec`` / ``EdgeSpec`` query on ``store`` (read-only) and return the rows."""
-    nodes = {spec.label: store.query(spec.cypher(), read_only=True) for spec in NODE_SPECS}
-    edges = {spec.relationship: store.query(spec.cypher(), read_only=True) for spec in EDGE_SPECS}
+    """Read every ``NodeSpec`` / ``EdgeSpec`` from ``store`` (``read_nodes`` / ``read_relationships``) and return
+    the rows ``build_export`` takes: nodes as ``{"key", property: value}``, the relationships that pass the
+    spec's ``where`` as ``{"source", "target", attribute: value}``."""
+    nodes = {spec.label: [{"key": r[spec.key], **{p: r[p] for p in spec.columns[1:]}}
+                          for r in store.read_nodes(spec.label, spec.columns)] for spec in NODE_SPECS}
+    edges = {spec.relationship: [r for r in store.read_relationships(spec.relationship, spec.columns)
+                                 if spec.keep(r)] for spec in EDGE_SPECS}
     return nodes, edges
 
 
 def store_fingerprint(store: GraphStore) -> str:
     """SHA-256 of the store's node/relationship counts and its ``GraphBuild`` finish time (cheap cache key)."""
-    built = store.query("MATCH (b:GraphBuild) RETURN b.finishedAt AS t ORDER BY t", read_only=True)
-    payload = {"counts": store.counts(), "built": [r["t"] for r in built], "format": CACHE_FORMAT}
+    built = sorted((r["finishedAt"] for r in store.read_nodes("GraphBuild", ("finishedAt",))),
+                   key=lambda t: (t is None, t or ""))
+    payload = {"counts": store.counts(), "built": built, "format": CACHE_FORMAT}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def export_graph(store: GraphStore) -> GraphExport:
-    """Export the graph in ``store`` (FalkorDB or Neo4j: portable Cypher only). Raises ``StoreError``."""
+    """Export the graph in ``store`` (FalkorDB or Neo4j: the store's generic reads). Raises ``StoreError``."""
     export = build_export(*fetch_rows(store))
     export.fingerprint = store_fingerprint(store)
     return export

@@ -11,6 +11,7 @@ directed ones, for message passing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..schema import SCHEMA, SchemaError
@@ -32,10 +33,19 @@ class NodeSpec:
         """The schema key property of the label (node identity in the export)."""
         return SCHEMA.key_of(self.label)
 
-    def cypher(self) -> str:
-        """Portable Cypher returning ``key`` and one column per property, one row per node."""
-        cols = "".join(f", n.{p} AS {p}" for p in dict.fromkeys(self.properties + self.kept))
-        return f"MATCH (n:{self.label}) RETURN n.{self.key} AS key{cols}"
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The properties read per node: the key, then ``properties`` and ``kept``."""
+        return tuple(dict.fromkeys((self.key, *self.properties, *self.kept)))
+
+
+@dataclass(frozen=True)
+class EdgeFilter:
+    """Which relationships of an edge type are edges: those whose row passes ``keep`` (the row holds the
+    relationship's ``properties``, absent ones as ``None``)."""
+
+    properties: tuple[str, ...]
+    keep: Callable[[dict], bool]
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class EdgeSpec:
         undirected: the relation is symmetric; one edge per unordered pair (self-pairs dropped and counted).
         attrs: relationship properties kept as ``edge_attr`` columns; over duplicate pairs the maximum is kept
             and a missing value counts as 0.
-        where: extra Cypher condition on ``r`` (documented reason in ``reason``).
+        where: which relationships are edges (``EdgeFilter``; documented reason in ``reason``), None for all.
         reason: why the edge type is exported (and why ``where`` filters it).
         incidence: if set, the source nodes also get one 0/1 feature column per target node, named
             ``<incidence><target key>`` (``features.incidence_features``), e.g. ``loc:nucleoplasm``.
@@ -56,7 +66,7 @@ class EdgeSpec:
     relationship: str
     undirected: bool = False
     attrs: tuple[str, ...] = ()
-    where: str = ""
+    where: EdgeFilter | None = None
     reason: str = ""
     incidence: str = ""
 
@@ -66,13 +76,29 @@ class EdgeSpec:
         rel = SCHEMA.relationships[self.relationship]
         return rel.source, self.relationship, rel.target
 
-    def cypher(self) -> str:
-        """Portable Cypher returning ``source``, ``target`` (node keys) and one column per attribute."""
-        src, rel, dst = self.edge_type
-        skey, tkey = SCHEMA.key_of(src), SCHEMA.key_of(dst)
-        cols = "".join(f", r.{a} AS {a}" for a in self.attrs)
-        where = f" WHERE {self.where}" if self.where else ""
-        return f"MATCH (a:{src})-[r:{rel}]->(b:{dst}){where} RETURN a.{skey} AS source, b.{tkey} AS target{cols}"
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The relationship properties read per edge: ``attrs``, then those ``where`` tests."""
+        return tuple(dict.fromkeys(self.attrs + (self.where.properties if self.where else ())))
+
+    def keep(self, row: dict) -> bool:
+        """Whether the relationship ``row`` (with ``columns``) is an edge of the export (``where``)."""
+        return self.where is None or self.where.keep(row)
+
+
+def _not_communities(row: dict) -> bool:
+    """Not a membership of the OpenCell HEK293T communities (``dataset`` set and not theirs)."""
+    return row["dataset"] is not None and row["dataset"] != "opencell-communities-2021"
+
+
+def _not_only_ipi(row: dict) -> bool:
+    """No evidence codes, or one that is not IPI."""
+    return row["evidence"] is None or any(code != "IPI" for code in row["evidence"])
+
+
+def _positive_score(row: dict) -> bool:
+    """A score above 0."""
+    return row["score"] is not None and row["score"] > 0
 
 
 NODE_SPECS: tuple[NodeSpec, ...] = (
@@ -88,12 +114,12 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
     EdgeSpec("PULLED_DOWN", undirected=True, attrs=("pValue", "pInt"),
              reason="AP-MS interactions (OpenCell, BioPlex, toolkit example), bait/prey direction dropped; "
                     "edge_attr = max OpenCell -log10 p and max BioPlex pInt over data sets and directions"),
-    EdgeSpec("MEMBER_OF", where="r.dataset <> 'opencell-communities-2021'",
+    EdgeSpec("MEMBER_OF", where=EdgeFilter(("dataset",), _not_communities),
              reason="assembly membership in every cell map (the Assembly node's `map` tells which), except the "
                     "OpenCell HEK293T communities: an MCL clustering of OpenCell's IP-MS interactions, which would "
                     "tell the model which proteins were found interacting"),
     EdgeSpec("CONTAINS", reason="assembly hierarchy (parent contains child)"),
-    EdgeSpec("ANNOTATED_WITH", where="r.evidence IS NULL OR any(e IN r.evidence WHERE e <> 'IPI')",
+    EdgeSpec("ANNOTATED_WITH", where=EdgeFilter(("evidence",), _not_only_ipi),
              reason="direct GO annotations (gene2go), except those whose only evidence is IPI (inferred from "
                     "physical interaction): they are curated in part from the same AP-MS studies (BioPlex, "
                     "OpenCell) and would tell the model which proteins were found interacting"),
@@ -105,7 +131,7 @@ EDGE_SPECS: tuple[EdgeSpec, ...] = (
     EdgeSpec("SUBUNIT_OF", reason="CORUM complex subunits (left out of task (a)'s input: CORUM is its external check)"),
     EdgeSpec("PROXIMAL_TO", undirected=True, attrs=("cosine",),
              reason="U2OS MUSE co-embedding proximity (top 0.2% pairs); edge_attr = cosine"),
-    EdgeSpec("MUTATION_SCORE", attrs=("score",), where="r.score > 0",
+    EdgeSpec("MUTATION_SCORE", attrs=("score",), where=EdgeFilter(("score",), _positive_score),
              reason="TCGA HiSig per-gene mutation scores; a score of 0 (no mutation signal, 70% of genes) is "
                     "not an edge, otherwise every protein would link to every cohort"),
 )

@@ -48,11 +48,7 @@ class ModelRunRow:
 
 def clear_run(store: GraphStore, run_id: str) -> int:
     """Delete the predicted-link and neighbour relationships of ``run_id``; returns how many were deleted."""
-    deleted = 0
-    for rel in RUN_RELATIONSHIPS:
-        rows = store.query(f"MATCH ()-[r:{rel}]->() WHERE r.run = $run DELETE r RETURN count(*) AS n", {"run": run_id})
-        deleted += rows[0]["n"] if rows else 0
-    return deleted
+    return sum(store.delete_relationships(rel, {"run": run_id}) for rel in RUN_RELATIONSHIPS)
 
 
 def _write(store: GraphStore, rel_type: str, rows: list[dict]) -> int:

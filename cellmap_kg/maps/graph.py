@@ -9,15 +9,15 @@ validates them against the schema. The write is atomic on both backends through 
    ``.staging.<name>:<cluster>``), which no user map can have (map names start with a letter or digit);
 2. *verify*: every relationship must have found its endpoints and the staged counts must equal the rows;
 3. *analyse* (optional): the map-level analyses run on the staged map (``MAP_ANALYSES``);
-4. *commit*: one Cypher statement renames the staged assemblies to the map's name and writes its ``Dataset``
-   node. One statement is one transaction on Neo4j (auto-commit) and is executed atomically by FalkorDB, so
-   readers see either no map or the whole map, analyses included.
+4. *commit*: one statement (``GraphStore.rename_map``) renames the staged assemblies to the map's name and
+   writes its ``Dataset`` node. One statement is one transaction on Neo4j (auto-commit) and is executed
+   atomically by FalkorDB, so readers see either no map or the whole map, analyses included.
 
-A failure in steps 1-4 deletes the staged assemblies with their relationships (``DETACH DELETE``: one
+A failure in steps 1-4 deletes the staged assemblies with their relationships (``GraphStore.delete_nodes``: one
 statement) and re-raises; a process killed mid-way leaves a staged map that the next ``add_map`` of the same
 name removes first. The commit statement renames nothing if a map of the name appeared meanwhile, so two adds of
 one name at once end with one map (the other fails with ``MapError``), never a mixture. ``remove_map`` is one
-``DETACH DELETE`` statement over the map's assemblies and ``Dataset``. Only maps added this way can be removed;
+``delete_nodes`` statement over the map's assemblies and ``Dataset``. Only maps added this way can be removed;
 maps declared in ``sources.yaml`` belong to the build.
 
 Map-level analyses on a new map (``MAP_ANALYSES``): annotation (``annotate_map``), size (``estimate_diameters``
@@ -48,6 +48,7 @@ from ..errors import UserError
 from ..loaders.base import LoadReport, LoadResult
 from ..loaders.cellmap import add_hierarchy
 from ..loaders.symbols import SymbolResolver
+from ..queries.registry import run_internal
 from ..store.base import GraphStore
 from .files import read_map
 
@@ -109,16 +110,7 @@ def check_map_name(name: str) -> str:
 def _delete_map_assemblies(store: GraphStore, map_id: str, dataset: str | None = None) -> int:
     """Delete every assembly of ``map_id`` with its relationships (and the ``Dataset`` node ``dataset``) in one
     statement; returns the assemblies deleted."""
-    rows = store.query("OPTIONAL MATCH (d:Dataset {id: $dataset}) DETACH DELETE d WITH count(*) AS one "
-                       "OPTIONAL MATCH (a:Assembly {map: $map}) DETACH DELETE a RETURN count(a) AS n",
-                       {"map": map_id, "dataset": dataset})
-    return rows[0]["n"] if rows else 0
-
-
-def _existing_proteins(store: GraphStore, symbols: set[str]) -> set[str]:
-    rows = store.query("UNWIND $symbols AS s MATCH (p:Protein {symbol: s}) RETURN p.symbol AS symbol",
-                       {"symbols": sorted(symbols)}, read_only=True)
-    return {r["symbol"] for r in rows}
+    return store.delete_nodes({"Dataset": {"id": dataset}, "Assembly": {"map": map_id}})["Assembly"]
 
 
 def _drop_absent_proteins(store: GraphStore, result: LoadResult) -> None:
@@ -127,7 +119,8 @@ def _drop_absent_proteins(store: GraphStore, result: LoadResult) -> None:
     for batch in result.relationships:
         if batch.type != "MEMBER_OF":
             continue
-        present = _existing_proteins(store, {r["source"] for r in batch.rows})
+        present = {r["symbol"] for r in store.read_nodes("Protein", ("symbol",),
+                                                         {"symbol": {r["source"] for r in batch.rows}})}
         kept = []
         for row in batch.rows:
             if row["source"] in present:
@@ -139,14 +132,7 @@ def _drop_absent_proteins(store: GraphStore, result: LoadResult) -> None:
 
 def _staged_counts(store: GraphStore, staging: str) -> dict[str, int]:
     """Assemblies, ``CONTAINS`` within the map and ``MEMBER_OF`` of the map ``staging`` as the graph holds them."""
-    counts = {}
-    for key, cypher in (("assemblies", "MATCH (a:Assembly {map: $map}) RETURN count(a) AS n"),
-                        ("contains", "MATCH (:Assembly {map: $map})-[r:CONTAINS]->(:Assembly {map: $map}) "
-                                     "RETURN count(r) AS n"),
-                        ("memberships", "MATCH (:Protein)-[r:MEMBER_OF]->(:Assembly {map: $map}) "
-                                        "RETURN count(r) AS n")):
-        counts[key] = store.query(cypher, {"map": staging}, read_only=True)[0]["n"]
-    return counts
+    return run_internal(store, "map-counts", map=staging)[0]
 
 
 def _run_analysis(name: str, run: Callable[[], dict]) -> dict:
@@ -275,18 +261,13 @@ def _commit(store: GraphStore, staging: str, name: str, dataset: str, info: dict
              "licence": "as given by the map's owner", "citation": "user-supplied cell map",
              "files": [str(Path(f).resolve()) for f in info["files"]],
              "parameters": json.dumps(parameters, sort_keys=True)}
-    rows = store.query("OPTIONAL MATCH (x:Assembly {map: $name}) WITH count(x) AS existing "
-                       "MATCH (a:Assembly {map: $staging}) WHERE existing = 0 "
-                       "SET a.map = $name, a.id = $name + substring(a.id, $cut) "
-                       "WITH count(a) AS n WHERE n > 0 "
-                       "MERGE (d:Dataset {id: $dataset}) SET d += $props RETURN n",
-                       {"staging": staging, "name": name, "cut": len(staging), "dataset": dataset, "props": props})
-    if not rows and name in map_names(store):
+    renamed = store.rename_map(staging, name, {"id": dataset, **props})
+    if not renamed and name in map_names(store):
         raise MapError(f"a map {name!r} was added while this one was being staged; nothing was committed")
-    if not rows or rows[0]["n"] != out.assemblies:
-        if rows:                                             # renamed part of a staged map: take it out again
+    if renamed != out.assemblies:
+        if renamed:                                          # renamed part of a staged map: take it out again
             _delete_map_assemblies(store, name, dataset)
-        raise MapError(f"map {name!r}: the commit renamed {rows[0]['n'] if rows else 0} of {out.assemblies} "
+        raise MapError(f"map {name!r}: the commit renamed {renamed} of {out.assemblies} "
                        "assemblies (another add of the same name replaced the staged map?)")
 
 
@@ -302,10 +283,9 @@ def remove_map(store: GraphStore, name: str) -> dict:
     if name not in map_names(store):
         raise MapError(f"no map {name!r} in the graph (maps: {', '.join(map_names(store)) or 'none'})")
     dataset = USER_MAP_DATASET + name
-    if not store.query("MATCH (d:Dataset {id: $id}) RETURN d.id AS id", {"id": dataset}, read_only=True):
+    if not store.read_nodes("Dataset", ("id",), {"id": dataset}):
         raise MapError(f"map {name!r} comes from a source declared in sources.yaml, not from `map add`: it is "
                        "part of the build (build without that source to leave it out)")
-    rels = store.query("MATCH (a:Assembly {map: $map})-[r]-() RETURN count(DISTINCT r) AS n", {"map": name},
-                       read_only=True)[0]["n"]
+    rels = run_internal(store, "map-relationships", map=name)[0]["n"]
     removed = _delete_map_assemblies(store, name, dataset)
     return {"map": name, "assemblies": removed, "relationships": rels}

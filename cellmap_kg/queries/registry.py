@@ -87,6 +87,9 @@ if TYPE_CHECKING:
     from ..store.base import GraphStore
 
 QUERY_DIR = Path(__file__).parent
+INTERNAL_DIR = QUERY_DIR / "internal"
+"""The package's internal statements: reads its own modules run (analyses, exporters, maps), in the library's file
+format but no part of the library (no CLI, REST or Browser face); run with :func:`run_internal`."""
 PARAM_TYPES = ("string", "int", "float", "bool", "list[string]")
 """The value types (``schema.types``) a query parameter may have."""
 HEADER_KEYS = ("name", "question", "description", "reproduces", "parameters", "columns", "fulltext", "example")
@@ -479,9 +482,9 @@ def parse_query_file(path: Path) -> QuerySpec:
 
 
 RECHECK_S = 1.0
-"""Seconds during which the package library (``QUERY_DIR``) is used without looking at its files again; after
-that, one directory scan (about 25 ``stat`` calls) tells whether a file was added, removed or edited. Other
-directories are scanned on every call."""
+"""Seconds during which the package's statements (``QUERY_DIR``, ``INTERNAL_DIR``) are used without looking at
+their files again; after that, one directory scan (about 25 ``stat`` calls) tells whether a file was added,
+removed or edited. Other directories are scanned on every call."""
 _LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec], float]] = {}
 """Parsed libraries by directory: the (file name, mtime in ns, size in bytes) signature of the files they were read
 from, the specs, and when the signature was last checked (``time.monotonic``)."""
@@ -497,9 +500,9 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
 
 def _library(directory: Path | str | None) -> tuple[tuple[tuple[str, int, int], ...], dict[str, QuerySpec], float]:
     """The cached ``(signature, specs, checked)`` of ``directory`` (``None``: the package library), parsed again if
-    its files changed (for the package library, looked at no more than every ``RECHECK_S``)."""
-    library = directory is None
-    directory = QUERY_DIR if library else Path(directory)
+    its files changed (for the package's directories, looked at no more than every ``RECHECK_S``)."""
+    directory = QUERY_DIR if directory is None else Path(directory)
+    library = directory in (QUERY_DIR, INTERNAL_DIR)
     key = directory if library else directory.resolve()
     cached = _LOADED.get(key)
     now = time.monotonic()
@@ -545,6 +548,19 @@ def get_query(name: str, queries: dict[str, QuerySpec] | None = None) -> QuerySp
         hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(queries) or 'none'}"
         raise UnknownQueryError(f"no query named {name!r}{hint}")
     return queries[name]
+
+
+def internal_queries() -> dict[str, QuerySpec]:
+    """The package's internal statements (``INTERNAL_DIR``) by name, parsed as library files are (see
+    :func:`load_queries`)."""
+    return load_queries(INTERNAL_DIR)
+
+
+def run_internal(store: GraphStore, name: str, /, **params: Any) -> list[dict]:
+    """Run the internal statement ``name`` (``INTERNAL_DIR/<name>.cypher``) on ``store`` read-only with
+    ``params`` (typed values; defaults fill the rest): one dict per row keyed by its columns. Raises
+    ``UnknownQueryError``, ``QueryParameterError`` and the store's errors, as :func:`run_query`."""
+    return get_query(name, internal_queries()).run(store, params)
 
 
 def run_query(store: GraphStore, name: str, /, **params: Any) -> list[dict]:

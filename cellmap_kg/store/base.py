@@ -2,9 +2,13 @@
 
 Nothing above ``cellmap_kg.store`` knows which backend it runs on: results come back as plain Python values
 (``list[dict]`` of str/int/float/bool/None/list/dict), writes go through ``UNWIND $rows`` batches generated from
-the schema declaration, and DDL / full-text / vector search live in the adapters. A whole new graph is written
-with ``write_graph`` (a build's staging graph): ``UNWIND`` batches by default, an adapter's own bulk load where it
-has one (FalkorDB ``GRAPH.BULK``), with the same result.
+the schema declaration, and DDL / full-text / vector search live in the adapters. Reads and writes that other
+modules would otherwise build from schema names are generic methods here (``read_nodes``, ``read_relationships``,
+``delete_relationships``, ``clear_properties``, ``delete_nodes``, ``rename_map``), their Cypher written once in
+:mod:`cellmap_kg.store.statements`; fixed reads are ``.cypher`` files (``queries/``, ``queries/internal/``).
+
+A whole new graph is written with ``write_graph`` (a build's staging graph): ``UNWIND`` batches by default, an
+adapter's own bulk load where it has one (FalkorDB ``GRAPH.BULK``), with the same result.
 
 Atomic builds: ``staging()`` returns a store bound to a fresh, empty graph; ``promote(staging)`` replaces the live
 graph with it in one step. A build that fails before ``promote`` leaves the live graph untouched.
@@ -20,6 +24,15 @@ from typing import Protocol
 from ..errors import UserError
 from ..schema import SCHEMA, Schema, SchemaError
 from .indexing import contains_search_cypher, fulltext_properties, identifier, search_terms
+from .statements import (
+    RENAME_MAP,
+    Where,
+    clear_properties_statement,
+    delete_nodes_statement,
+    delete_relationships_statement,
+    read_nodes_statement,
+    read_relationships_statement,
+)
 
 DEFAULT_BATCH_SIZE = 5000
 
@@ -133,7 +146,10 @@ class GraphStore(ABC):
 
     Subclasses implement ``query``, ``_write``, ``apply_schema``, ``clear``, ``staging``, ``promote``,
     ``_fulltext_call``, ``set_vectors`` (with ``_write_vectors``), ``vector_search`` and ``close``;
-    node/relationship writing, ``counts`` and the ``fulltext_search`` CONTAINS fallback are shared.
+    node/relationship writing, the generic reads and writes built from schema names (``read_nodes``,
+    ``read_relationships``, ``delete_relationships``, ``clear_properties``, ``delete_nodes``, ``rename_map``;
+    their Cypher is in :mod:`cellmap_kg.store.statements`), ``counts`` and the ``fulltext_search`` CONTAINS
+    fallback are shared.
     """
 
     backend: str = "abstract"
@@ -152,6 +168,34 @@ class GraphStore(ABC):
     def explain(self, cypher: str, params: dict | None = None) -> list[str]:
         """The backend's execution plan for ``cypher`` as lines of text (no rows are read)."""
         raise NotImplementedError
+
+    def read_nodes(self, label: str, properties: Sequence[str], where: Where | None = None, *,
+                   with_labels: bool = False) -> list[dict]:
+        """The nodes of ``label`` selected by ``where`` (``statements.Where``; default: all), read-only: one dict
+        per node, ``{property: value}`` for each of ``properties`` (``None`` where absent) and, with
+        ``with_labels``, ``labels`` (all its labels). In no particular order.
+
+        Raises ``SchemaError`` for an undeclared label or property, ``ValueError`` when nothing is asked for.
+        """
+        cypher, params = read_nodes_statement(label, properties, where, with_labels=with_labels,
+                                              schema=self.schema)
+        return self.query(cypher, params, read_only=True)
+
+    def read_relationships(self, rel_type: str, properties: Sequence[str] = (), where: Where | None = None, *,
+                           source_label: str | None = None, target_label: str | None = None,
+                           source_where: Where | None = None, target_where: Where | None = None) -> list[dict]:
+        """The relationships of ``rel_type`` selected by ``where`` (on the relationship) and ``source_where`` /
+        ``target_where`` (on its end nodes), read-only: one dict per relationship, ``source`` and ``target`` (the
+        end nodes' schema keys) and ``{property: value}`` for each of ``properties``. In no particular order.
+        For a type with several declared labels at one end, name the end's label (``source_label`` /
+        ``target_label``).
+
+        Raises ``SchemaError`` for an undeclared type, label or property, or an end label left ambiguous.
+        """
+        cypher, params = read_relationships_statement(
+            rel_type, properties, where, source_label=source_label, target_label=target_label,
+            source_where=source_where, target_where=target_where, schema=self.schema)
+        return self.query(cypher, params, read_only=True)
 
     # ---------------------------------------------------------------------------------------------- writing
     @abstractmethod
@@ -228,6 +272,55 @@ class GraphStore(ABC):
             if progress:
                 progress(rb.type, len(rb.rows))
         return written
+
+    def delete_relationships(self, rel_type: str, where: Where | None = None, *, source_label: str | None = None,
+                             target_label: str | None = None, source_where: Where | None = None,
+                             target_where: Where | None = None) -> int:
+        """Delete the relationships of ``rel_type`` selected as in ``read_relationships`` (an end with several
+        declared labels and no condition may stay unnamed); returns how many were deleted.
+
+        Raises ``SchemaError`` for an undeclared type, label or property.
+        """
+        cypher, params = delete_relationships_statement(
+            rel_type, where, source_label=source_label, target_label=target_label, source_where=source_where,
+            target_where=target_where, schema=self.schema)
+        rows = self.query(cypher, params)
+        return rows[0]["n"] if rows else 0
+
+    def clear_properties(self, name: str, properties: Sequence[str], where: Where | None = None, *,
+                         source_where: Where | None = None, target_where: Where | None = None) -> int:
+        """Remove ``properties`` (set them to null) from the nodes of label ``name``, or the relationships of type
+        ``name``, selected by ``where`` (and, for relationships, ``source_where`` / ``target_where``); returns how
+        many nodes or relationships had any of them.
+
+        Raises ``SchemaError`` for an undeclared name or property, ``ValueError`` without properties.
+        """
+        cypher, params = clear_properties_statement(name, properties, where, source_where=source_where,
+                                                    target_where=target_where, schema=self.schema)
+        rows = self.query(cypher, params)
+        return rows[0]["n"] if rows else 0
+
+    def delete_nodes(self, selections: dict[str, Where]) -> dict[str, int]:
+        """Delete, in one statement (atomically), the nodes of each ``label: where`` of ``selections`` with all
+        their relationships; returns the nodes deleted per label.
+
+        Raises ``SchemaError`` for an undeclared label or property, ``ValueError`` without selections.
+        """
+        cypher, params = delete_nodes_statement(selections, schema=self.schema)
+        rows = self.query(cypher, params)
+        return {label: rows[0][f"c{i}"] if rows else 0 for i, label in enumerate(selections)}
+
+    def rename_map(self, staging: str, name: str, dataset: dict) -> int:
+        """Make the staged cell map ``staging`` the map ``name`` in one statement (readers see no map or the whole
+        map): its assemblies get ``map = name`` and ids ``name + <id after the staging name>``, and the ``Dataset``
+        node ``dataset`` (a row with its ``id``) is written. Renames nothing if a map ``name`` exists.
+
+        Returns the assemblies renamed (0 if a map ``name`` exists or nothing is staged).
+        """
+        props = {k: v for k, v in dataset.items() if k != "id"}
+        rows = self.query(RENAME_MAP, {"staging": staging, "name": name, "cut": len(staging),
+                                       "dataset": dataset["id"], "props": props})
+        return rows[0]["n"] if rows else 0
 
     # ---------------------------------------------------------------------------------------------- schema
     @abstractmethod

@@ -6,7 +6,7 @@ Needs node and npm (the pinned linter is installed into the cache directory on f
 import pytest
 
 from cellmap_kg.queries.lint import LintToolError, db_schema, lint_queries, lint_texts
-from cellmap_kg.queries.registry import load_queries, parse_query_file
+from cellmap_kg.queries.registry import internal_queries, load_queries, parse_query_file
 
 VALID = ("MATCH (b:Bait)-[r:PULLED_DOWN]->(x:Prey)\n"
          "WHERE r.pValue > $minP\n"
@@ -97,12 +97,13 @@ def typo_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def file_found(typo_path):
-    """The shipped library and one file with a typo, linted in one node process."""
-    return lint_queries([*load_queries().values(), parse_query_file(typo_path)])
+    """The shipped library, the internal statements and one file with a typo, linted in one node process."""
+    return lint_queries([*load_queries().values(), *internal_queries().values(), parse_query_file(typo_path)])
 
 
 def test_shipped_queries_are_clean(file_found):
     shipped = {name: ds for name, ds in file_found.items() if name != "typo"}
+    assert set(internal_queries()) <= set(shipped)
     assert shipped and all(ds == [] for ds in shipped.values()), [str(d) for ds in shipped.values() for d in ds]
 
 

@@ -1,10 +1,12 @@
-"""One path for every answer: the faces (CLI, Python, REST) send the database only the library's statements, which
-the lint test checks; Cypher text of the package's own lives in ``store/`` (backend adapters) and the ``/cypher``
-guard only, apart from the modules listed in ``NOT_YET_IN_THE_LIBRARY`` (issue 12).
+"""One path for every answer: the faces (CLI, Python, REST) send the database only the library's statements, and
+the analyses, exporters, GNN export and maps only library or internal statements (``queries/internal``) and the
+store interface's generic reads and writes; all of them are linted. Cypher text of the package's own lives in
+``store/`` (backend adapters, ``store/statements.py``) and the ``/cypher`` guard only (issue 12).
 
-Two checks: a static one over every module's source (every ``.query(text, ...)`` / ``.explain(text, ...)`` call
-must pass a library statement ``spec.cypher`` or a parameter of the enclosing function, i.e. text its caller
-chose), and a dynamic one recording every statement the REST routes and ``KnowledgeGraph.query`` send.
+Checks: a static one over every module's source (every ``.query(text, ...)`` / ``.explain(text, ...)`` call must
+pass a ``.cypher`` file's statement ``spec.cypher`` or a parameter of the enclosing function, i.e. text its caller
+chose); dynamic ones recording every statement the REST routes, ``KnowledgeGraph.query``, the exporters and the GNN
+export send; and the linter over every statement the store interface builds, for every declared label and type.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import cellmap_kg
-from cellmap_kg.queries.registry import load_queries
+from cellmap_kg.queries.registry import internal_queries, load_queries
 
 PACKAGE = Path(cellmap_kg.__file__).parent
 ALLOWED = {
@@ -24,19 +26,6 @@ ALLOWED = {
     "api/cypher_guard.py": "the /cypher guard: checks user Cypher, probes the store with RETURN 1",
     "api/routes/cypher.py": "POST /cypher: runs the guarded user statement, probes the store with RETURN 1",
 }
-NOT_YET_IN_THE_LIBRARY = {
-    "analyses/association_graph.py", "analyses/graph_io.py", "analyses/hisig_graph.py",
-    "analyses/known_components.py", "analyses/mutation_frequency.py", "analyses/size_graph.py",
-    "export/hcx.py", "export/neo4j_admin.py", "export/rdf.py", "gnn/heterodata.py", "gnn/writeback.py",
-    "analyses/map_comparison_graph.py", "analyses/structures_graph.py", "maps/graph.py",
-}
-"""Graph-bound analysis runners (they write their results back), exporters and the GNN export: they still send
-Cypher of their own (writes, or reads built from the schema). The exporters' and the GNN export's statements are
-linted as they are sent (``test_the_exporters_and_the_gnn_export_send_statements_the_linter_accepts``); the
-runners' and ``maps/graph.py``'s are not yet. Moving their reads into the library is the rest of issue 12; remove
-a module from this set when it is done."""
-
-
 def own_cypher_calls(path: Path) -> list[int]:
     """Lines of ``X.query(text, ...)`` / ``X.explain(text, ...)`` calls in ``path`` whose text is neither a
     library statement (``<spec>.cypher``) nor a parameter of the enclosing function."""
@@ -73,7 +62,7 @@ def test_own_cypher_text_is_sent_only_by_the_allowed_modules():
         lines = own_cypher_calls(path)
         if lines and not any(module.startswith(prefix) for prefix in ALLOWED):
             senders[module] = lines
-    assert set(senders) == NOT_YET_IN_THE_LIBRARY, {m: senders.get(m) for m in set(senders) ^ NOT_YET_IN_THE_LIBRARY}
+    assert senders == {}
 
 
 def test_the_detector_flags_literals_constants_and_f_strings(tmp_path):
@@ -144,15 +133,14 @@ def test_knowledge_graph_query_sends_the_library_statement(recording):
     assert recording.sent == [load_queries()["assembly"].cypher]
 
 
-def test_the_exporters_and_the_gnn_export_send_statements_the_linter_accepts(recording, tmp_path):
-    """Three modules of ``NOT_YET_IN_THE_LIBRARY`` build their reads from the schema at run time (the RDF, HCX and
-    neo4j-admin exporters; the GNN export's specs): every statement they send while exporting the real graph is
-    linted like a library query (Neo4j's linter, the schema's labels, types and properties, the project rules)."""
+def test_the_exporters_and_the_gnn_export_send_only_statements_of_cypher_files(recording, tmp_path):
+    """The RDF, HCX and neo4j-admin exporters and the GNN export send through ``query`` only library and internal
+    statements (linted in ``test_lint.py``); what they build from the schema goes through the store interface's
+    generic reads, linted for every declared label and type below."""
     from cellmap_kg.export.hcx import export_hcx
     from cellmap_kg.export.neo4j_admin import export_neo4j_admin
     from cellmap_kg.export.rdf import export_rdf
     from cellmap_kg.gnn.heterodata import fetch_rows
-    from cellmap_kg.queries.lint import lint_texts
 
     small = "CM4AI-MDA-MB-468"  # the smallest map: the statements are the same for every map
     recording.sent.clear()
@@ -160,10 +148,66 @@ def test_the_exporters_and_the_gnn_export_send_statements_the_linter_accepts(rec
     export_hcx(recording, tmp_path / "map.cx2", map_id=small)
     export_neo4j_admin(recording, tmp_path / "admin", include=["Assembly", "Protein", "MEMBER_OF", "CONTAINS"])
     fetch_rows(recording)
-    statements = list(dict.fromkeys(recording.sent))
-    assert len(statements) >= 30  # every exporter ran: RDF, HCX, 4 CSV files, 6 node + 13 edge specs
-    texts = {f"statement {i}": text for i, text in enumerate(statements)}
-    parameters = {f"statement {i}": {k: v[:1] if isinstance(v, list) else v for k, v in recording.params[text].items()}
-                  for i, text in enumerate(statements)}
-    found = {name: [d for d in ds if d.severity == "error"] for name, ds in lint_texts(texts, parameters).items()}
-    assert not any(found.values()), {texts[name]: [d.message for d in ds] for name, ds in found.items() if ds}
+    files = {spec.cypher for spec in [*load_queries().values(), *internal_queries().values()]}
+    assert len(set(recording.sent)) >= 6  # map names, proteins, GO terms, clusters, hierarchy, interactions
+    assert set(recording.sent) <= files
+
+
+def _placeholder(value_type: str):
+    from cellmap_kg.schema.types import VALUE_TYPES
+
+    return VALUE_TYPES[value_type].placeholder
+
+
+def store_statements() -> dict[str, tuple[str, dict, bool]]:
+    """Every statement shape the store interface's generic methods build, for every declared label and
+    relationship type (each end label of each type): ``{name: (cypher, parameters, writes)}``. Each selects on
+    every declared property, once by value and once by list."""
+    from cellmap_kg.schema import SCHEMA
+    from cellmap_kg.store import statements as st
+
+    built: dict[str, tuple[str, dict, bool]] = {}
+    for label, node in SCHEMA.nodes.items():
+        props = tuple(node.properties)
+        equal = {p: _placeholder(t.type) for p, t in node.properties.items()}
+        one_of = {p: [v] for p, v in equal.items()}
+        built[f"read_nodes {label}"] = (*st.read_nodes_statement(label, props, equal, with_labels=True), False)
+        built[f"read_nodes {label} in"] = (*st.read_nodes_statement(label, props, one_of), False)
+        built[f"clear_properties {label}"] = (*st.clear_properties_statement(label, props, equal), True)
+        built[f"delete_nodes {label}"] = (*st.delete_nodes_statement({label: equal, "Dataset": {"id": "x"}}), True)
+    for rel_type, rel in SCHEMA.relationships.items():
+        props = tuple(rel.properties)
+        where = {p: _placeholder(t.type) for p, t in rel.properties.items()}
+        for source in rel.sources:
+            for target in rel.targets:
+                ends = {"source_label": source, "target_label": target,
+                        "source_where": {SCHEMA.key_of(source): ["x"]}, "target_where": {SCHEMA.key_of(target): "x"}}
+                name = f"{source}-{rel_type}->{target}"
+                built[f"read_relationships {name}"] = (*st.read_relationships_statement(rel_type, props, where,
+                                                                                         **ends), False)
+                built[f"delete_relationships {name}"] = (*st.delete_relationships_statement(rel_type, where,
+                                                                                             **ends), True)
+        if props:
+            built[f"clear_properties {rel_type}"] = (*st.clear_properties_statement(rel_type, props, where), True)
+        built[f"delete_relationships {rel_type}"] = (*st.delete_relationships_statement(rel_type, where), True)
+    built["rename_map"] = (st.RENAME_MAP, {"staging": ".staging.m", "name": "m", "cut": 10, "dataset": "user-map:m",
+                                           "props": {"name": "m"}}, True)
+    return built
+
+
+def test_the_store_interface_statements_pass_the_linter_for_every_declared_label_and_type():
+    """What the store interface builds from schema names at run time (the analyses' deletes and clears, the maps'
+    deletes and rename, the exporters' and the GNN export's reads) is linted like a query file, over every
+    declared label and relationship type: Neo4j's linter against the schema plus the FalkorDB rules; the
+    read-only rule of query files applies to the reads only."""
+    from cellmap_kg.queries.lint import lint_texts
+
+    built = store_statements()
+    assert len(built) > 150
+    found = lint_texts({name: text for name, (text, _, _) in built.items()},
+                       {name: params for name, (_, params, _) in built.items()})
+    errors = {name: [d for d in ds if d.severity == "error" and not (built[name][2] and d.source == "read-only")]
+              for name, ds in found.items()}
+    assert not any(errors.values()), {built[n][0]: [d.message for d in ds] for n, ds in errors.items() if ds}
+    writes = [name for name, (_, _, w) in built.items() if w]
+    assert all(any(d.source == "read-only" for d in found[name]) for name in writes)  # the rule did see them

@@ -1,6 +1,7 @@
 """Query files: header parsing, definition errors with file and line, parameter binding, running on a store."""
 
 import doctest
+from pathlib import Path
 
 import pytest
 
@@ -218,3 +219,19 @@ def test_within_the_recheck_interval_the_package_library_files_are_not_looked_at
     assert load_queries()["small-assemblies"].question == "Which proteins are members of small assemblies?"
     monkeypatch.setattr(registry, "RECHECK_S", 0.0)
     assert load_queries()["small-assemblies"].question == "Which proteins belong to small assemblies?"
+
+
+def test_internal_statements_are_read_like_the_library_and_each_is_run_by_the_package():
+    internal = registry.internal_queries()
+    assert internal and not set(internal) & set(load_queries())  # a name means one statement
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in Path(registry.__file__).parents[1].rglob("*.py"))
+    unused = [name for name in internal if f'"{name}"' not in sources]
+    assert unused == []
+
+
+def test_run_internal_sends_the_internal_file_text_with_typed_parameters_read_only():
+    store = RecordingStore([{"id": "M:C1", "size": 3, "name": None, "isRoot": True}])
+    assert registry.run_internal(store, "map-assemblies", map="M") == store.rows
+    assert store.calls == [(registry.internal_queries()["map-assemblies"].cypher, {"map": "M"}, None, True)]
+    with pytest.raises(UnknownQueryError):
+        registry.run_internal(store, "assembly")            # a library query is not an internal statement

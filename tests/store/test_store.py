@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from cellmap_kg.schema import SchemaError
 from cellmap_kg.store.base import QueryTimeout, StoreError
 
 
@@ -155,3 +156,80 @@ def test_clear_empties_the_graph(store, load_sample):
     load_sample(store)  # the key constraint still holds after clear
     with pytest.raises(StoreError):
         store.query("CREATE (:Protein {symbol: 'TP53'})")
+
+
+# ------------------------------------------------------------------------------ generic reads and writes
+def _two_maps(store, load_sample):
+    """The sample, the two assemblies in maps A and B, memberships of two data sets and one CONTAINS."""
+    load_sample(store)
+    store.write_nodes("Assembly", [{"id": "U2OS:Cluster1-1", "map": "A"}, {"id": "U2OS:Cluster2-1", "map": "B"}])
+    store.write_relationships("MEMBER_OF", [
+        {"source": "POLR2A", "target": "U2OS:Cluster1-1", "dataset": "u2os", "unexpected": True},
+        {"source": "POLR1A", "target": "U2OS:Cluster1-1", "dataset": "other"},
+        {"source": "TP53", "target": "U2OS:Cluster2-1", "dataset": "u2os", "unexpected": False}])
+    store.write_relationships("CONTAINS", [{"source": "U2OS:Cluster1-1", "target": "U2OS:Cluster2-1"}])
+
+
+def test_read_nodes_selects_by_value_or_list_and_gives_labels(store, load_sample):
+    load_sample(store)
+    rows = store.read_nodes("Protein", ("symbol", "entrezId"), {"symbol": ["TP53", "POLR1A", "NOT_A_GENE"]})
+    assert sorted(rows, key=lambda r: r["symbol"]) == [{"symbol": "POLR1A", "entrezId": None},
+                                                       {"symbol": "TP53", "entrezId": 7157}]
+    assert store.read_nodes("Protein", ("name",), {"symbol": "TP53"}) == [{"name": "tumor protein p53"}]
+    assert store.read_nodes("Protein", ("symbol",), {"symbol": None}) == []
+    labelled = store.read_nodes("Protein", ("symbol",), {"symbol": {"TP53"}}, with_labels=True)
+    assert [sorted(r["labels"]) for r in labelled] == [["Bait", "Protein"]]
+    with pytest.raises(SchemaError, match="pubmedCnt"):
+        store.read_nodes("Protein", ("pubmedCnt",))
+    with pytest.raises(SchemaError, match="Protien"):
+        store.read_nodes("Protien", ("symbol",))
+
+
+def test_read_relationships_gives_end_keys_and_properties(store, load_sample):
+    _two_maps(store, load_sample)
+    rows = store.read_relationships("MEMBER_OF", ("dataset",), target_where={"map": "A"})
+    assert sorted(rows, key=lambda r: r["source"]) == [
+        {"source": "POLR1A", "target": "U2OS:Cluster1-1", "dataset": "other"},
+        {"source": "POLR2A", "target": "U2OS:Cluster1-1", "dataset": "u2os"}]
+    assert store.read_relationships("MEMBER_OF", where={"dataset": "u2os"}, source_where={"symbol": ["TP53"]}) == [
+        {"source": "TP53", "target": "U2OS:Cluster2-1"}]
+    assert store.read_relationships("CONTAINS", source_where={"map": ["A", "B"]}) == [
+        {"source": "U2OS:Cluster1-1", "target": "U2OS:Cluster2-1"}]
+    with pytest.raises(SchemaError, match="several target labels"):
+        store.read_relationships("ENRICHED_FOR")
+
+
+def test_delete_relationships_and_clear_properties_touch_only_the_selection(store, load_sample):
+    _two_maps(store, load_sample)
+    assert store.clear_properties("MEMBER_OF", ("unexpected",), target_where={"map": "A"}) == 1
+    flags = store.read_relationships("MEMBER_OF", ("unexpected",))
+    assert sorted(r["unexpected"] is None for r in flags) == [False, True, True]
+    assert store.delete_relationships("MEMBER_OF", {"dataset": "u2os"}, target_where={"map": ["A"]}) == 1
+    assert sorted(r["source"] for r in store.read_relationships("MEMBER_OF")) == ["POLR1A", "TP53"]
+    assert store.delete_relationships("MEMBER_OF", {"dataset": "nothing"}) == 0
+    assert store.clear_properties("Assembly", ("size", "name"), {"map": "B"}) == 1
+    assert sorted((r["map"], r["size"]) for r in store.read_nodes("Assembly", ("map", "size"))) == [("A", 2),
+                                                                                                  ("B", None)]
+    with pytest.raises(SchemaError):
+        store.clear_properties("Assembly", ("size",), source_where={"map": "A"})
+
+
+def test_delete_nodes_deletes_each_selection_with_its_relationships_in_one_statement(store, load_sample):
+    _two_maps(store, load_sample)
+    store.write_nodes("Dataset", [{"id": "user-map:A", "name": "A"}])
+    assert store.delete_nodes({"Dataset": {"id": "user-map:A"}, "Assembly": {"map": "A"}}) == {"Dataset": 1,
+                                                                                               "Assembly": 1}
+    assert store.counts() == {"nodes": {"Protein": 4, "Assembly": 1, "Bait": 1}, "relationships": {"MEMBER_OF": 1}}
+    assert store.delete_nodes({"Dataset": {"id": None}, "Assembly": {"map": "nothing"}}) == {"Dataset": 0,
+                                                                                             "Assembly": 0}
+
+
+def test_rename_map_renames_a_staged_map_unless_the_name_exists(store):
+    store.write_nodes("Assembly", [{"id": ".staging.M:C1", "map": ".staging.M"},
+                                   {"id": ".staging.M:C2", "map": ".staging.M"}])
+    assert store.rename_map(".staging.M", "M", {"id": "user-map:M", "name": "map M"}) == 2
+    assert sorted(r["id"] for r in store.read_nodes("Assembly", ("id",), {"map": "M"})) == ["M:C1", "M:C2"]
+    assert store.read_nodes("Dataset", ("name",), {"id": "user-map:M"}) == [{"name": "map M"}]
+    store.write_nodes("Assembly", [{"id": ".staging.M:C3", "map": ".staging.M"}])
+    assert store.rename_map(".staging.M", "M", {"id": "user-map:M", "name": "again"}) == 0
+    assert store.read_nodes("Assembly", ("id",), {"map": ".staging.M"}) == [{"id": ".staging.M:C3"}]
