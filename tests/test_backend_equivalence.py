@@ -69,16 +69,21 @@ def test_skip_reports_are_identical(full_falkordb, full_neo4j):
     assert skipped(full_falkordb) == skipped(full_neo4j)
 
 
-def test_the_second_build_reused_every_hisig_fit_of_the_first(full_falkordb, full_neo4j):
-    """The two builds share the session's HiSig cache: each of the 40 fits was computed by one build and read back
-    by the other (the rows compared below are then those of a cached and of a fresh fit)."""
-    def tally(store):
-        caches = [s["cache"] for s in store.build_result.analyses.values() if "cache" in s]
-        return sum(c["computed"] for c in caches), sum(c["reused"] for c in caches)
+def test_the_second_build_reused_every_hisig_fit_whose_inputs_both_engines_return_alike(full_falkordb, full_neo4j):
+    """The two builds share the session's HiSig cache (keyed by the exact input values). The first computes all 40
+    fits; the second reads back the 27 whose inputs are counts (Groebner 2018 pan-cohort and 19 types, Ma 2018) and
+    refits the 13 TCGA cohorts: their gene scores carry 17 significant digits (``0.14800000000000002`` in
+    ``blca.score.txt``), which Neo4j returns bit for bit and FalkorDB rounded to 15, so the inputs differ in the last
+    bits and a cached fit would not be the fit of these inputs. The rows compared below come from both paths."""
+    def caches(store):
+        return {name: s["cache"] for name, s in store.build_result.analyses.items() if "cache" in s}
 
-    (computed_a, reused_a), (computed_b, reused_b) = tally(full_falkordb), tally(full_neo4j)
-    assert computed_a + computed_b == reused_a + reused_b == 40
-    assert {computed_a, computed_b} == {0, 40}
+    first, second = sorted((caches(full_falkordb), caches(full_neo4j)),
+                           key=lambda c: -sum(x["computed"] for x in c.values()))
+    assert {n: (c["computed"], c["reused"]) for n, c in first.items()} == {
+        "hisig": (1, 0), "hisig-types": (19, 0), "hisig-tcga": (13, 0), "hisig-ma2018": (7, 0)}
+    assert {n: (c["computed"], c["reused"]) for n, c in second.items()} == {
+        "hisig": (0, 1), "hisig-types": (0, 19), "hisig-tcga": (13, 0), "hisig-ma2018": (0, 7)}
 
 
 def assert_same_rows(name: str, on_falkordb: list[dict], on_neo4j: list[dict]) -> None:
