@@ -314,7 +314,7 @@ class Neo4jServer:
         """Copy into ``plugins/`` the runtime closure of the GDS pom less every (group, artifact) of ``lib/``'s
         pom, both as Maven resolves them (``dependency:list``)."""
         echo(f"resolving Neo4j Graph Data Science {gds_pinned_version()} with Maven into {self.plugins_dir} "
-             "(first time: ~40 MB from Maven Central)")
+             "(first time: ~15 MB from Maven Central)")
         gds_pom = self.home / "gds-pom.xml"
         gds_pom.write_text(gds_pom_text(), encoding="utf-8")
         (self.home / "pom.xml").write_text(pom_text(), encoding="utf-8")
