@@ -68,6 +68,24 @@ def gds_version(store: GraphStore) -> str:
     return rows[0]["gdsVersion"]
 
 
+def gds_version_at(uri: str) -> str:
+    """:func:`gds_version` of the store at ``uri``, opened for the call.
+
+    Raises:
+        GDSUnavailable: ``uri`` cannot be reached, is not Neo4j, or has no GDS (the message says what to do).
+    """
+    from . import open_store
+
+    try:
+        with open_store(uri) as store:
+            return gds_version(store)
+    except GDSUnavailable:
+        raise
+    except StoreError as exc:
+        raise GDSUnavailable(f"no Neo4j with Graph Data Science answers at {uri} (for the project's Neo4j: "
+                             f"`cellmap-kg neo4j install --with-gds`, `cellmap-kg neo4j start`): {exc}") from exc
+
+
 def _rows(edge_index: np.ndarray, num_nodes: int) -> list[list[int | None]]:
     """``[source, target]`` per edge, then ``[node, None]`` for each node without an edge (GDS adds it alone)."""
     edges = np.asarray(edge_index, dtype=np.int64)
