@@ -105,10 +105,11 @@ def gds_statement(result: ExperimentResult) -> list[str]:
         return [GDS_NOT_RUN]
     methods = [GDS_METHODS[a] for a in result.config.gds_algorithms]
     seconds = {p: v for p, v in result.phase_seconds().items() if p.startswith("Neo4j GDS ")}
-    lines = [f"Neo4j Graph Data Science {result.gds_version} at `{result.config.gds}` computed "
-             f"{', '.join(methods)} on the training graph of the supervised relation (the graph Node2Vec learns "
-             "from; projected into GDS from the edge list, nothing written to the database), scored by the Node2Vec "
-             "baseline's logistic regression on Hadamard products. Parameters: `gnn/baselines.py` (`gds_config`). "
+    lines = [f"Neo4j Graph Data Science {result.gds_version} at `{result.config.gds}` computed the "
+             f"{' and '.join(result.config.gds_algorithms)} embeddings of the training graph of the supervised "
+             "relation (the graph Node2Vec learns from; projected into GDS from the edge list, nothing written to the "
+             "database), scored by the Node2Vec baseline's logistic regression on Hadamard products (rows "
+             f"{', '.join(methods)}). Parameters: `gnn/baselines.py` (`gds_config`). "
              "Seconds in GDS (projection, algorithm, streaming back), summed over the units: "
              + ", ".join(f"{p[len('Neo4j GDS '):]} {v:.1f} s" for p, v in seconds.items()) + ".", ""]
     for kind, table in result.summary().items():
