@@ -83,7 +83,8 @@ def gds_version_at(uri: str) -> str:
         raise
     except StoreError as exc:
         raise GDSUnavailable(f"no Neo4j with Graph Data Science answers at {uri} (for the project's Neo4j: "
-                             f"`cellmap-kg neo4j install --with-gds`, `cellmap-kg neo4j start`): {exc}") from exc
+                             f"`cellmap-kg neo4j install --with-gds`, `cellmap-kg neo4j start`): "
+                             f"{str(exc).splitlines()[0]}") from exc
 
 
 def _rows(edge_index: np.ndarray, num_nodes: int) -> list[list[int | None]]:
