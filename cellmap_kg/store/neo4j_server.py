@@ -281,8 +281,8 @@ class Neo4jServer:
         Idempotent: does nothing but rewrite the configuration when the jars of these poms are there (``force``
         re-resolves them). The jars land in ``lib.partial/`` (``plugins.partial/``) and are renamed to ``lib/``
         (``plugins/``) only when Maven succeeded, so an interrupted install never leaves a half-filled folder.
-        GDS, once installed, stays (and keeps its ``neo4j.conf`` setting) until ``plugins/`` is removed. Returns
-        True if jars were resolved.
+        GDS, once installed, stays (and keeps its ``neo4j.conf`` setting) until ``plugins/`` is removed, and is
+        resolved again when ``lib/`` is (a changed pom). Returns True if jars were resolved.
 
         Raises:
             Neo4jServerError: no ``java``/``mvn``, or Maven failed (its last output lines are in the message).
@@ -302,7 +302,8 @@ class Neo4jServer:
             shutil.rmtree(self.lib_dir, ignore_errors=True)
             partial.rename(self.lib_dir)
             resolved = True
-        if with_gds and (force or resolved or not self.gds_installed()):
+        opted_in = with_gds or (self.plugins_dir / ".gds.sha256").exists()  # GDS follows a re-resolved lib/
+        if opted_in and (force or resolved or not self.gds_installed()):
             self._install_gds(mvn, echo)
             resolved = True
         self.configure()
