@@ -9,7 +9,9 @@ and the new model share the machine's load, printed as the 1-minute load average
   and for the new one (1-layer heterogeneous GraphSAGE + Neural Common Neighbor decoder);
 - ``gnn evaluate`` (edge and protein-disjoint splits, ``--seeds`` seeds, the GNN and every baseline, the CORUM
   check and the report): wall time per stage, seconds per phase summed over the (split, seed) units, peak memory;
-- the table of every method x split (mean ± std over seeds) with the verdicts, and the issue's targets;
+- the table of every method x split (mean ± std over seeds) with the verdicts, and the issue's targets; with
+  ``--gds URI`` the Neo4j Graph Data Science baselines (FastRP, node2vec + LR) are among the methods, with the
+  GNN's lead over each and the seconds GDS took;
 - with ``--parts ablation``: the protein-disjoint split, ``--ablation N`` seeds, with GNN variants reading one
   relation's common neighbours at a time, and the edge-split GNN (which inputs carry the signal for unseen
   proteins).
@@ -18,7 +20,7 @@ Targets (issue 11): ``gnn evaluate`` <= 5 min and ``gnn train`` <= 60 s on 2 cor
 the GNN beats the best heuristic and every baseline on Hits@100 and MRR on both splits.
 
     python benchmarks/gnn.py --store falkordb:///path/to/.cellmap-kg [--seeds 5] [--report gnn-report]
-        [--parts train,evaluate,ablation] [--ablation 2]
+        [--parts train,evaluate,ablation] [--ablation 2] [--gds bolt://127.0.0.1:7687]
 
 Without ``--store`` it builds the full graph into a temporary embedded store first (about 2 minutes, not counted).
 """
@@ -45,7 +47,7 @@ from cellmap_kg.gnn.experiment import (
 )
 from cellmap_kg.gnn.heterodata import cached_export, export_graph, save_export, store_fingerprint
 from cellmap_kg.gnn.pipeline import evaluate_action, train_action
-from cellmap_kg.gnn.report import metrics_table, phase_table, verdicts
+from cellmap_kg.gnn.report import gds_statement, metrics_table, phase_table, verdicts
 from cellmap_kg.gnn.train import TrainConfig
 from cellmap_kg.sources import default_data_dir
 from cellmap_kg.store import open_store, stop_embedded
@@ -113,6 +115,9 @@ def main() -> int:
     parser.add_argument("--export-cache", type=Path, default=None, metavar="DIR",
                         help="read the export from this gnn cache if it holds the store's (export time not measured)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    parser.add_argument("--gds", default=None, metavar="URI",
+                        help="evaluate: also the Neo4j GDS baselines, computed in the Neo4j with GDS at URI "
+                             "(`cellmap-kg neo4j install --with-gds`, `neo4j start`)")
     args = parser.parse_args()
 
     temp = None
@@ -156,7 +161,7 @@ def main() -> int:
                   f"Hits@100 {test['hits@100']:.3f}, MRR {test['mrr']:.3f}")
 
     if "evaluate" in parts:
-        config = ExperimentConfig(task=args.task, seeds=tuple(range(args.seeds)), jobs=args.jobs)
+        config = ExperimentConfig(task=args.task, seeds=tuple(range(args.seeds)), jobs=args.jobs, gds=args.gds)
         t = time.perf_counter()
         result, path = evaluate_action(store, cache, args.report, config,
                                        progress=lambda m: print(f"[{time.perf_counter() - t:6.0f} s] {m}", flush=True))
@@ -177,6 +182,7 @@ def main() -> int:
             print(f"\n{kind} split (mean ± std over {args.seeds} seeds):\n{metrics_table(table)}")
             for line in verdicts(table):
                 print(f"  - {line}")
+        print("\nNeo4j GDS baselines: " + "\n".join(gds_statement(result)))
         train = figures.get("gnn train", {}).get("new (hetero SAGE + NCN)")
         checks = targets(summary, train["seconds"] if train else float("nan"), total)
         figures["targets"] = checks

@@ -71,8 +71,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _neo4j_server(name: str):
-    """Start a fresh project Neo4j server in ``.cellmap-kg/test-neo4j/<name>`` (jars kept, data made new)."""
+def _neo4j_server(name: str, with_gds: bool = False):
+    """Start a fresh project Neo4j server in ``.cellmap-kg/test-neo4j/<name>`` (jars kept, data made new), with
+    Neo4j Graph Data Science in its plugins if ``with_gds``."""
     from cellmap_kg.store.neo4j_server import Neo4jServer, Neo4jServerError, require_tools
 
     try:
@@ -94,6 +95,7 @@ def _neo4j_server(name: str):
         else:
             target.unlink(missing_ok=True)
     server = Neo4jServer(home, bolt_port=_free_port(), http_port=_free_port())
+    server.install(with_gds=with_gds, echo=lambda *_: None)
     server.start(echo=lambda *_: None)
     return server
 
@@ -110,6 +112,15 @@ def neo4j_graph_server():
 def neo4j_scratch_server():
     """The project's Neo4j server for tests that write (``scratch_store[neo4j]``)."""
     server = _neo4j_server("scratch")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_gds_server():
+    """A project Neo4j server with Neo4j Graph Data Science (``install(with_gds=True)``), in
+    ``.cellmap-kg/test-neo4j/gds``; its database stays empty (GDS projects graphs from parameters)."""
+    server = _neo4j_server("gds", with_gds=True)
     yield server
     server.stop()
 

@@ -4,8 +4,10 @@
   supervised relation alone, or the whole heterogeneous graph), both from one product;
 - :func:`node2vec_scorer`: Node2Vec on the training graph of the supervised relation + logistic regression on
   the Hadamard product (Grover & Leskovec 2016); :func:`embedding_scorer` is that link predictor for any node
-  embedding learnt from :func:`relation_training_graph` (where an external embedding, e.g. Neo4j GDS FastRP,
-  plugs in as one more baseline);
+  embedding learnt from :func:`relation_training_graph`;
+- :func:`gds_embedding`: Neo4j Graph Data Science's FastRP or node2vec computed inside a Neo4j with GDS on that
+  same training graph (``store/neo4j_gds.py``), then the same :func:`embedding_scorer`: the embedding route a
+  Neo4j user would try first;
 - :func:`coembedding_scorer`: the cosine of the U2OS MUSE co-embedding (``PROXIMAL_TO.cosine``), defined for
   pairs of proteins in the co-embedding only (:func:`coembedding_coverage`);
 - the MLP on node features alone is a :class:`~cellmap_kg.gnn.model.FeatureMLP` trained like the GNN.
@@ -18,6 +20,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
+from ..store.base import GraphStore
+from ..store.neo4j_gds import node_embeddings
 from .heterodata import GraphExport
 from .heuristics import homogeneous_adjacency, neighbour_heuristics, node_offsets
 from .node2vec import Node2VecConfig, hadamard_logistic_regression, hadamard_scores, train_node2vec
@@ -58,7 +62,7 @@ def embedding_scorer(split: LinkSplit, z: torch.Tensor, seed: int) -> Scorer:
 
     ``z``: ``(N, d)`` node embeddings in the numbering of :func:`relation_training_graph`, learnt from that graph
     only. Any embedding method plugs in here: Node2Vec (:func:`node2vec_scorer`), or Neo4j Graph Data Science's
-    FastRP / node2vec run on the same training graph written to Neo4j, read back as ``z``."""
+    FastRP / node2vec run on the same training graph projected into GDS (:func:`gds_embedding`)."""
     task = split.task
     n_src = split.graphs["train"][task.source_type].num_nodes
     z_src, z_dst = (z, z) if task.undirected else (z[:n_src], z[n_src:])
@@ -72,6 +76,54 @@ def node2vec_scorer(split: LinkSplit, config: Node2VecConfig, seed: int) -> Scor
     """Node2Vec on :func:`relation_training_graph`, then :func:`embedding_scorer`."""
     edge_index, n = relation_training_graph(split)
     return embedding_scorer(split, train_node2vec(edge_index, n, config, seed), seed)
+
+
+FASTRP_DIMENSION = 128
+"""FastRP's ``embeddingDimension`` (GDS requires one): the low end of the "typical 128 - 1024" of the GDS FastRP
+docs (the relation graph has ~2.3e4 nodes, below the ~1e5 for which they advise >= 256), and GDS node2vec's
+default dimension."""
+
+
+def gds_config(algorithm: str, node2vec: Node2VecConfig, seed: int) -> dict:
+    """The GDS configuration map of ``algorithm`` (``"fastRP"`` or ``"node2vec"``) for seed ``seed``.
+
+    - ``fastRP``: ``embeddingDimension`` :data:`FASTRP_DIMENSION`; everything else the GDS 2.13 defaults
+      (``iterationWeights [0.0, 1.0, 1.0]``, ``normalizationStrength 0``, ``nodeSelfInfluence 0``, no node
+      properties): what a Neo4j user gets out of the box. Not tuned: the FastRP paper (Chen et al. 2019, CIKM)
+      tunes the normalisation strength in [-1, 0] and the iteration weights per task (GDS docs "Fast Random
+      Projection"). Deterministic for a ``randomSeed``.
+    - ``node2vec``: the walks and skip-gram sizes of the project's Node2Vec baseline (``node2vec``: dimension,
+      walk length, walks per node, window, negatives per positive, epochs; ``p = q = 1`` as there), so the two
+      node2vec rows differ by their implementation only; GDS's defaults for the rest (learning rate 0.01
+      decaying to 1e-4, negative sampling exponent 0.75). GDS's own defaults (walks of 80 steps, 10 per node,
+      5 negatives, 128 dimensions) took 106 s per (split, seed) on the 2-core machine against 5 s for these.
+      GDS node2vec is not deterministic even with ``randomSeed`` (GDS docs "Node2Vec").
+
+    Raises:
+        ValueError: another ``algorithm``.
+    """
+    if algorithm == "fastRP":
+        return {"embeddingDimension": FASTRP_DIMENSION, "randomSeed": seed}
+    if algorithm == "node2vec":
+        return {"embeddingDimension": node2vec.dim, "walkLength": node2vec.walk_length,
+                "walksPerNode": node2vec.walks_per_node, "windowSize": node2vec.context_size,
+                "negativeSamplingRate": node2vec.num_negative_samples, "iterations": node2vec.epochs,
+                "inOutFactor": 1.0, "returnFactor": 1.0, "randomSeed": seed}
+    raise ValueError(f"unknown GDS embedding {algorithm!r}; use fastRP or node2vec")
+
+
+def gds_embedding(store: GraphStore, split: LinkSplit, algorithm: str, node2vec: Node2VecConfig,
+                  seed: int) -> torch.Tensor:
+    """``z (N, d)``: GDS ``algorithm`` on :func:`relation_training_graph` (:func:`gds_config`), computed in
+    ``store``'s Neo4j from the edge list alone (nothing written to its database), for :func:`embedding_scorer`.
+
+    Raises:
+        GDSUnavailable: ``store`` is not a Neo4j with GDS (``cellmap-kg neo4j install --with-gds``).
+        StoreError: GDS failed (its message).
+    """
+    edge_index, n = relation_training_graph(split)
+    z = node_embeddings(store, edge_index.numpy(), n, algorithm, gds_config(algorithm, node2vec, seed))
+    return torch.from_numpy(z)
 
 
 def coembedding_coverage(export: GraphExport) -> torch.Tensor:

@@ -12,12 +12,15 @@ from pathlib import Path
 from ..cli.options import add_store_option
 
 CACHE_ENV = "CELLMAP_KG_GNN_CACHE"
+GDS_DEFAULT = "store-or-project-neo4j"
 
 EPILOG = """\
 examples:
   cellmap-kg gnn export                           export the graph to a HeteroData (cached by graph hash)
   cellmap-kg gnn train --task ppi                 train the GNN on held-out AP-MS interactions, save a run
   cellmap-kg gnn evaluate --task ppi --seeds 5    GNN + baselines, 5 seeds, both splits: report.md with plots
+  cellmap-kg gnn evaluate --gds                   also Neo4j GDS FastRP / node2vec + LR, computed in the project's
+                                                  Neo4j (cellmap-kg neo4j install --with-gds; neo4j start)
   cellmap-kg gnn predict --run latest             write embeddings, PREDICTED_INTERACTION (score, probability),
                                                   SIMILAR_TO, ModelRun
   cellmap-kg gnn report RUN_A RUN_B               saved runs' metrics side by side (RUN: id or 'latest')
@@ -89,12 +92,24 @@ def cmd_evaluate(args) -> int:
     def action(store) -> int:
         defaults = ExperimentConfig()
         config = replace(defaults, task=args.task, seeds=tuple(range(args.seeds)), gnn=_train_config(args),
-                         splits=tuple(args.split or defaults.splits), jobs=args.jobs)
+                         splits=tuple(args.split or defaults.splits), jobs=args.jobs, gds=_gds_uri(args, store))
         _, path = evaluate_action(store, _cache(args), args.report, config, _progress)
         print(path)
         return 0
 
     return _run(args, action)
+
+
+def _gds_uri(args, store) -> str | None:
+    """The Neo4j that computes the GDS baselines: ``--gds URI``; bare ``--gds``: the ``--store`` when it is a
+    Neo4j, else the project's own Neo4j (``cellmap-kg neo4j start``); None without ``--gds``."""
+    if args.gds != GDS_DEFAULT:
+        return args.gds
+    if store.backend == "neo4j":
+        return store.uri
+    from ..store.neo4j_server import Neo4jServer
+
+    return Neo4jServer().uri
 
 
 def cmd_predict(args) -> int:
@@ -166,6 +181,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", action="append", choices=("edge", "protein-disjoint"),
                    help="split kind (repeatable; default both)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes for the (split, seed) runs (default 2)")
+    p.add_argument("--gds", nargs="?", const=GDS_DEFAULT, default=None, metavar="URI",
+                   help="also run the Neo4j Graph Data Science baselines (FastRP and node2vec on the same training "
+                        "graph, same logistic regression as Node2Vec) in the Neo4j at URI; without URI: --store if "
+                        "it is a Neo4j, else the project's Neo4j (needs `cellmap-kg neo4j install --with-gds` and "
+                        "`cellmap-kg neo4j start`). Without --gds the report says they were not run")
     p.add_argument("--report", type=Path, default=Path("gnn-report"), metavar="DIR",
                    help="directory for report.md, metrics.json and the plots (default ./gnn-report)")
     p.set_defaults(func=cmd_evaluate)

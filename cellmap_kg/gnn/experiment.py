@@ -2,7 +2,9 @@
 
 For each split kind (``edge``, ``protein-disjoint``) and seed: make the split, verify :func:`leakage_report` is
 all zeros (else ``LeakageError``), fix the evaluation pairs, train the GNN (heterogeneous encoder + NCN decoder),
-the feature MLP and any ``ablations``, fit Node2Vec, and score every method on the same pairs. Everything that
+the feature MLP and any ``ablations``, fit Node2Vec (and, with ``ExperimentConfig.gds``, Neo4j Graph Data Science's
+FastRP and node2vec on the same training graph, with the same link predictor), and score every method on the same
+pairs. Everything that
 depends only on the split is computed once per (split, seed) and shared by the methods: the evaluation pairs, the
 test graph's adjacency products (CN and Adamic-Adar from one product per graph), and each model's scores of all
 evaluation pairs in one call (so the co-embedding subset reuses them). The GNN of the first seed's edge split is
@@ -24,7 +26,9 @@ import numpy as np
 import torch
 from torch_geometric.data import HeteroData
 
-from .baselines import coembedding_scorer, heuristic_scores, node2vec_scorer
+from ..store import open_store
+from ..store.neo4j_gds import ALGORITHMS, gds_version_at
+from .baselines import coembedding_scorer, embedding_scorer, gds_embedding, heuristic_scores, node2vec_scorer
 from .calibration import Calibrator
 from .evaluation import EvaluationPairs, PairScores, evaluation_pairs, pair_metrics, score_pairs
 from .heterodata import GraphExport, load_export, save_export
@@ -40,6 +44,8 @@ MLP = "MLP (node features)"
 NODE2VEC = "Node2Vec + LR"
 COEMBEDDING = "co-embedding cosine"
 GNN_ON_COEMBEDDING = "GNN (co-embedding pairs)"
+GDS_METHODS = {"fastRP": "Neo4j GDS FastRP + LR", "node2vec": "Neo4j GDS node2vec + LR"}
+"""The method name of each Neo4j Graph Data Science embedding baseline (``neo4j_gds.ALGORITHMS``)."""
 
 
 class LeakageError(AssertionError):
@@ -56,9 +62,11 @@ class ExperimentConfig:
     """What to run. ``gnn`` / ``mlp``: training configs; ``gnn_unseen``: the GNN's config on the
     protein-disjoint split (``inductive``: see ``TrainConfig``; the method keeps its name); ``ablations``: more
     GNN configs scored as methods of their own (``{method name: TrainConfig}``, e.g. the NCN reading one relation
-    only); ``num_shared``: OGB shared random negatives; ``num_hard``: hard negatives per positive (MRR); ``jobs``:
-    worker processes for the (split, seed) units (each worker single-threaded: on 2 cores, 2 single-threaded
-    workers nearly halve the wall time, and sparse aggregation runs slower with 2 threads than with 1)."""
+    only); ``gds``: the store URI of a Neo4j with Graph Data Science that computes the GDS embedding baselines
+    (``gds_algorithms``), ``None``: not run; ``num_shared``: OGB shared random negatives; ``num_hard``: hard
+    negatives per positive (MRR); ``jobs``: worker processes for the (split, seed) units (each worker
+    single-threaded: on 2 cores, 2 single-threaded workers nearly halve the wall time, and sparse aggregation runs
+    slower with 2 threads than with 1)."""
 
     task: str = "ppi"
     splits: tuple[str, ...] = ("edge", "protein-disjoint")
@@ -68,6 +76,8 @@ class ExperimentConfig:
     mlp: TrainConfig = field(default_factory=_default_mlp)
     ablations: dict[str, TrainConfig] = field(default_factory=dict)
     node2vec: Node2VecConfig = field(default_factory=lambda: Node2VecConfig(walks_per_node=5))
+    gds: str | None = None
+    gds_algorithms: tuple[str, ...] = ALGORITHMS
     num_shared: int = 100_000
     num_hard: int = 50
     jobs: int = 2
@@ -94,7 +104,8 @@ class RunRecord:
 class ExperimentResult:
     """All records, the first edge-split GNN (``model``) with its validation ``calibrator``, the test scores of
     the first seed per split kind and method (``curves[kind][method] = (positive scores, negative scores)``), the
-    experiment's wall ``seconds`` and, filled by ``evaluate_action``, the wall seconds of each of its ``stages``."""
+    experiment's wall ``seconds``, the ``gds_version`` that computed the GDS baselines (None: not run) and, filled
+    by ``evaluate_action``, the wall seconds of each of its ``stages``."""
 
     config: ExperimentConfig
     export_hash: str
@@ -103,6 +114,7 @@ class ExperimentResult:
     model: LinkModel | None = None
     calibrator: Calibrator | None = None
     seconds: float = 0.0
+    gds_version: str | None = None
     stages: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
@@ -185,6 +197,8 @@ def _score_methods(split: LinkSplit, export: GraphExport, pairs: EvaluationPairs
         n2v = node2vec_scorer(split, config.node2vec, seed)
     timings[f"train {NODE2VEC}"] = time.perf_counter() - t
     scoring.add(NODE2VEC, scoring.score(NODE2VEC, n2v, f"score {NODE2VEC}"))
+    if config.gds:
+        _score_gds(split, config, seed, scoring, timings)
 
     everything = pairs.all()
     for whole in ((False, True) if task.undirected else (True,)):
@@ -205,14 +219,39 @@ def _score_methods(split: LinkSplit, export: GraphExport, pairs: EvaluationPairs
     return metrics, scoring.curves, gnn.model, calibrator
 
 
+def _score_gds(split: LinkSplit, config: ExperimentConfig, seed: int, scoring: _Scoring,
+               timings: dict[str, float]) -> None:
+    """The Neo4j GDS embedding baselines: each ``config.gds_algorithms`` embedding computed in ``config.gds``
+    (phase ``Neo4j GDS <algorithm>``: projection, algorithm, streaming back), then the Node2Vec baseline's
+    logistic regression (phase ``train <method>``)."""
+    with open_store(config.gds) as store:
+        for algorithm in config.gds_algorithms:
+            name = GDS_METHODS[algorithm]
+            t = time.perf_counter()
+            z = gds_embedding(store, split, algorithm, config.node2vec, seed)
+            timings[f"Neo4j GDS {algorithm}"] = time.perf_counter() - t
+            t = time.perf_counter()
+            scorer = embedding_scorer(split, z, seed)
+            timings[f"train {name}"] = time.perf_counter() - t
+            scoring.add(name, scoring.score(name, scorer, f"score {name}"))
+
+
 def run_experiment(export: GraphExport, config: ExperimentConfig,
                    progress: Callable[[str], None] | None = None) -> ExperimentResult:
     """Run ``config`` on ``export``; with ``config.jobs > 1`` the (split, seed) units run in that many worker
     processes, each of which reads the export and builds the task graph once (each unit is seeded, so the results
-    equal a sequential run). Ablations share the GNN's task graph (its ``layers`` prune it). Raises
-    ``LeakageError`` if any split leaks."""
+    equal a sequential run). Ablations share the GNN's task graph (its ``layers`` prune it).
+
+    Raises:
+        LeakageError: a split leaks.
+        GDSUnavailable: ``config.gds`` is set but no Neo4j with Graph Data Science answers there (checked first).
+    """
     progress = progress or (lambda _msg: None)
     start = time.perf_counter()
+    version = None
+    if config.gds:
+        version = gds_version_at(config.gds)
+        progress(f"Neo4j GDS {version} at {config.gds}: {', '.join(GDS_METHODS[a] for a in config.gds_algorithms)}")
     task = get_task(config.task)
     graph = task_graph(export, task, hops=config.gnn.layers)
     units = [(kind, seed) for kind in config.splits for seed in config.seeds]
@@ -220,7 +259,7 @@ def run_experiment(export: GraphExport, config: ExperimentConfig,
         outcomes = _run_parallel(export, config, units, progress)
     else:
         outcomes = [_outcome(*_run_one(graph, export, task, kind, seed, config, progress)) for kind, seed in units]
-    result = ExperimentResult(config, export.content_hash)
+    result = ExperimentResult(config, export.content_hash, gds_version=version)
     for record, curves, state, calibration in outcomes:
         result.records.append(record)
         result.curves.setdefault(record.kind, curves)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from ..sources import DEFAULT_MAP
-from .experiment import COEMBEDDING, GNN, GNN_ON_COEMBEDDING, ExperimentResult, best_heuristic
+from .experiment import COEMBEDDING, GDS_METHODS, GNN, GNN_ON_COEMBEDDING, ExperimentResult, best_heuristic
 from .heterodata import GraphExport
 from .runs import SavedRun
 
@@ -91,6 +91,33 @@ def verdicts(summary: dict[str, dict[str, tuple[float, float]]]) -> list[str]:
 
 
 COMPARED = ("auc", "hits@100", "mrr")
+
+GDS_NOT_RUN = """\
+**Not run**: `gnn evaluate` was called without `--gds`. These baselines (Neo4j Graph Data Science FastRP and
+node2vec on the same training graph, with the Node2Vec baseline's logistic regression) need a Neo4j with GDS:
+`cellmap-kg neo4j install --with-gds`, `cellmap-kg neo4j start`, then `cellmap-kg gnn evaluate --gds`."""
+
+
+def gds_statement(result: ExperimentResult) -> list[str]:
+    """Lines of the report's GDS section: what ran where and how long, and per split the GNN minus each GDS
+    baseline on Hits@100, MRR and ROC-AUC; or why the GDS baselines were not run."""
+    if result.gds_version is None:
+        return [GDS_NOT_RUN]
+    methods = [GDS_METHODS[a] for a in result.config.gds_algorithms]
+    seconds = {p: v for p, v in result.phase_seconds().items() if p.startswith("Neo4j GDS ")}
+    lines = [f"Neo4j Graph Data Science {result.gds_version} at `{result.config.gds}` computed the "
+             f"{' and '.join(result.config.gds_algorithms)} embeddings of the training graph of the supervised "
+             "relation (the graph Node2Vec learns from; projected into GDS from the edge list, nothing written to the "
+             "database), scored by the Node2Vec baseline's logistic regression on Hadamard products (rows "
+             f"{', '.join(methods)}). Parameters: `gnn/baselines.py` (`gds_config`). "
+             "Seconds in GDS (projection, algorithm, streaming back), summed over the units: "
+             + ", ".join(f"{p[len('Neo4j GDS '):]} {v:.1f} s" for p, v in seconds.items()) + ".", ""]
+    for kind, table in result.summary().items():
+        for name in methods:
+            if name in table and GNN in table:
+                lines.append(f"- {kind} split, GNN minus {name}: " + ", ".join(
+                    f"{METRIC_NAMES[m]} {table[GNN][m][0] - table[name][m][0]:+.3f}" for m in COMPARED) + ".")
+    return lines
 
 
 def run_metrics(run: SavedRun) -> dict[tuple[str, str], dict[str, tuple[float, float]]]:
@@ -252,6 +279,7 @@ def write_report(result: ExperimentResult, export: GraphExport, embeddings: torc
         lines += [f"- {v}" for v in verdicts(table)] + [""]
         record = next(r for r in result.records if r.kind == kind)
         lines += ["Split sizes (first seed): " + ", ".join(f"{k} {v:,}" for k, v in record.sizes.items()) + ".", ""]
+    lines += ["## Neo4j Graph Data Science baselines", ""] + gds_statement(result) + [""]
     lines += ["## Leakage", "", LEAKAGE_STATEMENT, "| check | " + " | ".join(
         f"{r.kind} {r.seed}" for r in result.records) + " |", "|---|" + "---|" * len(result.records)]
     for check in dict.fromkeys(c for r in result.records for c in r.leakage):

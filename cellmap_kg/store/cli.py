@@ -14,6 +14,8 @@ examples:
   cellmap-kg neo4j import --from falkordb:///abs/.cellmap-kg
                                                load a built graph with neo4j-admin (atomic swap)
   cellmap-kg neo4j stop
+  cellmap-kg neo4j install --with-gds          also Neo4j Graph Data Science 2.13 (open-source modules, Maven
+                                               Central) into <home>/plugins: the GDS baselines of `gnn evaluate --gds`
 
 `cellmap-kg build --store <this server's bolt URI>` and `neo4j import` are atomic: the new graph is written into
 a second instance in <home>/staging and swapped in by renaming folders; a failed or killed build leaves the
@@ -31,9 +33,11 @@ def cmd_neo4j(args) -> int:
     server = Neo4jServer(args.home, bolt_port=args.bolt_port, http_port=args.http_port, heap_max=args.heap,
                          pagecache=args.pagecache)
     if args.action == "install":
-        server.install(force=args.force)
-        print(f"Neo4j installed in {server.home}")
+        server.install(force=args.force, with_gds=args.with_gds)
+        print(f"Neo4j installed in {server.home}" + (" with Graph Data Science" if server.gds_installed() else ""))
     elif args.action == "start":
+        if args.with_gds:
+            server.install(with_gds=True)
         server.start()
         print(f"Neo4j running (pid {server.pid()}): --store {server.uri}  Browser {server.browser_url}")
     elif args.action == "stop":
@@ -86,6 +90,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--heap", default="2g", help="max JVM heap (default 2g)")
     p.add_argument("--pagecache", default="1g", help="page cache size (default 1g)")
     p.add_argument("--force", action="store_true", help="install: resolve the jars again")
+    p.add_argument("--with-gds", action="store_true", dest="with_gds",
+                   help="install, start: also install Neo4j Graph Data Science (OpenGDS 2.13 from Maven Central) "
+                        "into <home>/plugins and allow its procedures (a running server needs a restart)")
     p.add_argument("--from", dest="source", metavar="URI",
                    help="import: the store whose graph to load (e.g. falkordb:///abs/.cellmap-kg)")
     p.add_argument("--csv", type=Path, metavar="DIR",

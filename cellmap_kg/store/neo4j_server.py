@@ -5,6 +5,8 @@
 
     <home>/pom.xml          copy of the shipped pom (``neo4j_pom.xml``: every version pinned there)
     <home>/lib/             runtime jars of ``org.neo4j:neo4j`` + Neo4j Browser (``mvn dependency:copy-dependencies``)
+    <home>/plugins/         only with ``install --with-gds``: Neo4j Graph Data Science (``neo4j_gds_pom.xml``), the
+                            jars of its runtime closure that ``lib/`` does not have (by group and artifact id)
     <home>/conf/neo4j.conf  written by ``configure`` (127.0.0.1 only, ports, memory, the packaged JVM options)
     <home>/password         the ``neo4j`` user's password (mode 600), from ``$NEO4J_PASSWORD`` or generated
     <home>/data, logs, run  databases, ``logs/neo4j.log`` / ``debug.log``, ``run/neo4j.pid``
@@ -19,7 +21,9 @@ Memory (a 2-core, 24 GiB machine that also runs FalkorDB, the API and PyTorch): 
 the full cell-map graph (~100 k nodes, ~700 k relationships) takes ~0.3 GiB on disk, so it is cached whole.
 
 Versions: Neo4j 5.26 LTS Community and Neo4j Browser 5.24 (``neo4j_pom.xml``). APOC is not installed: no library
-query, analysis or export calls an ``apoc.*`` procedure.
+query, analysis or export calls an ``apoc.*`` procedure. Graph Data Science 2.13 (the series for Neo4j 5.26) is
+installed on request (``install(with_gds=True)``, ``cellmap-kg neo4j install --with-gds``): only the GNN
+evaluation's GDS embedding baselines use it (``neo4j_gds``), and a default install stays without it.
 
 Example::
 
@@ -87,10 +91,23 @@ def pom_text() -> str:
     return files(__package__).joinpath("neo4j_pom.xml").read_text(encoding="utf-8")
 
 
+def gds_pom_text() -> str:
+    """The shipped Graph Data Science pom (``cellmap_kg/store/neo4j_gds_pom.xml``)."""
+    return files(__package__).joinpath("neo4j_gds_pom.xml").read_text(encoding="utf-8")
+
+
+def _pinned(text: str, prop: str) -> str:
+    return text.split(f"<{prop}>", 1)[1].split("<", 1)[0]
+
+
+def gds_pinned_version() -> str:
+    """The Graph Data Science version pinned in the shipped GDS pom, e.g. ``"2.13.9"``."""
+    return _pinned(gds_pom_text(), "gds.version")
+
+
 def neo4j_version() -> str:
     """The Neo4j version pinned in the shipped pom, e.g. ``"5.26.30"``."""
-    text = pom_text()
-    return text.split("<neo4j.version>", 1)[1].split("<", 1)[0]
+    return _pinned(pom_text(), "neo4j.version")
 
 
 def require_tools() -> tuple[str, str]:
@@ -126,6 +143,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _maven(mvn: str, pom: Path, *goal: str) -> None:
+    """Run ``mvn -B -q -f pom GOAL...``.
+
+    Raises:
+        Neo4jServerError: Maven timed out or failed (its last output lines are in the message).
+    """
+    cmd = [mvn, "-B", "-q", "-f", str(pom), *goal]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise Neo4jServerError(f"Maven did not finish within {INSTALL_TIMEOUT_S:.0f} s: {' '.join(cmd)}") from exc
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+        raise Neo4jServerError(f"Maven could not resolve the jars of {pom.name} (exit {done.returncode}):\n{tail}")
+
+
+def _listed_artifacts(text: str) -> dict[tuple[str, str], Path]:
+    """``{(group, artifact): jar}`` of ``mvn dependency:list -DoutputAbsoluteArtifactFilename=true`` output, whose
+    lines read ``group:artifact:type[:classifier]:version:scope:/path/x.jar[ -- module name]``."""
+    out = {}
+    for line in text.splitlines():
+        parts = line.strip().split(" -- ", 1)[0].split(":")
+        if len(parts) >= 6 and parts[-1].endswith(".jar"):
+            out[(parts[0], parts[1])] = Path(parts[-1])
+    return out
+
+
+def _gds_hash() -> str:
+    return hashlib.sha256((pom_text() + gds_pom_text()).encode()).hexdigest()
+
+
 @dataclass
 class Neo4jServer:
     """The project's Neo4j 5 Community server living in ``home``.
@@ -155,6 +203,10 @@ class Neo4jServer:
     @property
     def lib_dir(self) -> Path:
         return self.home / "lib"
+
+    @property
+    def plugins_dir(self) -> Path:
+        return self.home / "plugins"
 
     @property
     def conf_dir(self) -> Path:
@@ -216,13 +268,21 @@ class Neo4jServer:
         marker = self.lib_dir / ".pom.sha256"
         return marker.exists() and marker.read_text().strip() == hashlib.sha256(pom_text().encode()).hexdigest()
 
-    def install(self, *, force: bool = False, echo=print) -> bool:
-        """Resolve the jars with Maven into ``lib/``, write ``neo4j.conf`` and set the initial password.
+    def gds_installed(self) -> bool:
+        """True when ``plugins/`` holds the Graph Data Science jars of the shipped GDS pom for this ``lib/``
+        (the hash of both poms is recorded in ``plugins/.gds.sha256``)."""
+        marker = self.plugins_dir / ".gds.sha256"
+        return marker.exists() and marker.read_text().strip() == _gds_hash()
 
-        Idempotent: does nothing but rewrite the configuration when the jars of this pom are there (``force``
-        re-resolves them). The jars land in ``lib.partial/`` and are renamed to ``lib/`` only when Maven
-        succeeded, so an interrupted install never leaves a half-filled ``lib/``. Returns True if jars were
-        resolved.
+    def install(self, *, force: bool = False, with_gds: bool = False, echo=print) -> bool:
+        """Resolve the jars with Maven into ``lib/`` (and with ``with_gds`` Graph Data Science into ``plugins/``),
+        write ``neo4j.conf`` and set the initial password.
+
+        Idempotent: does nothing but rewrite the configuration when the jars of these poms are there (``force``
+        re-resolves them). The jars land in ``lib.partial/`` (``plugins.partial/``) and are renamed to ``lib/``
+        (``plugins/``) only when Maven succeeded, so an interrupted install never leaves a half-filled folder.
+        GDS, once installed, stays (and keeps its ``neo4j.conf`` setting) until ``plugins/`` is removed, and is
+        resolved again when ``lib/`` is (a changed pom). Returns True if jars were resolved.
 
         Raises:
             Neo4jServerError: no ``java``/``mvn``, or Maven failed (its last output lines are in the message).
@@ -237,24 +297,44 @@ class Neo4jServer:
             shutil.rmtree(partial, ignore_errors=True)
             echo(f"resolving Neo4j {neo4j_version()} Community + Neo4j Browser with Maven into {self.lib_dir} "
                  "(first time: ~130 MB from Maven Central)")
-            cmd = [mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies", "-DincludeScope=runtime",
-                   f"-DoutputDirectory={partial}"]
-            try:
-                done = subprocess.run(cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S)
-            except subprocess.TimeoutExpired as exc:
-                raise Neo4jServerError(f"Maven did not finish within {INSTALL_TIMEOUT_S:.0f} s: "
-                                       f"{' '.join(cmd)}") from exc
-            if done.returncode != 0:
-                tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-                raise Neo4jServerError(f"Maven could not resolve the Neo4j jars (exit {done.returncode}):\n{tail}")
+            _maven(mvn, pom, "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={partial}")
             (partial / ".pom.sha256").write_text(hashlib.sha256(pom_text().encode()).hexdigest())
             shutil.rmtree(self.lib_dir, ignore_errors=True)
             partial.rename(self.lib_dir)
+            resolved = True
+        opted_in = with_gds or (self.plugins_dir / ".gds.sha256").exists()  # GDS follows a re-resolved lib/
+        if opted_in and (force or resolved or not self.gds_installed()):
+            self._install_gds(mvn, echo)
             resolved = True
         self.configure()
         if not self.password_file.exists():
             self._set_initial_password(echo)
         return resolved
+
+    def _install_gds(self, mvn: str, echo) -> None:
+        """Copy into ``plugins/`` the runtime closure of the GDS pom less every (group, artifact) of ``lib/``'s
+        pom, both as Maven resolves them (``dependency:list``)."""
+        echo(f"resolving Neo4j Graph Data Science {gds_pinned_version()} with Maven into {self.plugins_dir} "
+             "(first time: ~15 MB from Maven Central)")
+        gds_pom = self.home / "gds-pom.xml"
+        gds_pom.write_text(gds_pom_text(), encoding="utf-8")
+        (self.home / "pom.xml").write_text(pom_text(), encoding="utf-8")
+        listed = {}
+        for name, pom in (("neo4j", self.home / "pom.xml"), ("gds", gds_pom)):
+            out = self.home / f"{name}-dependencies.txt"
+            _maven(mvn, pom, "dependency:list", "-DincludeScope=runtime", f"-DoutputFile={out}",
+                   "-DoutputAbsoluteArtifactFilename=true", f"-Dneo4j.version={neo4j_version()}")
+            listed[name] = _listed_artifacts(out.read_text(encoding="utf-8"))
+            out.unlink()
+        partial = self.home / "plugins.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        for key, jar in listed["gds"].items():
+            if key not in listed["neo4j"]:
+                shutil.copy2(jar, partial / jar.name)
+        (partial / ".gds.sha256").write_text(_gds_hash())
+        shutil.rmtree(self.plugins_dir, ignore_errors=True)
+        partial.rename(self.plugins_dir)
 
     def configure(self) -> None:
         """(Re)write ``conf/neo4j.conf`` from this object's ports and memory settings."""
@@ -279,12 +359,16 @@ class Neo4jServer:
             "browser.remote_content_hostname_whitelist": "guides.neo4j.com,localhost,127.0.0.1",
             "server.directories.data": str(self.home / "data"),
             "server.directories.logs": str(self.home / "logs"),
-            "server.directories.plugins": str(self.home / "plugins"),
+            "server.directories.plugins": str(self.plugins_dir),
             "server.directories.import": str(self.home / "import"),
             "server.directories.run": str(self.home / "run"),
             "server.directories.lib": str(self.lib_dir),
             "db.tx_log.rotation.retention_policy": "2 files",
         }
+        if self.gds_installed():
+            # GDS procedures read the kernel's internals: Neo4j loads them only when listed here (GDS docs,
+            # "Installation": dbms.security.procedures.unrestricted=gds.*).
+            settings["dbms.security.procedures.unrestricted"] = "gds.*"
         lines = ["# Written by cellmap-kg (cellmap_kg/store/neo4j_server.py); `cellmap-kg neo4j start` rewrites it.",
                  *(f"{k}={v}" for k, v in settings.items()),
                  *(f"server.jvm.additional={opt}" for opt in JVM_ADDITIONAL)]
@@ -417,10 +501,12 @@ class Neo4jServer:
         return True
 
     def status(self) -> dict:
-        """What runs where: ``{home, version, installed, running, pid, bolt, browser, passwordFile}``."""
+        """What runs where: ``{home, version, installed, gds, running, pid, bolt, browser, passwordFile}``
+        (``gds``: the installed Graph Data Science version, or None)."""
         pid = self.pid()
         return {"home": str(self.home), "version": neo4j_version(), "installed": self.installed(),
-                "running": pid is not None, "pid": pid, "bolt": self.uri, "browser": self.browser_url,
+                "gds": gds_pinned_version() if self.gds_installed() else None, "running": pid is not None,
+                "pid": pid, "bolt": self.uri, "browser": self.browser_url,
                 "passwordFile": str(self.password_file) if self.password_file.exists() else None}
 
 

@@ -63,6 +63,8 @@ def test_report_has_the_table_verdicts_leakage_and_plots(experiment, small_expor
     assert "| test positives in train message passing | 0 | 0 |" in text
     assert "| test proteins in training edges | - | 0 |" in text                # protein-disjoint check only
     assert "External check: CORUM" in text
+    assert "## Neo4j Graph Data Science baselines" in text and "**Not run**: `gnn evaluate` was called without " \
+        "`--gds`" in " ".join(text.split())                                  # SMALL has no gds: the report says so
     for plot in ("roc.png", "pr.png", "training.png", "embedding.png"):
         assert (tmp_path / plot).read_bytes()[:8] == PNG and f"![{plot}]({plot})" in text
     metrics = json.loads((tmp_path / "metrics.json").read_text())
