@@ -54,11 +54,13 @@ TARGET_CYPHER_S = 90.0
 
 
 def fresh_server(home: Path) -> Neo4jServer:
-    """A started project Neo4j in ``home`` with empty data (jars kept)."""
+    """A started project Neo4j in ``home`` with empty data (jars kept) and a new password (the old one lived in the
+    removed data folder's system database)."""
     old = Neo4jServer(home)
     discard_staging(old)
     old.stop()
-    for target in [home / "data", home / NEXT_LINK, home / "run", *home.glob(GENERATION_PREFIX + "*")]:
+    for target in [home / "data", home / NEXT_LINK, home / "run", old.password_file,
+                   *home.glob(GENERATION_PREFIX + "*")]:
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         else:
@@ -160,6 +162,8 @@ def packstream_encoding(store, limit: int = 200_000) -> dict:
 
 def phases(timings: dict) -> str:
     shown = ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if k not in ("wall", "counts", "hisig"))
+    if "hisig" not in timings:
+        return shown
     return f"{shown}; HiSig fits reused {timings['hisig']['reused']}, computed {timings['hisig']['computed']}"
 
 
