@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..analyses.graph_io import map_names
 from ..errors import UserError
 from ..loaders.cellmap import Hierarchy, MapAssembly
 from ..loaders.hcx import write_hcx
@@ -51,11 +52,6 @@ class HcxExport:
     interactions: int
 
 
-def maps(store: GraphStore) -> list[str]:
-    """The cell maps in the graph (``Assembly.map`` values), sorted."""
-    return [r["map"] for r in run_internal(store, "map-names")]
-
-
 def hierarchy_from_graph(store: GraphStore, map_id: str) -> Hierarchy:
     """The assemblies of ``map_id`` with their member symbols (sorted), ``CONTAINS`` edges and root, as a
     ``Hierarchy`` (``cluster_id`` = ``Assembly.clusterId``).
@@ -64,7 +60,7 @@ def hierarchy_from_graph(store: GraphStore, map_id: str) -> Hierarchy:
     """
     rows = run_internal(store, "map-clusters", map=map_id)
     if not rows:
-        raise HcxExportError(f"no assemblies of map {map_id!r}; maps in the graph: {maps(store)}")
+        raise HcxExportError(f"no assemblies of map {map_id!r}; maps in the graph: {map_names(store)}")
     edges = sorted((e["parentCluster"], e["childCluster"]) for e in run_internal(store, "map-hierarchy", map=map_id))
     roots = [r["clusterId"] for r in rows if r["isRoot"]]
     if len(roots) != 1:

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, VOID, XSD
 
+from ..analyses.graph_io import map_names
 from ..errors import UserError
 from ..queries.registry import run_internal
 from ..schema import PROPERTY_TYPES, SCHEMA
@@ -174,7 +175,7 @@ def graph_from_store(store: GraphStore, maps: Iterable[str] | None = None, annot
 
     Raises ``RdfExportError`` if a requested map has no assemblies.
     """
-    present = [r["map"] for r in run_internal(store, "map-names")]
+    present = map_names(store)
     chosen = list(maps) if maps else present
     missing = [m for m in chosen if m not in present]
     if missing:

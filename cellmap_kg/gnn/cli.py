@@ -86,13 +86,17 @@ def cmd_train(args) -> int:
 def cmd_evaluate(args) -> int:
     from dataclasses import replace
 
+    from ..store.neo4j_gds import gds_version_at
     from .experiment import ExperimentConfig
     from .pipeline import evaluate_action
 
     def action(store) -> int:
         defaults = ExperimentConfig()
+        gds = _gds_uri(args, store)
+        if gds is not None:
+            gds_version_at(gds)        # GDSUnavailable before the export and the experiment, not after them
         config = replace(defaults, task=args.task, seeds=tuple(range(args.seeds)), gnn=_train_config(args),
-                         splits=tuple(args.split or defaults.splits), jobs=args.jobs, gds=_gds_uri(args, store))
+                         splits=tuple(args.split or defaults.splits), jobs=args.jobs, gds=gds)
         _, path = evaluate_action(store, _cache(args), args.report, config, _progress)
         print(path)
         return 0

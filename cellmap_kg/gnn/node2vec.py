@@ -132,7 +132,9 @@ def hadamard_logistic_regression(z_source: Tensor, z_target: Tensor, positives: 
     The products are standardised first (scikit-learn ``StandardScaler``, fitted on these pairs) so that the
     L2-penalised fit does not depend on the embedding's scale: GDS node2vec's vectors are ~10x smaller than the
     project Node2Vec's, and unscaled their products were so small that the fit stopped at zero weights on a small
-    graph (every score equal). On the real edge split (seed 0) scaling changed Node2Vec's ROC-AUC by < 0.001."""
+    graph (every score equal). On the real edge split (seed 0) scaling changed Node2Vec's ROC-AUC by < 0.001.
+
+    Returns the fitted scikit-learn ``Pipeline`` (scaler, then the ``LogisticRegression``: ``pipeline[-1]``)."""
     x = torch.cat([z_source[positives[0]] * z_target[positives[1]],
                    z_source[negatives[0]] * z_target[negatives[1]]]).numpy()
     y = np.concatenate([np.ones(positives.size(1)), np.zeros(negatives.size(1))])

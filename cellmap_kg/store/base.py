@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
 from ..errors import UserError
-from ..schema import SCHEMA, Schema, SchemaError
+from ..schema import SCHEMA, Schema
 from .indexing import contains_search_cypher, fulltext_properties, identifier, search_terms
 from .statements import (
     RENAME_MAP,
@@ -30,6 +30,7 @@ from .statements import (
     clear_properties_statement,
     delete_nodes_statement,
     delete_relationships_statement,
+    end_label,
     read_nodes_statement,
     read_relationships_statement,
 )
@@ -84,16 +85,6 @@ def check_parameters(params: dict | None) -> None:
         check(str(name), value)
 
 
-def _endpoint(rel_type: str, end: str, declared: tuple[str, ...], given: str | None) -> str:
-    if given is None:
-        if len(declared) != 1:
-            raise SchemaError(f"{rel_type} has several {end} labels {declared}: pass {end}_label")
-        return declared[0]
-    if given not in declared:
-        raise SchemaError(f"{rel_type}: {end} label {given!r} is not declared (declared: {declared})")
-    return given
-
-
 class NodeRows(Protocol):
     """Rows of nodes of one label, as ``write_graph`` takes them (e.g. ``loaders.base.NodeBatch``)."""
 
@@ -116,8 +107,8 @@ def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:
     """(source label, target label) of ``batch``. Raises ``SchemaError`` for a label the type does not declare or
     a missing one where the type declares several."""
     rel = schema.relationships[batch.type]
-    return (_endpoint(batch.type, "source", rel.sources, batch.source_label),
-            _endpoint(batch.type, "target", rel.targets, batch.target_label))
+    return (end_label(batch.type, "source", rel.sources, batch.source_label),
+            end_label(batch.type, "target", rel.targets, batch.target_label))
 
 
 def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
@@ -231,8 +222,8 @@ class GraphStore(ABC):
         type does not declare.
         """
         rel = self.schema.relationships[rel_type]
-        source = _endpoint(rel_type, "source", rel.sources, source_label)
-        target = _endpoint(rel_type, "target", rel.targets, target_label)
+        source = end_label(rel_type, "source", rel.sources, source_label)
+        target = end_label(rel_type, "target", rel.targets, target_label)
         skey, tkey = self.schema.key_of(source), self.schema.key_of(target)
         verb = "MERGE" if merge else "CREATE"
         cypher = (f"UNWIND $rows AS row MATCH (a:{source} {{{skey}: row.source}}) "

@@ -121,7 +121,9 @@ def projected_graph(store: GraphStore, edge_index: np.ndarray, num_nodes: int) -
 
 def projected_edges(store: GraphStore, name: str) -> np.ndarray:
     """``(2, E)`` the relationships of the projected graph ``name`` in node ids of the projection
-    (``gds.graph.relationships.stream``), sorted by source then target."""
+    (``gds.graph.relationships.stream``), sorted by source then target.
+
+    Raises ``StoreError``: no projected graph ``name`` (or no GDS) on this Neo4j."""
     rows = store.query("CALL gds.graph.relationships.stream($name) YIELD sourceNodeId, targetNodeId "
                        "RETURN sourceNodeId AS s, targetNodeId AS t ORDER BY s, t", {"name": name}, read_only=True)
     return np.array([[r["s"] for r in rows], [r["t"] for r in rows]], dtype=np.int64).reshape(2, -1)

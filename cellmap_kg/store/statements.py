@@ -65,20 +65,29 @@ def _node_label(schema: Schema, label: str) -> None:
         raise SchemaError(f"node label {label!r} is not declared in schema.yaml")
 
 
+def end_label(rel_type: str, end: str, declared: tuple[str, ...], given: str | None) -> str:
+    """The label of one end (``"source"`` / ``"target"``) of ``rel_type``: ``given`` if it is among the ``declared``
+    labels of that end, else the declared one if there is exactly one.
+
+    Raises ``SchemaError``: ``given`` is not declared, or ``given`` is None and several labels are declared.
+    """
+    if given is None:
+        if len(declared) != 1:
+            raise SchemaError(f"{rel_type} has several {end} labels {declared}: pass {end}_label")
+        return declared[0]
+    if given not in declared:
+        raise SchemaError(f"{rel_type}: {end} label {given!r} is not declared (declared: {declared})")
+    return given
+
+
 def _end(schema: Schema, rel_type: str, end: str, given: str | None, required: bool) -> str | None:
-    """The label of one end of ``rel_type``: ``given`` (checked), else the declared one if there is exactly one,
-    else ``None`` (an unlabelled end) unless ``required``."""
+    """``end_label``, or ``None`` (an unlabelled end) when several labels are declared, none is given and the end
+    need not be labelled (not ``required``)."""
     rel = schema.relationships[rel_type]
     declared = rel.sources if end == "source" else rel.targets
-    if given is not None:
-        if given not in declared:
-            raise SchemaError(f"{rel_type}: {end} label {given!r} is not declared (declared: {declared})")
-        return given
-    if len(declared) == 1:
-        return declared[0]
-    if required:
-        raise SchemaError(f"{rel_type} has several {end} labels {declared}: name the {end} label")
-    return None
+    if given is None and len(declared) != 1 and not required:
+        return None
+    return end_label(rel_type, end, declared, given)
 
 
 def node_match(label: str, where: Where | None = None, variable: str = "n", schema: Schema = SCHEMA,

@@ -11,7 +11,7 @@ import torch
 from torch_geometric.data import HeteroData
 
 from cellmap_kg.gnn.baselines import FASTRP_DIMENSION, embedding_scorer, gds_embedding, relation_training_graph
-from cellmap_kg.gnn.experiment import GDS_METHODS, GNN, ExperimentConfig, run_experiment
+from cellmap_kg.gnn.experiment import GDS_METHODS, ExperimentConfig, run_experiment
 from cellmap_kg.gnn.negatives import PairSet
 from cellmap_kg.gnn.node2vec import Node2VecConfig
 from cellmap_kg.gnn.report import gds_statement
@@ -83,12 +83,11 @@ def test_the_experiment_scores_the_gds_baselines_and_reports_the_gap(small_expor
     result = run_experiment(small_export, config)
     edge = result.summary()["edge"]
     assert edge[GDS_METHODS["fastRP"]]["auc"][0] > 0.6                   # deterministic: FastRP carries signal
-    assert edge[GDS_METHODS["node2vec"]]["auc"][0] != 0.5                 # not all scores equal (GDS: not seeded)
+    assert edge[GDS_METHODS["node2vec"]]["auc"][0] != 0.5     # a constant scorer gives exactly 0.5 (not seeded)
     timings = result.records[0].timings
-    assert timings["Neo4j GDS fastRP"] > 0 and timings["Neo4j GDS node2vec"] > 0
+    assert {"Neo4j GDS fastRP", "Neo4j GDS node2vec"} <= set(timings)
     text = "\n".join(gds_statement(result))
     assert result.gds_version in text and f"edge split, GNN minus {GDS_METHODS['fastRP']}: " in text
-    assert GNN in edge
 
 
 def test_a_store_without_gds_is_a_one_line_error_naming_the_install(neo4j_scratch_server):
