@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,9 +40,10 @@ class BuildError(UserError, RuntimeError):
 
 @dataclass
 class BuildResult:
-    """Outcome of a build: per-source reports, counts in the new graph, and per phase (parse, validate, write,
-    analyses, promote) the wall time (``timings``) and this process's CPU time (``cpu_seconds``, all threads;
-    the database server's own CPU time is not included), in seconds."""
+    """Outcome of a build: per-source reports, counts in the new graph, and per phase (parse, validate, staging:
+    what the build still waited for the staging store after validating, write, analyses, promote) the wall time
+    (``timings``) and this process's CPU time (``cpu_seconds``, all threads; the database server's own CPU time is
+    not included), in seconds."""
 
     reports: list[LoadReport] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -189,28 +191,27 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
 
     result = BuildResult()
     started = datetime.now(UTC)
-    with result.phase("parse"):
-        sources = _select(load_sources(), only)
-        data_dir = Path(data_dir)
-        check_files(data_dir, sources)
-        loading = [s for s in sources if s.loaders]
-        if ui:
-            ui.start("parse", sum(len(s.loaders) for s in loading) + 1)
-        resolver = SymbolResolver.from_data_dir(data_dir)
-        if ui:
-            ui.advance("parse", "symbols (HGNC + NCBI Gene)")
-        results = run_loaders(data_dir, loading, resolver,
-                              progress=(lambda s: ui.advance("parse", s)) if ui else None)
-
-    with result.phase("validate"):
+    sources = _select(load_sources(), only)
+    data_dir = Path(data_dir)
+    check_files(data_dir, sources)
+    # The staging store is prepared while the files parse: for the project's Neo4j that is starting a second
+    # server (a JVM, ~8-15 s here), which then overlaps parsing instead of following it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging") as pool:
+        pending = pool.submit(store.staging)
         try:
-            validate(results)
-        except SchemaError as exc:
-            raise BuildError(f"validation failed: {exc}") from exc
-        proteins = protein_nodes(resolver, referenced_keys(results, PROTEIN))
-        result.reports = [r.report for r in results]
-
-    staging = store.staging()
+            results, resolver = _parse(result, data_dir, sources, ui)
+            with result.phase("validate"):
+                try:
+                    validate(results)
+                except SchemaError as exc:
+                    raise BuildError(f"validation failed: {exc}") from exc
+                proteins = protein_nodes(resolver, referenced_keys(results, PROTEIN))
+                result.reports = [r.report for r in results]
+        except BaseException:
+            _discard_pending(pending, store)
+            raise
+        with result.phase("staging"):  # what the build still waits for the staging store after validation
+            staging = pending.result()
     try:
         with result.phase("write"):
             if ui:
@@ -233,6 +234,30 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     with result.phase("promote"):
         store.promote(staging)
     return result
+
+
+def _parse(result: BuildResult, data_dir: Path, sources: list[Source], ui) -> tuple[list[LoadResult],
+                                                                                   SymbolResolver]:
+    """Steps 2 of the module docstring, timed as phase ``parse``: the symbol resolver and every loader's rows."""
+    with result.phase("parse"):
+        loading = [s for s in sources if s.loaders]
+        if ui:
+            ui.start("parse", sum(len(s.loaders) for s in loading) + 1)
+        resolver = SymbolResolver.from_data_dir(data_dir)
+        if ui:
+            ui.advance("parse", "symbols (HGNC + NCBI Gene)")
+        results = run_loaders(data_dir, loading, resolver,
+                              progress=(lambda s: ui.advance("parse", s)) if ui else None)
+    return results, resolver
+
+
+def _discard_pending(pending: Future, live: GraphStore) -> None:
+    """Discard the staging store being prepared for a build that failed before writing (waits for it first)."""
+    try:
+        staging = pending.result()
+    except Exception:
+        return  # preparing it failed as well; the build's own error is the one to report
+    _discard(staging, live)
 
 
 def _discard(staging: GraphStore, live: GraphStore) -> None:

@@ -4,6 +4,7 @@ computation, a failed build leaves the previous graph intact, and skipped input 
 from __future__ import annotations
 
 import shutil
+import threading
 
 import pandas as pd
 import pytest
@@ -155,3 +156,33 @@ def test_failed_build_leaves_previous_graph_queryable(small_store, data_dir, tmp
     assert "groebner2018_S9_smg_mutation_matrix.tsv:6" in str(err.value)
     assert small_store.counts() == before
     assert members(small_store, f"{MAP}:Cluster3-65") >= {"C18orf21", "POP1"}
+
+
+def test_the_staging_store_is_prepared_while_the_files_parse(small_store, data_dir, monkeypatch):
+    """``store.staging()`` (for the project's Neo4j: starting a second server) runs beside parsing, not after it:
+    here it is entered while the loaders still run, and the loaders wait for it to be entered."""
+    import cellmap_kg.build as build_module
+
+    parsing, entered, finished = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+    run_loaders, staging = build_module.run_loaders, type(small_store).staging
+
+    def slow_loaders(*args, **kwargs):
+        parsing.set()
+        seen["entered while parsing"] = entered.wait(timeout=30)
+        try:
+            return run_loaders(*args, **kwargs)
+        finally:
+            finished.set()
+
+    def recording_staging(self):
+        entered.set()
+        seen["parse finished first"] = finished.is_set()
+        return staging(self)
+
+    monkeypatch.setattr(build_module, "run_loaders", slow_loaders)
+    monkeypatch.setattr(type(small_store), "staging", recording_staging)
+    result = build(small_store, data_dir, only=SMALL, analyses=False)
+    assert seen == {"entered while parsing": True, "parse finished first": False}
+    assert list(result.timings) == ["parse", "validate", "staging", "write", "analyses", "promote"]
+    assert result.counts["nodes"]["Assembly"] == 270

@@ -11,9 +11,9 @@ the build goes to a *second, offline copy* instead:
 2. The new graph is written into the staging instance: by Cypher (``cellmap-kg build``: ``Neo4jStore.staging``
    starts it and returns a store on it) or by ``neo4j-admin database import full`` while it is stopped
    (``import_csv``), then started to create the constraints and indexes and check the counts.
-3. ``swap_in(live, staging)``: stop both servers, move the staging data folder to ``<home>/data-<stamp>``, point
-   the symlink ``<home>/data`` at it with one ``rename(2)`` of a prepared link ``<home>/data.next`` (atomic on
-   POSIX), delete the previous data folder, start the live server again.
+3. ``swap_in(live, staging)``: stop both servers (side by side, ``stop_servers``), move the staging data folder
+   to ``<home>/data-<stamp>``, point the symlink ``<home>/data`` at it with one ``rename(2)`` of a prepared link
+   ``<home>/data.next`` (atomic on POSIX), delete the previous data folder, start the live server again.
 
 What a failure leaves:
 
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .neo4j_server import Neo4jServer, Neo4jServerError, free_port
+from .neo4j_server import Neo4jServer, Neo4jServerError, free_port, stop_servers
 
 STAGING_DIR = "staging"
 """The staging instance's home, inside the live home."""
@@ -129,8 +129,7 @@ def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = Non
         raise Neo4jServerError(f"staging instance {staging.home} holds no database to swap in")
     if start is None:
         start = live.pid() is not None
-    staging.stop()
-    live.stop()
+    stop_servers([staging, live])
     recover(live.home)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = live.home / f"{GENERATION_PREFIX}{stamp}"

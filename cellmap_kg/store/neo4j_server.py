@@ -14,7 +14,8 @@
 The server is started by Neo4j's own launcher (``org.neo4j.server.startup.Neo4jCommand start``, what the
 ``bin/neo4j`` script of a tarball runs): it reads ``neo4j.conf``, applies heap and ``server.jvm.additional``,
 daemonizes ``org.neo4j.server.CommunityEntryPoint`` and writes ``run/neo4j.pid``. ``start`` then waits until Bolt
-answers. ``stop`` signals that pid (SIGTERM, then SIGKILL after ``STOP_TIMEOUT_S``). ``neo4j-admin`` is
+answers. ``stop`` signals that pid (SIGTERM) and ends the process once the server has closed its store
+(``store_lock_held``; SIGKILL after ``STOP_TIMEOUT_S`` at the latest). ``neo4j-admin`` is
 ``org.neo4j.server.startup.Neo4jAdminCommand`` on the same classpath (``admin``).
 
 Memory (a 2-core, 24 GiB machine that also runs FalkorDB, the API and PyTorch): heap 1-2 GiB, page cache 1 GiB;
@@ -36,6 +37,7 @@ Example::
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import secrets
@@ -58,6 +60,9 @@ START_TIMEOUT_S = 180.0
 """How long ``start`` waits for Bolt to answer (a cold JVM on a busy 2-core machine needs ~20-60 s)."""
 STOP_TIMEOUT_S = 60.0
 """How long ``stop`` waits after SIGTERM before SIGKILL."""
+STORE_LOCK = Path("databases") / "store_lock"
+"""The DBMS's lock file in the data folder. The server holds a POSIX record lock on it (``FileChannel.tryLock``)
+from start until every database is stopped: shutdown checkpoint written, transaction logs and store files closed."""
 INSTALL_TIMEOUT_S = 1200.0
 """How long the Maven resolution of the jars may take (first run: ~130 MB from Maven Central)."""
 
@@ -485,20 +490,8 @@ class Neo4jServer:
         return f"last lines of {self.log_file}:\n" + "\n".join(tail)
 
     def stop(self, *, timeout: float = STOP_TIMEOUT_S) -> bool:
-        """Stop this home's server by its pid (SIGTERM, SIGKILL after ``timeout`` s); False if none ran."""
-        pid = self.pid()
-        if pid is None:
-            return False
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while pid_alive(pid):
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                time.sleep(0.5)
-                break
-            time.sleep(0.2)
-        self.pid_file.unlink(missing_ok=True)
-        return True
+        """Stop this home's server (``stop_servers``); False if none ran."""
+        return stop_servers([self], timeout=timeout)[0]
 
     def status(self) -> dict:
         """What runs where: ``{home, version, installed, gds, running, pid, bolt, browser, passwordFile}``
@@ -508,6 +501,70 @@ class Neo4jServer:
                 "gds": gds_pinned_version() if self.gds_installed() else None, "running": pid is not None,
                 "pid": pid, "bolt": self.uri, "browser": self.browser_url,
                 "passwordFile": str(self.password_file) if self.password_file.exists() else None}
+
+
+def store_lock_held(data_dir: Path) -> bool:
+    """True while a Neo4j process holds the store lock of ``data_dir`` (``STORE_LOCK``); False when the file is
+    missing or free. The test takes and drops the same POSIX record lock (``fcntl.lockf``), without waiting."""
+    try:
+        fd = os.open(data_dir / STORE_LOCK, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def stop_servers(servers: list[Neo4jServer], *, timeout: float = STOP_TIMEOUT_S) -> list[bool]:
+    """Stop several project servers at once; per server, True if one ran.
+
+    Each gets SIGTERM first (they shut down side by side). A server whose store lock was seen held and is then
+    free has stopped every database (Neo4j 5 releases the lock after the shutdown checkpoint and closing its files,
+    ~0.1-1 s after SIGTERM here) and is then ended with SIGKILL: what is left of a Neo4j 5.26 shutdown is the
+    graceful close of Bolt's connectors and event loops, which took another ~10 s on this machine (``debug.log``:
+    "Shutting down Bolt server" to "Bolt server has been shut down") and touches no data. A server whose lock was
+    never seen held (still starting, or no data folder) is waited for until it exits. SIGKILL after ``timeout`` s
+    at the latest.
+    """
+    running = {}
+    for server in servers:
+        pid = server.pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGTERM)
+            running[pid] = server
+    deadline = time.monotonic() + timeout
+    locked = {pid for pid, server in running.items() if store_lock_held(server.home / "data")}
+    waiting = set(running)
+    while waiting:
+        for pid in list(waiting):
+            if not pid_alive(pid):
+                waiting.discard(pid)
+                continue
+            held = store_lock_held(running[pid].home / "data")
+            if held:
+                locked.add(pid)
+            if (pid in locked and not held) or time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                _wait_gone(pid)
+                waiting.discard(pid)
+        if waiting:
+            time.sleep(0.05)
+    for server in running.values():
+        server.pid_file.unlink(missing_ok=True)
+    stopped = {id(server) for server in running.values()}
+    return [id(server) in stopped for server in servers]
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def managed_server(driver_uri: str) -> Neo4jServer | None:

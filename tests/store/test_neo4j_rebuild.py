@@ -8,6 +8,7 @@ SIGKILLed mid-write, then ``cellmap-kg neo4j import --from <FalkorDB>`` (which m
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,13 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from cellmap_kg.build import build
+from cellmap_kg.build import BuildError, build
+from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap
 from cellmap_kg.queries.registry import load_queries, run_query
 from cellmap_kg.schema import SCHEMA
+from cellmap_kg.sources import source_of
 from cellmap_kg.store import open_store, stop_embedded
 from cellmap_kg.store.base import GraphStore, canonical_rows
 from cellmap_kg.store.neo4j_rebuild import NEXT_LINK, recover, staging_home
-from cellmap_kg.store.neo4j_server import Neo4jServer
+from cellmap_kg.store.neo4j_server import Neo4jServer, store_lock_held
 from cellmap_kg.store.neo4j_store import Neo4jStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,6 +180,48 @@ def test_a_cypher_build_is_written_into_a_staging_instance_and_swapped_in(server
 
 
 @pytest.mark.neo4j
+def test_a_stopped_server_closed_its_store_before_it_was_ended(server, cypher_build):
+    """``stop`` ends the JVM once the store lock is free, without waiting for Bolt's graceful close: the databases
+    were shut down cleanly (their shutdown checkpoint written), so the next start runs no recovery and serves the
+    same graph. (A SIGKILL before that point, as in the killed-builder test below, is followed by a recovery.)"""
+    log = server.home / "logs" / "debug.log"
+    assert server.pid() is not None and store_lock_held(server.home / "data")
+    offset = log.stat().st_size
+    assert server.stop()
+    assert server.pid() is None and not store_lock_held(server.home / "data")
+    stopping = log.read_bytes()[offset:].decode("utf-8", "replace")
+    assert "Checkpoint triggered by \"Database shutdown\"" in stopping
+    assert "Stopped 'DatabaseId{00000000[system]}' successfully" in stopping
+    offset = log.stat().st_size
+    server.start(echo=lambda *_: None)
+    starting = log.read_bytes()[offset:].decode("utf-8", "replace")
+    assert "[o.n.k.r.Recovery]" not in starting and "Recovery in" not in starting
+    with live_store(server) as store:
+        assert store.counts() == cypher_build["counts"]
+
+
+@pytest.mark.neo4j
+def test_a_build_failing_to_parse_discards_the_staging_instance_started_meanwhile(server, cypher_build, data_dir,
+                                                                                 tmp_path):
+    """The staging instance starts while the files parse; a parse error stops and removes it (no live change)."""
+    corrupt = tmp_path / "data"
+    shutil.copytree(data_dir / "u2os_cellmap_draft", corrupt / "u2os_cellmap_draft")
+    for entry in data_dir.iterdir():
+        if not (corrupt / entry.name).exists():
+            (corrupt / entry.name).symlink_to(entry)
+    nodes = corrupt / source_of(load_u2os_cellmap).file("nodes").path
+    lines = nodes.read_text().splitlines()
+    lines[2] = lines[2].replace("\t", "\tnot-a-size\t", 1)
+    nodes.write_text("\n".join(lines) + "\n")
+    with live_store(server) as store:
+        with pytest.raises((DataFormatError, BuildError), match=r"\.nodes:3"):
+            build(store, corrupt, only=SOURCES, analyses=False)
+        assert store.counts() == cypher_build["counts"]
+    staging = Neo4jServer(staging_home(server))
+    assert staging.pid() is None and not (staging.home / "data").exists()
+
+
+@pytest.mark.neo4j
 def test_a_build_failing_mid_write_leaves_the_live_graph(server, cypher_build, data_dir, reference, monkeypatch):
     monkeypatch.setattr(GraphStore, "write_relationships", _fail_after_one_type(GraphStore.write_relationships))
     with live_store(server) as store:
@@ -189,9 +235,11 @@ def test_a_build_failing_mid_write_leaves_the_live_graph(server, cypher_build, d
 KILLED_BUILDER = """
 import os, signal, sys
 from pathlib import Path
-from cellmap_kg.build import build
+from cellmap_kg.build import BuildError, build
+from cellmap_kg.loaders.base import DataFormatError
+from cellmap_kg.loaders.cellmap import load_u2os_cellmap
 from cellmap_kg.store.base import GraphStore, canonical_rows
-from cellmap_kg.store.neo4j_server import Neo4jServer
+from cellmap_kg.store.neo4j_server import Neo4jServer, store_lock_held
 from cellmap_kg.store.neo4j_store import Neo4jStore
 
 original = GraphStore.write_relationships
