@@ -252,6 +252,12 @@ class GraphStore(ABC):
         undeclared label or relationship end, ``BadParameter`` for a value the backend cannot store.
         """
         self.apply_schema()
+        return self._write_rows(nodes, relationships, progress)
+
+    def _write_rows(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],
+                    progress: Callable[[str, int], None] | None) -> list[int]:
+        """``write_nodes`` on every node batch, then ``write_relationships`` on every relationship batch (the rows
+        of ``write_graph``, without the schema); returns the relationships written per batch."""
         for nb in nodes:
             self.write_nodes(nb.label, nb.rows, nb.extra_labels)
             if progress:

@@ -9,13 +9,22 @@ URI ``neo4j://host:7687`` or ``bolt://host:7687`` (``+s`` / ``+ssc`` for TLS), o
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from neo4j import READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 
 from ..schema import Schema
-from .base import GraphStore, QueryTimeout, StoreError, StoreUnavailable, check_parameters
+from .base import (
+    GraphStore,
+    NodeRows,
+    QueryTimeout,
+    RelationshipRows,
+    StoreError,
+    StoreUnavailable,
+    check_parameters,
+)
 from .indexing import identifier, lucene_query
 from .neo4j_ddl import (
     constraint_statements,
@@ -210,6 +219,20 @@ class Neo4jStore(GraphStore):
         for statement in constraint_statements(schema) + fulltext_index_statements(schema):
             self._run(statement)
         self._run(f"CALL db.awaitIndexes({INDEX_WAIT_S})")
+
+    def write_graph(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],
+                    progress: Callable[[str, int], None] | None = None) -> list[int]:
+        """``GraphStore.write_graph`` with the full-text indexes created after the rows: the unique constraints
+        (whose indexes every ``MERGE`` / ``MATCH`` on a key uses) first, then every batch, then ``apply_schema``.
+        Lucene populates a new index in one pass faster than it updates it batch by batch: 73,000 ``Protein``
+        rows took 9.3 s with the index in place against 4.0 s plus 1.0 s of population after (synthetic rows, one
+        sample each on a loaded 2-core machine). The same graph and indexes result; the full-text queries need
+        the indexes only once the build is promoted."""
+        for statement in constraint_statements(self.schema):
+            self._run(statement)
+        written = self._write_rows(nodes, relationships, progress)
+        self.apply_schema()
+        return written
 
     def _index_exists(self, name: str) -> bool:
         return bool(self._run("SHOW INDEXES YIELD name WHERE name = $name RETURN name", {"name": name}))

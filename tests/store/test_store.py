@@ -233,3 +233,23 @@ def test_rename_map_renames_a_staged_map_unless_the_name_exists(store):
     store.write_nodes("Assembly", [{"id": ".staging.M:C3", "map": ".staging.M"}])
     assert store.rename_map(".staging.M", "M", {"id": "user-map:M", "name": "again"}) == 0
     assert store.read_nodes("Assembly", ("id",), {"map": ".staging.M"}) == [{"id": ".staging.M:C3"}]
+
+
+def test_write_graph_writes_every_batch_then_leaves_the_schema_applied(store):
+    """``write_graph`` on an empty graph (what a build's staging graph is): the rows of every batch, a key that
+    stays unique, and the full-text index answering (Neo4j creates it after the rows, FalkorDB with its bulk load).
+    """
+    from cellmap_kg.loaders.base import NodeBatch, RelationshipBatch
+
+    written = store.write_graph(
+        [NodeBatch("Protein", [{"symbol": "TP53", "name": "cellular tumor antigen p53"}, {"symbol": "MDM2"}]),
+         NodeBatch("Protein", [{"symbol": "TP53"}], ("Bait",)),
+         NodeBatch("Assembly", [{"id": "M:C1", "name": "p53 module", "size": 2}])],
+        [RelationshipBatch("MEMBER_OF", [{"source": "TP53", "target": "M:C1", "dataset": "d1"},
+                                         {"source": "NOPE", "target": "M:C1", "dataset": "d1"}])])
+    assert written == [1]  # NOPE is not a node
+    assert store.counts() == {"nodes": {"Protein": 2, "Assembly": 1, "Bait": 1}, "relationships": {"MEMBER_OF": 1}}
+    assert [r["key"] for r in store.fulltext_search("Protein", "antigen")] == ["TP53"]
+    assert [r["key"] for r in store.fulltext_search("Assembly", "module")] == ["M:C1"]
+    with pytest.raises(StoreError):  # the key's unique constraint is in place
+        store.query("CREATE (:Protein {symbol: 'MDM2'})")
