@@ -184,19 +184,19 @@ class FulltextHook:
 
     def fill(self, store: GraphStore, params: dict[str, Any]) -> dict[str, Any]:
         """``params`` with ``params[hits]`` set to ``'Label<TAB>key<TAB>score'`` strings from
-        ``store.fulltext_search(label, params[text], limit)`` for every label, best first per label, scores divided
-        by the label's best score (so 1.0 = the best hit of its label). Unchanged if the caller gave hits or the
-        store has no ``fulltext_search`` (``NotImplementedError``). Raises the store's errors."""
+        ``store.fulltext_search_labels(labels, params[text], limit)``, label after label, best first per label,
+        scores divided by the label's best score (so 1.0 = the best hit of its label). Unchanged if the caller gave
+        hits or the store has no full-text search (``NotImplementedError``). Raises the store's errors."""
         if params.get(self.hits):
             return params
         limit = params[self.limit] if self.limit else DEFAULT_FULLTEXT_LIMIT
         labels = [label for label in self.labels if self.within is None or label in params[self.within]]
         hits: list[str] = []
-        for label in labels:
-            try:
-                found = store.fulltext_search(label, params[self.text], limit=limit)
-            except NotImplementedError:
-                return params
+        try:
+            per_label = store.fulltext_search_labels(labels, params[self.text], limit=limit)
+        except NotImplementedError:
+            return params
+        for label, found in per_label.items():
             best = max((float(h["score"]) for h in found), default=0.0)
             for h in found:
                 score = float(h["score"]) / best if best > 0 else 1.0

@@ -371,6 +371,12 @@ class GraphStore(ABC):
         return self.query(contains_search_cypher(label, key, props), {"text": text.lower(), "limit": limit},
                           read_only=True)
 
+    def fulltext_search_labels(self, labels: Sequence[str], text: str, limit: int = 20) -> dict[str, list[dict]]:
+        """``fulltext_search`` for each of ``labels``: ``{label: [{"key", "score"}]}`` (every label present, each
+        list best first, at most ``limit``). Backends may answer in fewer round trips with the same rows (Neo4j:
+        one statement for every label with an index)."""
+        return {label: self.fulltext_search(label, text, limit) for label in labels}
+
     @abstractmethod
     def _fulltext_call(self, label: str, terms: list[str]) -> tuple[str, dict] | None:
         """The backend's full-text index procedure call for ``label`` and the non-empty search ``terms``:

@@ -4,6 +4,7 @@ before the query runs, and checks both keys when it reads the file."""
 import pytest
 
 from cellmap_kg.queries.registry import QueryDefinitionError, parse_query_file
+from cellmap_kg.store.base import GraphStore
 
 SEARCH = """\
 // name: find
@@ -33,6 +34,8 @@ class FakeStore:
             raise NotImplementedError
         self.searched.append((label, text, limit))
         return self.found.get(label, [])
+
+    fulltext_search_labels = GraphStore.fulltext_search_labels  # label after label, as a store without its own
 
     def query(self, cypher, params=None, *, timeout_ms=None, read_only=False):
         self.params = params

@@ -463,7 +463,7 @@ class NoFulltext:
     def __init__(self, store):
         self.store = store
 
-    def fulltext_search(self, label, text, limit=20):
+    def fulltext_search_labels(self, labels, text, limit=20):
         raise NotImplementedError
 
     def query(self, *args, **kwargs):

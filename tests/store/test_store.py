@@ -89,6 +89,23 @@ def test_fulltext_search_finds_a_protein_by_part_of_its_name(store, load_sample)
     assert store.fulltext_search("Protein", "  --  ") == []
 
 
+def test_fulltext_search_of_several_labels_gives_each_labels_own_hits(store, load_sample):
+    """``fulltext_search_labels`` (the search query's hook; one statement on Neo4j) = ``fulltext_search`` label by
+    label, also for a label without an index (``Tumour``: CONTAINS) and a text with no term."""
+    store.apply_schema()
+    load_sample(store)
+    store.write_nodes("Tumour", [{"id": "P53_MB1"}, {"id": "OTHER"}])
+    labels = ["Assembly", "Protein", "Tumour", "GOTerm"]
+    for text in ("p53", "polymerase", "Cluster1", "  --  "):
+        found = store.fulltext_search_labels(labels, text, limit=2)
+        assert list(found) == labels
+        assert found == {label: store.fulltext_search(label, text, limit=2) for label in labels}
+    found = store.fulltext_search_labels(labels, "p53", limit=2)
+    assert [h["key"] for h in found["Protein"]] == ["TP53", "TP53BP1"] and found["Assembly"][0]["key"] == (
+        "U2OS:Cluster2-1")
+    assert [h["key"] for h in found["Tumour"]] == ["P53_MB1"] and found["GOTerm"] == []
+
+
 def test_fulltext_search_falls_back_to_contains_without_an_index(store):
     store.write_nodes("Tumour", [{"id": "ICGC_MB1"}, {"id": "ICGC_MB12"}, {"id": "OTHER"}])
     hits = store.fulltext_search("Tumour", "mb1")
