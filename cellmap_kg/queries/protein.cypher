@@ -27,19 +27,21 @@
 //   pubmedCount, goAnnotationCount, abundance, multiLocalized, pathsToRoot, terminalAssemblies, assemblies,
 //   localizations, preys, baits, goTerms, complexes, mutations, mutationScores, images, putativeFunctions]
 OPTIONAL MATCH (exact:Protein {symbol: $symbol})
-WITH exact, toUpper($symbol) AS wanted
-OPTIONAL MATCH (other:Protein)
-WHERE exact IS NULL
-  AND (toUpper(other.symbol) = wanted
-       OR any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted)
-       OR any(x IN coalesce(other.aliases, []) WHERE toUpper(x) = wanted))
-WITH coalesce(exact, other) AS p,
-     CASE WHEN exact IS NOT NULL THEN 0
-          WHEN toUpper(other.symbol) = wanted THEN 1
-          WHEN any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted) THEN 2
-          ELSE 3 END AS step
-WHERE p IS NOT NULL
-WITH collect({protein: p, step: step}) AS found, min(step) AS first
+// The scan of every protein's names runs only without an exact match: the list it unwinds is then [the upper-case
+// name], else empty (no row, no scan; the aggregation below still gives one row).
+WITH collect(exact) AS exacts
+UNWIND CASE WHEN size(exacts) = 0 THEN [toUpper($symbol)] ELSE [] END AS wanted
+MATCH (other:Protein)
+WHERE toUpper(other.symbol) = wanted
+   OR any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted)
+   OR any(x IN coalesce(other.aliases, []) WHERE toUpper(x) = wanted)
+WITH collect({protein: other,
+              step: CASE WHEN toUpper(other.symbol) = wanted THEN 1
+                         WHEN any(x IN coalesce(other.previousSymbols, []) WHERE toUpper(x) = wanted) THEN 2
+                         ELSE 3 END}) AS others
+OPTIONAL MATCH (exact:Protein {symbol: $symbol})
+WITH CASE WHEN exact IS NULL THEN others ELSE [{protein: exact, step: 0}] END AS found
+WITH found, reduce(first = 4, f IN found | CASE WHEN f.step < first THEN f.step ELSE first END) AS first
 UNWIND [f IN found WHERE f.step = first] AS chosen
 WITH chosen.protein AS p, ['approved', 'case', 'previous', 'alias'][first] AS resolvedBy
 // Every list item is one row {section, k1, k2, k3 (sort keys), value}: one sort, one collect, no rows multiplied
