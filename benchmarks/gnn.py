@@ -56,7 +56,7 @@ TARGET_EVALUATE_SECONDS = 300.0
 TARGET_TRAIN_SECONDS = 60.0
 TARGET_AUC = 0.96
 PREVIOUS = TrainConfig(decoder="mlp", pair_features=("relation", "whole"), layers=2, epochs=120, eval_every=10,
-                       patience=4)
+                       patience=4, patience_metrics=None, pair_fraction=1.0)
 RELATIONS = {"co-embedding neighbours": "PROXIMAL_TO", "assemblies": "MEMBER_OF",
              "GO terms": "ANNOTATED_WITH", "compartments": "LOCALIZES_TO"}
 

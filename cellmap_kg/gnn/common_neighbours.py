@@ -70,11 +70,58 @@ class PairNeighbourhood:
         index = torch.from_numpy(np.stack([c.row, c.col]).astype(np.int64))
         return index, torch.from_numpy(self.heuristics)
 
+    def torch(self) -> PairTensors:
+        """The same neighbourhoods as :class:`PairTensors` (converted once; their :meth:`PairTensors.take` is a
+        few torch index operations, what the training loop needs every epoch)."""
+        common = self.common.tocsr()
+        common.sort_indices()
+        return PairTensors(torch.from_numpy(common.indptr.astype(np.int64)),
+                           torch.from_numpy(common.indices.astype(np.int64)), torch.from_numpy(self.heuristics))
+
     @staticmethod
     def concat(parts: list[PairNeighbourhood]) -> PairNeighbourhood:
         """The neighbourhoods of the concatenated pair lists, in order."""
         return PairNeighbourhood(sp.vstack([p.common for p in parts], format="csr"),
                                  np.concatenate([p.heuristics for p in parts]))
+
+
+@dataclass
+class PairTensors:
+    """Common neighbours of ``M`` pairs in torch, compressed by pair row (the CSR layout of
+    :attr:`PairNeighbourhood.common` without its 0/1 values), with the same ``take`` / ``tensors`` interface.
+
+    Attributes:
+        indptr: ``(M + 1,)`` int64; the block columns of pair ``m`` are ``columns[indptr[m]:indptr[m + 1]]``.
+        columns: ``(nnz,)`` int64 block columns of the common neighbours, ascending within a pair.
+        heuristics: ``(M, 2R)`` float32, as :attr:`PairNeighbourhood.heuristics`.
+    """
+
+    indptr: torch.Tensor
+    columns: torch.Tensor
+    heuristics: torch.Tensor
+
+    def __len__(self) -> int:
+        return self.indptr.numel() - 1
+
+    def counts(self) -> torch.Tensor:
+        """``(M,)`` number of common neighbours (over every block) of each pair."""
+        return self.indptr[1:] - self.indptr[:-1]
+
+    def take(self, rows: np.ndarray | torch.Tensor) -> PairTensors:
+        """The neighbourhoods of the pairs at ``rows`` ``(K,)`` (repeats allowed), in that order."""
+        rows = torch.as_tensor(rows, dtype=torch.int64)
+        start, counts = self.indptr[rows], self.counts()[rows]
+        indptr = torch.zeros(len(rows) + 1, dtype=torch.int64)
+        torch.cumsum(counts, 0, out=indptr[1:])
+        # position of each kept entry: its pair's start in the source plus its offset within the pair
+        offset = torch.arange(int(indptr[-1])) - torch.repeat_interleave(indptr[:-1], counts)
+        return PairTensors(indptr, self.columns[torch.repeat_interleave(start, counts) + offset],
+                           self.heuristics[rows])
+
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(common (2, nnz), heuristics (M, 2R))`` as :meth:`PairNeighbourhood.tensors`."""
+        rows = torch.repeat_interleave(torch.arange(len(self)), self.counts())
+        return torch.stack([rows, self.columns]), self.heuristics
 
 
 def neighbour_edge_types(data: HeteroData, source_type: str) -> list[EdgeType]:

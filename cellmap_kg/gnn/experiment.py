@@ -54,7 +54,7 @@ class LeakageError(AssertionError):
 
 def _default_mlp() -> TrainConfig:
     return TrainConfig(model="feature-mlp", decoder="mlp", pair_features=(), epochs=100, lr=0.01, eval_every=5,
-                       patience=3)
+                       patience=3, patience_metrics=None, pair_fraction=1.0)
 
 
 @dataclass

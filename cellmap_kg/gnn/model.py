@@ -24,7 +24,7 @@ from torch_geometric.data import HeteroData
 from torch_geometric.nn import HeteroConv, SAGEConv
 from torch_geometric.utils import to_torch_csr_tensor
 
-from .common_neighbours import NeighbourBlock, PairNeighbourhood
+from .common_neighbours import NeighbourBlock, PairNeighbourhood, PairTensors
 from .ncn import NCNDecoder
 
 EdgeType = tuple[str, str, str]
@@ -154,10 +154,12 @@ class LinkModel(nn.Module):
     features of the pair when given (``pair_components`` of :class:`cellmap_kg.gnn.heuristics.PairFeatures`,
     ``pair_features`` columns, batch-normalised: counts on very different scales otherwise slow the decoder's
     learning); ``ncn``: :class:`~cellmap_kg.gnn.ncn.NCNDecoder` over the common-neighbour ``blocks`` (symmetric
-    relations between nodes of one type only), reading a :class:`PairNeighbourhood` per batch of pairs.
+    relations between nodes of one type only), reading a :class:`PairNeighbourhood` (or its :class:`PairTensors`)
+    per batch of pairs.
 
     Shapes: ``encode(GraphInput)`` -> ``{type: (N_t, d)}``; ``decode(z, pairs (2, M), extra)`` -> logits ``(M,)``,
-    ``extra`` a ``(M, F)`` tensor (``mlp``), a ``PairNeighbourhood`` of ``M`` pairs (``ncn``) or ``None``.
+    ``extra`` a ``(M, F)`` tensor (``mlp``), a ``PairNeighbourhood`` / ``PairTensors`` of ``M`` pairs (``ncn``) or
+    ``None``.
     Raises ``ValueError`` for an unknown decoder or an inconsistent combination.
     """
 
@@ -186,7 +188,8 @@ class LinkModel(nn.Module):
     def forward(self, inp: GraphInput) -> dict[str, Tensor]:
         return self.encoder(inp)
 
-    def decode(self, z: dict[str, Tensor], pairs: Tensor, extra: Tensor | PairNeighbourhood | None = None) -> Tensor:
+    def decode(self, z: dict[str, Tensor], pairs: Tensor,
+               extra: Tensor | PairNeighbourhood | PairTensors | None = None) -> Tensor:
         if self.ncn is not None:
             common, heuristics = extra.tensors()
             return self.ncn(z, pairs, common, heuristics if self.ncn.heuristics is not None else None)

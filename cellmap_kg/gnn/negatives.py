@@ -99,14 +99,16 @@ def hard_negatives(positives: torch.Tensor, groups_of_target: list[list[int]], m
         ``(P, k)`` long tensor of target indices, ``-1`` where fewer than ``k`` candidates exist.
     """
     out = torch.full((positives.size(1), k), -1, dtype=torch.long)
-    allowed_np = allowed.numpy() if allowed is not None else None
+    allowed_np = allowed.numpy() if allowed is not None else np.ones(len(groups_of_target), dtype=bool)
+    member_arrays = [np.asarray(m, dtype=np.int64) for m in members]
     pools: dict[tuple[int, ...], np.ndarray] = {}
     for i, (u, v) in enumerate(positives.t().tolist()):
         key = tuple(groups_of_target[v])
-        if key not in pools:
-            pool = np.unique(np.concatenate([np.asarray(members[g], dtype=np.int64) for g in key])) if key \
-                else np.zeros(0, dtype=np.int64)
-            pools[key] = pool[allowed_np[pool]] if allowed_np is not None and len(pool) else pool
+        if key not in pools:      # the sorted union of the groups' allowed members (a mask: no sort per pool)
+            mask = np.zeros(len(groups_of_target), dtype=bool)
+            for g in key:
+                mask[member_arrays[g]] = True
+            pools[key] = np.flatnonzero(mask & allowed_np).astype(np.int64)
         pool = pools[key]
         if not len(pool):
             continue

@@ -57,6 +57,24 @@ def test_common_neighbours_and_heuristics_per_relation_exact():
     assert result.take(np.array([3, 0])).common.toarray().tolist() == [[0] * 6, [0, 0, 1, 1, 1, 0]]
 
 
+def test_torch_neighbourhoods_equal_the_scipy_ones_and_take_rows_in_order():
+    reading = TypedNeighbourhoods(hand_made(), "Protein")
+    result = reading(torch.tensor([[0, 0, 2, 0], [1, 2, 3, 3]]))
+    tensors = result.torch()
+    assert len(tensors) == 4 and tensors.counts().tolist() == [3, 1, 2, 0]
+    index, heuristics = tensors.tensors()
+    assert index.tolist() == [[0, 0, 0, 1, 2, 2], [2, 3, 4, 4, 0, 1]]
+    assert torch.equal(heuristics, result.tensors()[1])
+    rows = np.array([2, 3, 0, 2, 1])          # reordered, with a repeat and a pair without common neighbours
+    taken = tensors.take(torch.from_numpy(rows))
+    assert taken.indptr.tolist() == [0, 2, 2, 5, 7, 8]
+    assert taken.tensors()[0].tolist() == [[0, 0, 2, 2, 2, 3, 3, 4], [0, 1, 2, 3, 4, 0, 1, 4]]
+    for a, b in zip(taken.tensors(), result.take(rows).tensors(), strict=True):
+        assert torch.equal(a, b)
+    empty = tensors.take(torch.zeros(0, dtype=torch.int64))
+    assert len(empty) == 0 and empty.tensors()[0].shape == (2, 0)
+
+
 def test_a_relation_that_does_not_leave_the_type_is_refused():
     with pytest.raises(ValueError, match="leaving Protein"):
         TypedNeighbourhoods(hand_made(), "Protein", [("Assembly", "rev_MEMBER_OF", "Protein")])

@@ -63,3 +63,14 @@ def test_two_hop_negatives_weighted_are_uniform_over_pairs_with_a_common_neighbo
     total = sum(mass.values())
     assert all(abs(m / total - 1 / 12) < 0.01 for m in mass.values())
     assert sampler.resource_allocation(torch.tensor([[1, 5], [2, 7]])).tolist() == [pytest.approx(1 / 5), 0.5]
+
+
+def test_hard_negatives_pool_is_the_union_of_the_target_groups_restricted_to_allowed_targets():
+    # target 1 is in groups 0 = {1, 2, 3} and 1 = {3, 4, 5}; target 4 is not allowed (another part's protein)
+    groups_of = [[], [0, 1], [0], [0, 1], [1], [1]]
+    members = [[1, 2, 3], [3, 4, 5]]
+    allowed = torch.tensor([True, True, True, True, False, True])
+    known = PairSet(torch.tensor([[0], [1]]), 6, symmetric=True)
+    hard = hard_negatives(torch.tensor([[0], [1]]), groups_of, members, known, k=5,
+                          generator=torch.Generator().manual_seed(0), allowed=allowed)
+    assert sorted(hard[0].tolist()) == [-1, -1, 2, 3, 5]     # 3 counted once; 0 and 1 are the pair itself

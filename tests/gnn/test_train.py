@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from cellmap_kg.gnn.model import GraphInput, graph_input
+from cellmap_kg.gnn.model import GraphInput, LinkModel, graph_input
+from cellmap_kg.gnn.negatives import PairSet
 from cellmap_kg.gnn.splits import make_split
 from cellmap_kg.gnn.tasks import get_task
-from cellmap_kg.gnn.train import LinkScorer, TrainConfig, build_model, embed, train_link_model
+from cellmap_kg.gnn.train import EarlyStopping, LinkScorer, TrainConfig, build_model, embed, train_link_model
 
 PPI = get_task("ppi")
 QUICK = TrainConfig(epochs=30, eval_every=5, patience=0, lr=0.01)
@@ -77,3 +78,61 @@ def test_ncn_is_the_default_for_protein_pairs_and_refused_for_memberships(split,
     membership = get_task("membership")
     with pytest.raises(ValueError, match="needs a symmetric relation"):
         build_model(TrainConfig(decoder="ncn"), task_graph(small_export, membership), membership)
+
+
+DECODE = LinkModel.decode      # the real decoder, whatever a test patched in before
+
+
+def _training_batches(monkeypatch, split, config: TrainConfig) -> list[torch.Tensor]:
+    """The pairs ``(2, K)`` the decoder scored in each training step (train mode) of a run of ``config``."""
+    batches: list[torch.Tensor] = []
+
+    def recording(self, z, pairs, extra=None):
+        if self.training:
+            batches.append(pairs.clone())
+        return DECODE(self, z, pairs, extra)
+
+    monkeypatch.setattr(LinkModel, "decode", recording)
+    train_link_model(split, config, seed=3)
+    return batches
+
+
+def test_each_epoch_scores_a_fresh_share_of_the_training_positives(monkeypatch, split):
+    full = _training_batches(monkeypatch, split, TrainConfig(epochs=2, eval_every=2, patience=0, pair_fraction=1.0))
+    share = _training_batches(monkeypatch, split, TrainConfig(epochs=2, eval_every=2, patience=0,
+                                                              pair_fraction=0.25))
+    assert len(full) == len(share) == 2
+    positives = split.positives("train")
+    known = PairSet(positives, split.graphs["train"]["Protein"].num_nodes, symmetric=True)
+    k = round(0.25 * positives.size(1))
+    assert torch.equal(full[0][:, :positives.size(1)], positives)       # the full pass: every positive, in order
+    first, second = (b[:, :k] for b in share)
+    for chosen in (first, second):                                       # k distinct training positives
+        assert known.contains(chosen).all()
+        assert len(set(map(tuple, chosen.T.tolist()))) == k
+    assert not torch.equal(first, second)                                # drawn afresh every epoch
+    # negatives in proportion: the share's batch is a quarter of the full pass's (two-hop filtering varies it)
+    assert abs(share[0].size(1) / full[0].size(1) - 0.25) < 0.02
+
+
+# validation Hits@100 plateaus after its first rise while ROC-AUC still climbs, then Hits@100 rises again
+PLATEAU = [{"auc": 0.88, "hits@100": 0.27}, {"auc": 0.91, "hits@100": 0.26}, {"auc": 0.93, "hits@100": 0.27},
+           {"auc": 0.95, "hits@100": 0.265}, {"auc": 0.955, "hits@100": 0.30}]
+
+
+def _stops(config: TrainConfig) -> tuple[list[bool], list[bool]]:
+    stopping = EarlyStopping(config, {"auc": 0.5, "hits@100": 0.0})
+    kept, stopped = [], []
+    for scores in PLATEAU:
+        kept.append(stopping.update(scores))
+        stopped.append(stopping.stop)
+    return kept, stopped
+
+
+def test_patience_counts_validations_without_a_new_best_of_any_watched_metric():
+    kept, stopped = _stops(TrainConfig(patience=3))                       # watches ROC-AUC and Hits@100
+    assert kept == [True, False, False, False, True]                    # weights kept on Hits@100 alone
+    assert stopped == [False] * 5
+    kept, stopped = _stops(TrainConfig(patience=3, patience_metrics=None))   # Hits@100 alone: stops on the plateau
+    assert kept[:4] == [True, False, False, False] and stopped[:4] == [False, False, False, True]
+    assert _stops(TrainConfig(patience=0, patience_metrics=None))[1] == [False] * 5
