@@ -53,8 +53,10 @@ class LeakageError(AssertionError):
 
 
 def _default_mlp() -> TrainConfig:
+    """The feature-MLP baseline: node features only, a quarter of the training pairs per epoch (its full pass was 26%
+    of a 5-seed ``gnn evaluate``), validation Hits@100 every 5 epochs."""
     return TrainConfig(model="feature-mlp", decoder="mlp", pair_features=(), epochs=100, lr=0.01, eval_every=5,
-                       patience=3, patience_metrics=None, pair_fraction=1.0)
+                       patience=3, patience_metrics=None, pair_fraction=0.25)
 
 
 @dataclass
