@@ -25,6 +25,7 @@ import numba
 import numpy as np
 import pandas as pd
 
+from ..paths import state_path
 from . import hisig as hisig_module
 from . import hisig_lasso
 from .hisig import hisig
@@ -37,7 +38,7 @@ FORMAT = 1
 
 def default_cache_dir() -> Path:
     """``$CELLMAP_KG_CACHE`` if set, else ``./.cellmap-kg/cache`` (beside the default embedded store)."""
-    return Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".cellmap-kg" / "cache")
+    return state_path("cache", CACHE_ENV)
 
 
 def _code_fingerprint() -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from ..cli.options import add_store_option
+from ..paths import state_path
 
 CACHE_ENV = "CELLMAP_KG_GNN_CACHE"
 GDS_DEFAULT = "store-or-project-neo4j"
@@ -31,7 +31,7 @@ cache: --cache DIR (default $CELLMAP_KG_GNN_CACHE, else ./.cellmap-kg/gnn) holds
 
 
 def _cache(args) -> Path:
-    return args.cache or Path(os.environ.get(CACHE_ENV) or Path.cwd() / ".cellmap-kg" / "gnn")
+    return args.cache or state_path("gnn", CACHE_ENV)
 
 
 def _progress(message: str) -> None:

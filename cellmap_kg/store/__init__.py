@@ -15,18 +15,17 @@ Without a URI: ``$CELLMAP_KG_STORE``, else ``falkordb:///<current directory>/.ce
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from urllib.parse import urlparse
 
+from ..paths import state_dir
 from .base import GraphStore, QueryTimeout, StoreError
 
 STORE_ENV = "CELLMAP_KG_STORE"
-DEFAULT_DIR_NAME = ".cellmap-kg"
 
 
 def default_uri() -> str:
     """``$CELLMAP_KG_STORE`` if set, else ``falkordb:///<cwd>/.cellmap-kg``."""
-    return os.environ.get(STORE_ENV) or f"falkordb://{Path.cwd().absolute() / DEFAULT_DIR_NAME}"
+    return os.environ.get(STORE_ENV) or f"falkordb://{state_dir()}"
 
 
 def open_store(uri: str | None = None) -> GraphStore:

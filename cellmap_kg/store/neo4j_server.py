@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+from ..paths import state_path
 from .base import StoreError
 from .falkordb_server import pid_alive
 
@@ -87,8 +88,7 @@ class Neo4jServerError(StoreError):
 
 def default_home() -> Path:
     """``$CELLMAP_KG_NEO4J_HOME``, else ``./.cellmap-kg/neo4j`` (beside the default embedded store)."""
-    env = os.environ.get(HOME_ENV)
-    return Path(env).absolute() if env else Path.cwd().absolute() / ".cellmap-kg" / "neo4j"
+    return state_path("neo4j", HOME_ENV)
 
 
 def pom_text() -> str:
