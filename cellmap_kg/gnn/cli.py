@@ -159,7 +159,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     def training(p: argparse.ArgumentParser) -> None:
         p.add_argument("--epochs", type=int, default=None, help="maximum training epochs (default 100)")
-        p.add_argument("--dim", type=int, default=None, help="embedding / hidden size (default 32)")
+        p.add_argument("--dim", type=int, default=None, help="embedding / hidden size (default 48)")
         p.add_argument("--layers", type=int, default=None, help="message-passing layers (default 1)")
         p.add_argument("--lr", type=float, default=None, help="Adam learning rate (default 0.005)")
         p.add_argument("--negative-ratio", type=int, default=None, dest="negative_ratio",
