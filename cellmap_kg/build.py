@@ -238,7 +238,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
 
 def _parse(result: BuildResult, data_dir: Path, sources: list[Source], ui) -> tuple[list[LoadResult],
                                                                                    SymbolResolver]:
-    """Steps 2 of the module docstring, timed as phase ``parse``: the symbol resolver and every loader's rows."""
+    """Step 2 of the module docstring, timed as phase ``parse``: the symbol resolver and every loader's rows."""
     with result.phase("parse"):
         loading = [s for s in sources if s.loaders]
         if ui:

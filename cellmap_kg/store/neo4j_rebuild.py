@@ -124,7 +124,7 @@ def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = Non
         Neo4jServerError: ``staging`` has no data folder, or ``live`` does not start again (its data folder
             then already holds the new graph: ``logs/neo4j.log`` says why it did not start).
     """
-    source = staging.home / "data"
+    source = staging.data_dir
     if not (source / "databases" / "neo4j").is_dir():
         raise Neo4jServerError(f"staging instance {staging.home} holds no database to swap in")
     if start is None:
@@ -134,7 +134,7 @@ def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = Non
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = live.home / f"{GENERATION_PREFIX}{stamp}"
     source.rename(target)
-    nxt, data = live.home / NEXT_LINK, live.home / "data"
+    nxt, data = live.home / NEXT_LINK, live.data_dir
     nxt.symlink_to(target.name)
     _fsync_dir(live.home)
     previous = None

@@ -210,6 +210,11 @@ class Neo4jServer:
         return self.home / "lib"
 
     @property
+    def data_dir(self) -> Path:
+        """``<home>/data``: databases and transaction logs (a symlink to the live generation after a rebuild)."""
+        return self.home / "data"
+
+    @property
     def plugins_dir(self) -> Path:
         return self.home / "plugins"
 
@@ -362,7 +367,7 @@ class Neo4jServer:
             # style, cellmap_kg/browser); the first two are the default. Neo4j 5.26 declares the setting by this
             # name (ServerSettings in neo4j-server; strict validation rejects "..._allowlist").
             "browser.remote_content_hostname_whitelist": "guides.neo4j.com,localhost,127.0.0.1",
-            "server.directories.data": str(self.home / "data"),
+            "server.directories.data": str(self.data_dir),
             "server.directories.logs": str(self.home / "logs"),
             "server.directories.plugins": str(self.plugins_dir),
             "server.directories.import": str(self.home / "import"),
@@ -539,14 +544,14 @@ def stop_servers(servers: list[Neo4jServer], *, timeout: float = STOP_TIMEOUT_S)
             os.kill(pid, signal.SIGTERM)
             running[pid] = server
     deadline = time.monotonic() + timeout
-    locked = {pid for pid, server in running.items() if store_lock_held(server.home / "data")}
+    locked = {pid for pid, server in running.items() if store_lock_held(server.data_dir)}
     waiting = set(running)
     while waiting:
         for pid in list(waiting):
             if not pid_alive(pid):
                 waiting.discard(pid)
                 continue
-            held = store_lock_held(running[pid].home / "data")
+            held = store_lock_held(running[pid].data_dir)
             if held:
                 locked.add(pid)
             if (pid in locked and not held) or time.monotonic() > deadline:

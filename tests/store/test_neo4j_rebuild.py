@@ -185,10 +185,10 @@ def test_a_stopped_server_closed_its_store_before_it_was_ended(server, cypher_bu
     were shut down cleanly (their shutdown checkpoint written), so the next start runs no recovery and serves the
     same graph. (A SIGKILL before that point, as in the killed-builder test below, is followed by a recovery.)"""
     log = server.home / "logs" / "debug.log"
-    assert server.pid() is not None and store_lock_held(server.home / "data")
+    assert server.pid() is not None and store_lock_held(server.data_dir)
     offset = log.stat().st_size
     assert server.stop()
-    assert server.pid() is None and not store_lock_held(server.home / "data")
+    assert server.pid() is None and not store_lock_held(server.data_dir)
     stopping = log.read_bytes()[offset:].decode("utf-8", "replace")
     assert "Checkpoint triggered by \"Database shutdown\"" in stopping
     assert "Stopped 'DatabaseId{00000000[system]}' successfully" in stopping
