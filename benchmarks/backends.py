@@ -13,12 +13,13 @@ Prints, on this machine and in this run:
    (``cellmap-kg neo4j import --from``: export, import, staging start, schema, swap);
 4. that the three graphs have identical counts per label and relationship type;
 5. p50 / p95 latency of every library query with its example parameters through ``run_query`` on FalkorDB and
-   on Neo4j (``--runs`` runs after ``--warmup`` untimed runs: Neo4j plans and JIT-compiles a statement over its
-   first executions), and whether both return the same rows.
+   on Neo4j (``--runs`` rounds of every query after ``--warmup`` untimed rounds: Neo4j plans each statement on its
+   first run and its JVM compiles the shared paths over its first minute of mixed work, see
+   ``queries.warm_up``), and whether both return the same rows.
 
 Targets (issue 13): embedded build <= 30 s, neo4j-admin import <= 20 s, Cypher build <= 90 s.
 
-    python benchmarks/backends.py --data ../shared/data [--runs 20] [--warmup 10] [--home .cellmap-kg/bench-neo4j]
+    python benchmarks/backends.py --data ../shared/data [--runs 20] [--warmup 50] [--home .cellmap-kg/bench-neo4j]
                                  [--json FILE]
 
 The Neo4j server is a fresh project server in ``--home`` (jars resolved with Maven on first use, data made new),
@@ -36,6 +37,8 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from queries import warm_up  # benchmarks/queries.py (this script's folder is on sys.path)
 
 from cellmap_kg.build import build
 from cellmap_kg.export.neo4j_admin import load_into_server
@@ -117,21 +120,22 @@ def timed_build(store, data_dir: Path, cache_dir: Path, profile: WriteProfile | 
 
 
 def latencies(store, runs: int, warmup: int) -> dict[str, dict]:
-    """Per library query: p50 / p95 in ms over ``runs`` runs (after ``warmup`` untimed runs, at least one) and its
-    rows."""
-    out = {}
-    for name, spec in sorted(load_queries().items()):
-        params = spec.example_parameters()
-        for _ in range(max(1, warmup)):
-            rows = run_query(store, name, **params)
-        times = []
-        for _ in range(runs):
+    """Per library query: p50 / p95 in ms over ``runs`` runs and its rows, after ``warmup`` untimed rounds of every
+    query (``queries.warm_up``: Neo4j's JVM reaches its steady state over mixed work, not over back-to-back runs of
+    one query). The timed runs go round after round too, so a slow spell of the machine touches every query alike."""
+    specs = sorted(load_queries().values(), key=lambda spec: spec.name)
+    rows = warm_up(store, max(1, warmup), specs)
+    times: dict[str, list[float]] = defaultdict(list)
+    for _ in range(runs):
+        for spec in specs:
             t0 = time.perf_counter()
-            run_query(store, name, **params)
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        out[name] = {"p50": statistics.median(times), "p95": times[max(0, round(0.95 * len(times)) - 1)],
-                     "rows": rows}
+            run_query(store, spec.name, **spec.example_parameters())
+            times[spec.name].append((time.perf_counter() - t0) * 1000)
+    out = {}
+    for name, values in times.items():
+        values.sort()
+        out[name] = {"p50": statistics.median(values), "p95": values[max(0, round(0.95 * len(values)) - 1)],
+                     "rows": rows[name]}
     return out
 
 
@@ -173,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, default=Path(".cellmap-kg/bench-neo4j"),
                         help="the benchmark's Neo4j home (data made new; jars kept)")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=10, help="untimed runs of each query first (default 10)")
+    parser.add_argument("--warmup", type=int, default=50,
+                        help="untimed rounds of every query before the timed ones (default 50)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
 
@@ -223,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
               f" ({nodes:,} nodes, {rels:,} relationships)")
         report["counts_equal"] = equal
 
-        print(f"5. library queries, {args.runs} runs each after {args.warmup} warm-up runs (ms) ...", flush=True)
+        print(f"5. library queries, {args.runs} rounds of every query after {args.warmup} warm-up rounds (ms) ...",
+              flush=True)
         with Neo4jStore(server.uri, password=server.password) as neo4j:
             q_neo4j = latencies(neo4j, args.runs, args.warmup)
         q_falkordb = latencies(falkordb, args.runs, args.warmup)

@@ -69,12 +69,12 @@ def test_skip_reports_are_identical(full_falkordb, full_neo4j):
     assert skipped(full_falkordb) == skipped(full_neo4j)
 
 
-def test_the_second_build_reused_every_hisig_fit_whose_inputs_both_engines_return_alike(full_falkordb, full_neo4j):
+def test_the_second_build_reused_every_hisig_fit(full_falkordb, full_neo4j):
     """The two builds share the session's HiSig cache (keyed by the exact input values). The first computes all 40
-    fits; the second reads back the 27 whose inputs are counts (Groebner 2018 pan-cohort and 19 types, Ma 2018) and
-    refits the 13 TCGA cohorts: their gene scores carry 17 significant digits (``0.14800000000000002`` in
-    ``blca.score.txt``), which Neo4j returns bit for bit and FalkorDB rounded to 15, so the inputs differ in the last
-    bits and a cached fit would not be the fit of these inputs. The rows compared below come from both paths."""
+    fits; the second reads all 40 back: its inputs are the same values, read from the other engine. That holds for
+    the 13 TCGA cohorts because the loader keeps their gene scores to 15 significant digits (``0.14800000000000002``
+    in ``blca.score.txt`` is stored as 0.148; ``loaders.tcga.SCORE_DIGITS``), which FalkorDB returns as Neo4j does;
+    with the 17 digits of the file it refitted them. The rows compared below come from both paths."""
     def caches(store):
         return {name: s["cache"] for name, s in store.build_result.analyses.items() if "cache" in s}
 
@@ -83,7 +83,7 @@ def test_the_second_build_reused_every_hisig_fit_whose_inputs_both_engines_retur
     assert {n: (c["computed"], c["reused"]) for n, c in first.items()} == {
         "hisig": (1, 0), "hisig-types": (19, 0), "hisig-tcga": (13, 0), "hisig-ma2018": (7, 0)}
     assert {n: (c["computed"], c["reused"]) for n, c in second.items()} == {
-        "hisig": (0, 1), "hisig-types": (0, 19), "hisig-tcga": (13, 0), "hisig-ma2018": (0, 7)}
+        "hisig": (0, 1), "hisig-types": (0, 19), "hisig-tcga": (0, 13), "hisig-ma2018": (0, 7)}
 
 
 def assert_same_rows(name: str, on_falkordb: list[dict], on_neo4j: list[dict]) -> None:

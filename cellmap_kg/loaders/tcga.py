@@ -8,6 +8,12 @@ per-gene mutation score that HiSig regresses on the systems of a hierarchy (Zhen
 Stored: only genes with score > 0. A zero score is not stored and is counted in the report as
 ``"zero score (not stored)"``; an absent MUTATION_SCORE therefore means score 0, and the full score vector of a
 cohort is recoverable as {stored genes: score, every other gene: 0}.
+
+Scores are stored to ``SCORE_DIGITS`` (15) significant digits: the files give 3-decimal scores with binary noise
+(``0.14800000000000002``, 448 of the 1,766 distinct values carry 16-17 digits), and FalkorDB returns a double with
+15 significant digits (FalkorDB issue #312) where Neo4j returns it bit for bit. Rounded once here, both stores hold
+and return the same values, so the TCGA HiSig fits see identical inputs on both backends (and a fit cached by a build
+into one is reused by a build into the other, ``analyses.hisig_cache``).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from .symbols import SymbolResolver
 SCORE_SUFFIX = ".score.txt"
 """HiSig score files are named ``<cohort>.score.txt``."""
 COLUMNS = ("gene", "score")
+SCORE_DIGITS = 15
+"""Significant digits of a stored score: what both backends return alike (see the module docstring)."""
 
 
 def cohort_of(path: Path | str) -> str:
@@ -42,13 +50,14 @@ def tumour_type_name(cohort: str) -> str:
 
 
 def _score(text: str, path: Path, line: int) -> float:
+    """The score of one line, to ``SCORE_DIGITS`` significant digits. Raises ``DataFormatError`` if not finite."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
         raise DataFormatError(path, line, f"column 'score': expected a finite number, found {text!r}")
-    return value
+    return float(f"{value:.{SCORE_DIGITS}g}")
 
 
 def load_tcga_scores(source: SourceFiles, resolver: SymbolResolver) -> LoadResult:

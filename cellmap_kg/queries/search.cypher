@@ -62,40 +62,54 @@ WITH needle, noHits, found,
      collect({label: 'Assembly', key: ea.id, name: ea.name, detail: ea.map + ', ' + toString(ea.size) + ' proteins',
               texts: [ea.id, ea.name]}) AS more
 WITH needle, noHits, [f IN found + more WHERE f.key IS NOT NULL] AS found
-// Previous symbols and aliases (exact), when no key matched exactly and the index found no protein.
+// Previous symbols and aliases (exact), when no key matched exactly and the index found no protein (gated twice
+// as the CONTAINS scans below).
+WITH needle, noHits, found,
+     'Protein' IN $labels AND NOT needle CONTAINS ' ' AND size(found) = 0
+       AND none(h IN $hits WHERE h STARTS WITH 'Protein') AS lookRenamed
 OPTIONAL MATCH (renamed:Protein)
-WHERE 'Protein' IN $labels AND NOT needle CONTAINS ' '
-  AND size(found) = 0 AND none(h IN $hits WHERE h STARTS WITH 'Protein')
-  AND (toUpper(needle) IN renamed.previousSymbols OR toUpper(needle) IN renamed.aliases)
+WHERE lookRenamed AND (toUpper(needle) IN renamed.previousSymbols OR toUpper(needle) IN renamed.aliases)
+  AND renamed.symbol STARTS WITH CASE WHEN lookRenamed THEN '' END
 WITH needle, noHits, found,
      collect({label: 'Protein', key: renamed.symbol, name: renamed.name, detail: renamed.geneType, texts: [],
               score: 1.5}) AS more
 WITH needle, noHits, found + [f IN more WHERE f.key IS NOT NULL] AS found
-WITH needle, found, noHits AND size(found) = 0 AS scan
-// CONTAINS scans: only without index hits and without an exact match.
+WITH needle, found, CASE WHEN noHits AND size(found) = 0 THEN $labels ELSE [] END AS scanned
+// CONTAINS scans of the labels in `scanned`: all searched labels without index hits and without an exact
+// match, else none. Each scan is also gated by its key, as in
+// `p.symbol STARTS WITH CASE WHEN 'Protein' IN scanned THEN '' END`: every key starts with '' and
+// `STARTS WITH null` selects nothing, which Neo4j answers from the key index (no node read when the label is not
+// scanned; a gate on `scanned` alone is checked per node of a label scan, 75,000 nodes per search), while
+// FalkorDB checks the leading `'Protein' IN scanned` before its label scan and the key gate last, per node
+// (full graph, index hits: the statement alone 15 -> 5 ms p50 on Neo4j; FalkorDB's scan path unchanged).
 OPTIONAL MATCH (p:Protein)
-WHERE scan AND 'Protein' IN $labels AND (toLower(p.symbol) CONTAINS needle OR toLower(p.name) CONTAINS needle)
-WITH needle, scan, found,
+WHERE 'Protein' IN scanned AND (toLower(p.symbol) CONTAINS needle OR toLower(p.name) CONTAINS needle)
+  AND p.symbol STARTS WITH CASE WHEN 'Protein' IN scanned THEN '' END
+WITH needle, scanned, found,
      collect({label: 'Protein', key: p.symbol, name: p.name, detail: p.geneType, texts: [p.symbol, p.name]}) AS more
-WITH needle, scan, found + more AS found
+WITH needle, scanned, found + more AS found
 OPTIONAL MATCH (a:Assembly)
-WHERE scan AND 'Assembly' IN $labels AND (toLower(a.name) CONTAINS needle OR toLower(a.id) CONTAINS needle)
-WITH needle, scan, found,
+WHERE 'Assembly' IN scanned AND (toLower(a.name) CONTAINS needle OR toLower(a.id) CONTAINS needle)
+  AND a.id STARTS WITH CASE WHEN 'Assembly' IN scanned THEN '' END
+WITH needle, scanned, found,
      collect({label: 'Assembly', key: a.id, name: a.name, detail: a.map + ', ' + toString(a.size) + ' proteins',
               texts: [a.id, a.name]}) AS more
-WITH needle, scan, found + more AS found
+WITH needle, scanned, found + more AS found
 OPTIONAL MATCH (g:GOTerm)
-WHERE scan AND 'GOTerm' IN $labels AND toLower(g.name) CONTAINS needle
-WITH needle, scan, found,
+WHERE 'GOTerm' IN scanned AND toLower(g.name) CONTAINS needle
+  AND g.id STARTS WITH CASE WHEN 'GOTerm' IN scanned THEN '' END
+WITH needle, scanned, found,
      collect({label: 'GOTerm', key: g.id, name: g.name, detail: g.namespace, texts: [g.id, g.name]}) AS more
-WITH needle, scan, found + more AS found
+WITH needle, scanned, found + more AS found
 OPTIONAL MATCH (x:Complex)
-WHERE scan AND 'Complex' IN $labels AND toLower(x.name) CONTAINS needle
-WITH needle, scan, found,
+WHERE 'Complex' IN scanned AND toLower(x.name) CONTAINS needle
+  AND x.id STARTS WITH CASE WHEN 'Complex' IN scanned THEN '' END
+WITH needle, scanned, found,
      collect({label: 'Complex', key: x.id, name: x.name, detail: x.cellLine, texts: [x.id, x.name]}) AS more
-WITH needle, scan, found + more AS found
+WITH needle, scanned, found + more AS found
 OPTIONAL MATCH (c:Compartment)
-WHERE scan AND 'Compartment' IN $labels AND toLower(c.name) CONTAINS needle
+WHERE 'Compartment' IN scanned AND toLower(c.name) CONTAINS needle
+  AND c.name STARTS WITH CASE WHEN 'Compartment' IN scanned THEN '' END
 WITH needle, found,
      collect({label: 'Compartment', key: c.name, name: c.name, detail: c.vocabulary, texts: [c.name]}) AS more
 WITH needle, found + more AS found

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..errors import UserError
@@ -101,6 +102,55 @@ class RelationshipRows(Protocol):
     rows: list[dict]
     source_label: str | None
     target_label: str | None
+
+
+@dataclass
+class MergedNodes:
+    """The nodes of a new graph from ``write_graph``'s node batches, merged on their keys as ``write_nodes`` merges
+    them in a graph (``MERGE (n:Label {key}) SET n += props``): a new key is a new node; a known key gets the
+    row's non-null properties (later rows win) and the batch's extra labels. Nodes are numbered in the order their
+    keys first appear.
+
+    The merge refers to the callers' row dicts (a node named by several rows gets one merged dict), so it holds
+    no second copy of the graph. ``rows[i]`` / ``node_labels[i]``: properties and labels (schema label first) of
+    node ``i``; ``ids``: label -> key -> node number; ``labels``: every label in first-use order.
+    """
+
+    schema: Schema
+    rows: list[dict] = field(default_factory=list)
+    node_labels: list[tuple[str, ...]] = field(default_factory=list)
+    ids: dict[str, dict[object, int]] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+
+    def add_nodes(self, batch: NodeRows) -> None:
+        """Merge ``batch`` in (see the class docstring)."""
+        key = self.schema.key_of(batch.label)
+        ids = self.ids.setdefault(batch.label, {})
+        labels = (batch.label, *batch.extra_labels)
+        self.labels.extend(x for x in labels if x not in self.labels)
+        for row in batch.rows:
+            node_id = ids.get(row[key])
+            if node_id is None:
+                ids[row[key]] = len(self.rows)
+                self.rows.append(row)
+                self.node_labels.append(labels)
+                continue
+            merged = dict(self.rows[node_id])
+            merged.update((k, v) for k, v in row.items() if v is not None)
+            self.rows[node_id] = merged
+            known = self.node_labels[node_id]
+            self.node_labels[node_id] = known + tuple(x for x in batch.extra_labels if x not in known)
+
+    def runs(self) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
+        """``(labels, rows)`` for each run of consecutive nodes with the same labels, in node order."""
+        start, n = 0, len(self.rows)
+        while start < n:
+            labels = self.node_labels[start]
+            end = start + 1
+            while end < n and self.node_labels[end] == labels:
+                end += 1
+            yield labels, self.rows[start:end]
+            start = end
 
 
 def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:

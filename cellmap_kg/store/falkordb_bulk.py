@@ -31,10 +31,9 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 from ..schema import Schema
-from .base import BadParameter, NodeRows, RelationshipRows, endpoint_labels
+from .base import BadParameter, MergedNodes, NodeRows, RelationshipRows, endpoint_labels
 
 NULL, BOOL, DOUBLE, STRING, LONG, ARRAY = range(6)
 MAX_CALL_BYTES = 32 * 1024 * 1024
@@ -106,61 +105,23 @@ class _StringCache(dict):
         return encoded
 
 
-@dataclass
-class BulkPlan:
-    """The nodes of a new graph, merged on their keys and numbered in creation order; relationships are encoded
-    one batch at a time from it (``relationship_tokens``).
-
-    The plan refers to the callers' row dicts (a node named by several rows gets one merged dict), so it holds no
-    second copy of the graph; ``ids`` maps each label's keys to node ids.
-    """
-
-    schema: Schema
-    rows: list[dict] = field(default_factory=list)
-    node_labels: list[tuple[str, ...]] = field(default_factory=list)
-    ids: dict[str, dict[object, int]] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
-    """Every label in first-use order (FalkorDB numbers labels by first use; ``labels(n)`` follows that order)."""
-
-    def add_nodes(self, batch: NodeRows) -> None:
-        """Merge ``batch`` into the plan as ``GraphStore.write_nodes`` would into a graph: a new key is a new
-        node; a known key gets the row's non-null properties and the batch's extra labels."""
-        key = self.schema.key_of(batch.label)
-        ids = self.ids.setdefault(batch.label, {})
-        labels = (batch.label, *batch.extra_labels)
-        self.labels.extend(x for x in labels if x not in self.labels)
-        for row in batch.rows:
-            node_id = ids.get(row[key])
-            if node_id is None:
-                ids[row[key]] = len(self.rows)
-                self.rows.append(row)
-                self.node_labels.append(labels)
-                continue
-            merged = dict(self.rows[node_id])
-            merged.update((k, v) for k, v in row.items() if v is not None)
-            self.rows[node_id] = merged
-            known = self.node_labels[node_id]
-            self.node_labels[node_id] = known + tuple(x for x in batch.extra_labels if x not in known)
+class BulkPlan(MergedNodes):
+    """The nodes of a new graph, merged on their keys and numbered in creation order (``MergedNodes``: node ids
+    are those numbers); relationships are encoded one batch at a time from it (``relationship_tokens``).
+    ``labels`` is the order FalkorDB numbers labels in (first use; ``labels(n)`` follows it)."""
 
     def node_tokens(self) -> Iterator[tuple[int, bytes | bytearray]]:
         """``(nodes, token)`` pairs creating every node in id order: first one empty token per label (so labels are
         numbered in first-use order), then one token per run of consecutive nodes with the same labels."""
         for label in self.labels:
             yield 0, _header(label, ())
-        start, n = 0, len(self.rows)
-        while start < n:
-            labels = self.node_labels[start]
-            end = start + 1
-            while end < n and self.node_labels[end] == labels:
-                end += 1
-            run = self.rows[start:end]
+        for labels, run in self.runs():
             props = _columns(run, list(self.schema.nodes[labels[0]].properties))
             out = bytearray(_header(":".join(sorted(labels, key=self.labels.index)), props))
             for row in run:
                 for p in props:
                     encode_value(row.get(p), out)
             yield len(run), out
-            start = end
 
     def relationship_tokens(self, batch: RelationshipRows) -> tuple[int, bytearray]:
         """``(relationships, token)`` for ``batch``; rows whose end nodes are not in the plan are left out (the

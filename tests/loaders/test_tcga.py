@@ -50,6 +50,14 @@ def test_known_breast_cancer_drivers(score_of):
     assert ("TCGA-BRCA", "A1BG") not in score_of  # score 0.0 in brca.score.txt
 
 
+def test_scores_are_kept_to_15_significant_digits(score_of):
+    """``brca.score.txt`` gives PIK3CA ``4.156000000000001`` and ``blca.score.txt`` AADACL3 ``0.14800000000000002``:
+    stored as 4.156 and 0.148, the values FalkorDB returns (15 digits), so both backends hold the same score."""
+    assert score_of[("TCGA-BRCA", "PIK3CA")] == 4.156
+    assert score_of[("TCGA-BLCA", "AADACL3")] == 0.148
+    assert float("0.14800000000000002") != 0.148
+
+
 def test_only_positive_scores_stored_and_zeros_counted(data_dir, scores, score_of):
     assert all(score > 0 for score in score_of.values())
     assert scores.report.skipped["zero score (not stored)"] == _zero_lines(data_dir) == 184_795

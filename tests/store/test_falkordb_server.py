@@ -37,6 +37,18 @@ def test_reuses_a_running_server(falkordb_dir):
     second.close()
 
 
+def test_server_keeps_more_execution_plans_than_the_library_has_queries(falkordb_dir):
+    """FalkorDB's default plan cache (25) is smaller than the library: cycling through it replanned every query."""
+    from cellmap_kg.queries.registry import load_queries
+
+    store = FalkorDBStore(falkordb_dir, "t_cache_size")
+    try:
+        assert store._command("GRAPH.CONFIG", "GET", "CACHE_SIZE") == ["CACHE_SIZE", 256]
+    finally:
+        store.close()
+    assert falkordb_server.QUERY_CACHE_SIZE == 256 > 2 * len(load_queries())
+
+
 def test_graph_survives_a_server_restart_and_the_server_outlives_its_client(tmp_path):
     store_dir = tmp_path / "kg"
     store = FalkorDBStore(store_dir)

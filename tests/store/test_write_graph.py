@@ -1,7 +1,8 @@
-"""``write_graph``: the embedded store's GRAPH.BULK load makes the same graph as the generic UNWIND batches.
+"""``write_graph``: each store's own load of a new graph makes the same graph as the generic UNWIND batches.
 
 The generic path is ``GraphStore.write_graph`` itself (``write_nodes`` / ``write_relationships``); the store's own
-``write_graph`` (FalkorDB: ``falkordb_bulk``) must give identical content (``cellmap_kg.store.content``).
+``write_graph`` (FalkorDB: ``falkordb_bulk``'s GRAPH.BULK; Neo4j: nodes merged in Python and created, full-text
+indexes after the rows) must give identical content (``cellmap_kg.store.content``).
 """
 
 from __future__ import annotations
@@ -64,6 +65,30 @@ def test_write_graph_equals_the_unwind_batches(store):
                                                                   {"dataset": "d3", "jaccard": 0.25}]]
     # the schema is applied as by the generic path: key uniqueness holds and the full-text index answers
     assert [r["key"] for r in store.fulltext_search("Protein", "antigen")] == ["TP53"]
+
+
+@pytest.mark.neo4j
+def test_neo4j_write_graph_equals_the_unwind_batches(neo4j_scratch_server):
+    """Neo4j's ``write_graph`` (``MergedNodes`` + ``CREATE``) against ``write_nodes``' ``MERGE`` on the same rows:
+    TP53 named by three batches is one node with the later name, both extra labels and the first batch's other
+    properties; MDM2 keeps ``hekRnaTpm`` and gets no ``name`` (a null is not written)."""
+    from cellmap_kg.store import open_store
+
+    with open_store(neo4j_scratch_server.uri) as neo4j:
+        neo4j._reset()
+        try:
+            generic = GraphStore.write_graph(neo4j, NODES, RELATIONSHIPS)
+            reference = graph_content(neo4j)
+            neo4j._reset()
+            written = neo4j.write_graph(NODES, RELATIONSHIPS)
+            mine = graph_content(neo4j)
+        finally:
+            neo4j._reset()
+    assert written == generic == [2, 2, 1]
+    assert content_differences(mine, reference) == []
+    assert _lines(mine, "node Protein")[1] == [
+        "TP53", ["Bait", "Prey", "Protein"], {"entrezId": 7157, "name": "cellular tumor antigen p53",
+                                              "symbol": "TP53", "uniprot": ["P04637"]}]
 
 
 def test_bulk_rejects_values_it_cannot_store(store):
