@@ -10,7 +10,7 @@ Files written to the output directory (format: Neo4j Operations Manual 5, "Impor
   properties and ``:TYPE``; a type declared between several labels (``ENRICHED_FOR`` -> GOTerm, Complex,
   Compartment) gets one file per label pair, ``rels_<TYPE>_<Source>_<Target>.csv``.
 * ``neo4j-admin-import.sh``: the import command for these files (run it with the database stopped).
-* ``schema.cypher``: the uniqueness constraints and full-text indexes to create after the import (the import
+* ``schema.cypher``: the uniqueness constraints, range and full-text indexes to create after the import (the import
   creates none), generated from the schema declaration by ``cellmap_kg.store.neo4j_ddl``.
 
 Property types map to header types by ``schema.types`` (``int -> long``, ``float -> double``, lists to
@@ -44,7 +44,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..schema import PROPERTY_TYPES, SCHEMA, NodeType, RelationshipType, Schema
 from ..store.base import GraphStore
-from ..store.neo4j_ddl import constraint_statements, fulltext_index_statements
+from ..store.neo4j_ddl import constraint_statements, fulltext_index_statements, range_index_statements
 
 ARRAY_DELIMITERS = (";", "|", "\u00a6")
 """Candidate array delimiters, in order of preference (``;`` is neo4j-admin's default)."""
@@ -258,7 +258,8 @@ def export_neo4j_admin(store: GraphStore, out_dir: Path | str, schema: Schema = 
                       'cd "$(dirname "$0")"\n' + result.command(import_dir=".") + "\n", encoding="utf-8")
     script.chmod(0o755)
     (out_dir / SCHEMA_SCRIPT).write_text(
-        ";\n".join(constraint_statements(schema) + fulltext_index_statements(schema)) + ";\n", encoding="utf-8")
+        ";\n".join(constraint_statements(schema) + range_index_statements(schema)
+                   + fulltext_index_statements(schema)) + ";\n", encoding="utf-8")
     return result
 
 

@@ -62,6 +62,9 @@ class NodeType:
     properties: dict[str, Property]
     extra_labels: tuple[str, ...] = ()
     fulltext: tuple[str, ...] = ()
+    indexed: tuple[str, ...] = ()
+    """Properties with a range index besides the key (``indexed`` in schema.yaml): what a library query filters
+    or sorts on across a whole label."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ def parse_schema(data: dict) -> Schema:
             properties=_properties(spec.get("properties")),
             extra_labels=tuple(spec.get("extraLabels", ())),
             fulltext=tuple(spec.get("fulltext", ())),
+            indexed=tuple(spec.get("indexed", ())),
         )
         for label, spec in data.get("nodes", {}).items()
     }
@@ -177,6 +181,10 @@ def parse_schema(data: dict) -> Schema:
         for prop in node.fulltext:
             if prop not in node.properties:
                 raise SchemaError(f"{node.label}: full-text property {prop!r} is not among its properties")
+        for prop in node.indexed:
+            if prop not in node.properties or prop == node.key:
+                raise SchemaError(f"{node.label}: indexed property {prop!r} is not among its properties "
+                                  "(other than the key, which is always indexed)")
     rels = {}
     for rel_type, spec in data.get("relationships", {}).items():
         ends = {}

@@ -17,7 +17,11 @@ def schema_markdown(schema: Schema = SCHEMA) -> str:
              "*computed* properties are written by analyses after the load.", "", "## Nodes", ""]
     for node in schema.nodes.values():
         extra = f" (extra labels: {', '.join('`' + x + '`' for x in node.extra_labels)})" if node.extra_labels else ""
+        indexes = [f"range index on {', '.join('`' + x + '`' for x in node.indexed)}"] if node.indexed else []
+        indexes += [f"full-text index on {', '.join('`' + x + '`' for x in node.fulltext)}"] if node.fulltext else []
+        indexed = f"Indexes besides the key: {'; '.join(indexes)}." if indexes else ""
         lines += [f"### `{node.label}` (key `{node.key}`){extra}", "", node.description.strip(), "",
+                  *([indexed, ""] if indexed else []),
                   "| property | type | unit | description |", "|---|---|---|---|"]
         for p in node.properties.values():
             note = " *(computed)*" if p.computed else ""

@@ -280,7 +280,8 @@ class FalkorDBStore(GraphStore):
                           "RETURN type, label, properties, entitytype, status", read_only=True)
 
     def apply_schema(self, schema: Schema | None = None) -> None:
-        """Range index + unique constraint on every node key, full-text index per ``FULLTEXT_PROPERTIES``.
+        """Range index + unique constraint on every node key, a range index on every ``indexed`` property,
+        full-text index per ``FULLTEXT_PROPERTIES``.
 
         Idempotent (existing indexes/constraints are kept). Waits until FalkorDB has built the indexes and
         validated the constraints on the data already in the graph.
@@ -291,8 +292,9 @@ class FalkorDBStore(GraphStore):
         schema = schema or self.schema
         existing = self.indexes()
         for node in schema.nodes.values():
-            if "RANGE" not in existing.get((node.label, node.key), set()):
-                self.query(f"CREATE INDEX FOR (n:{node.label}) ON (n.{node.key})")
+            for prop in (node.key, *node.indexed):
+                if "RANGE" not in existing.get((node.label, prop), set()):
+                    self.query(f"CREATE INDEX FOR (n:{node.label}) ON (n.{prop})")
         present = {(c["label"], tuple(c["properties"])) for c in self.constraints() if c["type"] == "UNIQUE"}
         for node in schema.nodes.values():
             if (node.label, (node.key,)) not in present:

@@ -60,6 +60,11 @@ def constraint_name(label: str, key: str) -> str:
     return f"{identifier(label)}_{identifier(key)}_unique"
 
 
+def range_index_name(label: str, prop: str) -> str:
+    """Name of the range index on ``label.prop`` (a declared ``indexed`` property): ``<Label>_<prop>_range``."""
+    return f"{identifier(label)}_{identifier(prop)}_range"
+
+
 def fulltext_index_name(label: str) -> str:
     """Name of the full-text index of ``label``: ``<Label>_fulltext``."""
     return f"{identifier(label)}_fulltext"
@@ -74,6 +79,12 @@ def constraint_statements(schema: Schema) -> list[str]:
     """One ``CREATE CONSTRAINT ... IS UNIQUE`` per node key of ``schema`` (idempotent: ``IF NOT EXISTS``)."""
     return [f"CREATE CONSTRAINT {constraint_name(n.label, n.key)} IF NOT EXISTS "
             f"FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE" for n in schema.nodes.values()]
+
+
+def range_index_statements(schema: Schema) -> list[str]:
+    """One ``CREATE INDEX ... IF NOT EXISTS`` (a range index) per ``indexed`` property of ``schema``."""
+    return [f"CREATE INDEX {range_index_name(n.label, p)} IF NOT EXISTS FOR (n:{n.label}) ON (n.{p})"
+            for n in schema.nodes.values() for p in n.indexed]
 
 
 def fulltext_index_statements(schema: Schema) -> list[str]:

@@ -37,6 +37,7 @@ from .neo4j_ddl import (
     fulltext_index_statements,
     parse_neo4j_uri,
     plan_lines,
+    range_index_statements,
     to_plain,
     vector_index_name,
     vector_index_statements,
@@ -226,13 +227,15 @@ class Neo4jStore(GraphStore):
 
     # ---------------------------------------------------------------------------------------------- schema
     def apply_schema(self, schema: Schema | None = None) -> None:
-        """Unique constraint on every node key and the full-text indexes (``neo4j_ddl``); waits until online.
+        """Unique constraint on every node key, a range index on every ``indexed`` property and the full-text
+        indexes (``neo4j_ddl``); waits until online.
 
         Raises:
             StoreError: a constraint cannot be created (e.g. duplicate keys already in the database).
         """
         schema = schema or self.schema
-        for statement in constraint_statements(schema) + fulltext_index_statements(schema):
+        for statement in (constraint_statements(schema) + range_index_statements(schema)
+                          + fulltext_index_statements(schema)):
             self._run(statement)
         self._run(f"CALL db.awaitIndexes({INDEX_WAIT_S})")
 

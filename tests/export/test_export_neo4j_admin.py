@@ -93,6 +93,7 @@ def test_import_command_and_schema_script(subset):
     assert subset.command(import_dir=".") in script
     ddl = (subset.directory / "schema.cypher").read_text()
     assert "FOR (n:Protein) REQUIRE n.symbol IS UNIQUE" in ddl
+    assert "CREATE INDEX Protein_pathsToRoot_range IF NOT EXISTS FOR (n:Protein) ON (n.pathsToRoot)" in ddl
 
 
 def test_array_delimiter_falls_back_when_an_item_contains_it(tmp_path):

@@ -68,6 +68,11 @@ def test_inconsistent_declarations_are_rejected():
                       "relationships": {"R": {"source": "A", "target": "Missing"}}})
     with pytest.raises(SchemaError, match="unknown type"):
         parse_schema({"nodes": {"A": {"key": "id", "properties": {"id": {"type": "uuid"}}}}})
+    with pytest.raises(SchemaError, match="indexed property 'size' is not among its properties"):
+        parse_schema({"nodes": {"A": {"key": "id", "indexed": ["size"], "properties": {"id": {}}}}})
+    with pytest.raises(SchemaError, match="indexed property 'id' .*other than the key"):
+        parse_schema({"nodes": {"A": {"key": "id", "indexed": ["id"], "properties": {"id": {}}}}})
+    assert SCHEMA.nodes["Protein"].indexed == ("pathsToRoot",)  # multi-localized-proteins selects on it
 
 
 def test_docs_schema_md_is_generated_from_the_declaration():

@@ -17,6 +17,7 @@ from cellmap_kg.store.neo4j_ddl import (
     fulltext_index_statements,
     parse_neo4j_uri,
     plan_lines,
+    range_index_statements,
     to_plain,
     vector_index_statements,
 )
@@ -45,6 +46,11 @@ def test_fulltext_index_statements():
                              "ON EACH [n.symbol, n.name]")
     assert "CREATE FULLTEXT INDEX Assembly_fulltext IF NOT EXISTS FOR (n:Assembly) ON EACH [n.name, n.id]" in statements
     assert len(statements) == 5
+
+
+def test_range_index_statements_follow_the_declared_indexed_properties():
+    assert range_index_statements(SCHEMA) == [
+        "CREATE INDEX Protein_pathsToRoot_range IF NOT EXISTS FOR (n:Protein) ON (n.pathsToRoot)"]
 
 
 def test_vector_index_statements():
