@@ -123,7 +123,8 @@ class MergedNodes:
     labels: list[str] = field(default_factory=list)
 
     def add_nodes(self, batch: NodeRows) -> None:
-        """Merge ``batch`` in (see the class docstring)."""
+        """Merge ``batch`` in (see the class docstring). Raises ``SchemaError`` for an undeclared label and
+        ``KeyError`` for a row without the label's key."""
         key = self.schema.key_of(batch.label)
         ids = self.ids.setdefault(batch.label, {})
         labels = (batch.label, *batch.extra_labels)
@@ -140,17 +141,6 @@ class MergedNodes:
             self.rows[node_id] = merged
             known = self.node_labels[node_id]
             self.node_labels[node_id] = known + tuple(x for x in batch.extra_labels if x not in known)
-
-    def runs(self) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
-        """``(labels, rows)`` for each run of consecutive nodes with the same labels, in node order."""
-        start, n = 0, len(self.rows)
-        while start < n:
-            labels = self.node_labels[start]
-            end = start + 1
-            while end < n and self.node_labels[end] == labels:
-                end += 1
-            yield labels, self.rows[start:end]
-            start = end
 
 
 def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:

@@ -115,13 +115,25 @@ class BulkPlan(MergedNodes):
         numbered in first-use order), then one token per run of consecutive nodes with the same labels."""
         for label in self.labels:
             yield 0, _header(label, ())
-        for labels, run in self.runs():
+        for labels, run in self._runs():
             props = _columns(run, list(self.schema.nodes[labels[0]].properties))
             out = bytearray(_header(":".join(sorted(labels, key=self.labels.index)), props))
             for row in run:
                 for p in props:
                     encode_value(row.get(p), out)
             yield len(run), out
+
+    def _runs(self) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
+        """``(labels, rows)`` for each run of consecutive nodes with the same labels, in node id order (one token
+        each: the ids a token creates are consecutive)."""
+        start, n = 0, len(self.rows)
+        while start < n:
+            labels = self.node_labels[start]
+            end = start + 1
+            while end < n and self.node_labels[end] == labels:
+                end += 1
+            yield labels, self.rows[start:end]
+            start = end
 
     def relationship_tokens(self, batch: RelationshipRows) -> tuple[int, bytearray]:
         """``(relationships, token)`` for ``batch``; rows whose end nodes are not in the plan are left out (the

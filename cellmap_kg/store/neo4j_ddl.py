@@ -82,7 +82,8 @@ def constraint_statements(schema: Schema) -> list[str]:
 
 
 def range_index_statements(schema: Schema) -> list[str]:
-    """One ``CREATE INDEX ... IF NOT EXISTS`` (a range index) per ``indexed`` property of ``schema``."""
+    """One ``CREATE INDEX ... IF NOT EXISTS`` (a range index) per ``indexed`` property of ``schema``, named by
+    ``range_index_name``. Raises ``ValueError`` for a name that is not a plain identifier."""
     return [f"CREATE INDEX {range_index_name(n.label, p)} IF NOT EXISTS FOR (n:{n.label}) ON (n.{p})"
             for n in schema.nodes.values() for p in n.indexed]
 
