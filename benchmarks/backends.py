@@ -15,7 +15,8 @@ Prints, on this machine and in this run:
 5. p50 / p95 latency of every library query with its example parameters through ``run_query`` on FalkorDB and
    on Neo4j (``--runs`` rounds of every query after ``--warmup`` untimed rounds: Neo4j plans each statement on its
    first run and its JVM compiles the shared paths over its first minute of mixed work, see
-   ``queries.warm_up``), and whether both return the same rows.
+   ``session.warm_up``), each backend in a query session of its own (``benchmarks/session.py``), and whether both
+   return the same rows.
 
 Targets (issue 13): embedded build <= 30 s, neo4j-admin import <= 20 s, Cypher build <= 90 s.
 
@@ -30,19 +31,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
-import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from queries import warm_up  # benchmarks/queries.py (this script's folder is on sys.path)
-
 from cellmap_kg.build import build
 from cellmap_kg.export.neo4j_admin import load_into_server
-from cellmap_kg.queries.registry import load_queries, run_query
+from cellmap_kg.queries.registry import load_queries
 from cellmap_kg.store import open_store, stop_embedded
 from cellmap_kg.store.base import canonical_rows
 from cellmap_kg.store.neo4j_rebuild import GENERATION_PREFIX, NEXT_LINK, discard_staging
@@ -119,24 +120,16 @@ def timed_build(store, data_dir: Path, cache_dir: Path, profile: WriteProfile | 
     return {"wall": time.perf_counter() - t0, **result.timings, "counts": result.counts, "hisig": hisig}
 
 
-def latencies(store, runs: int, warmup: int) -> dict[str, dict]:
-    """Per library query: p50 / p95 in ms over ``runs`` runs and its rows, after ``warmup`` untimed rounds of every
-    query (``queries.warm_up``: Neo4j's JVM reaches its steady state over mixed work, not over back-to-back runs of
-    one query). The timed runs go round after round too, so a slow spell of the machine touches every query alike."""
-    specs = sorted(load_queries().values(), key=lambda spec: spec.name)
-    rows = warm_up(store, max(1, warmup), specs)
-    times: dict[str, list[float]] = defaultdict(list)
-    for _ in range(runs):
-        for spec in specs:
-            t0 = time.perf_counter()
-            run_query(store, spec.name, **spec.example_parameters())
-            times[spec.name].append((time.perf_counter() - t0) * 1000)
-    out = {}
-    for name, values in times.items():
-        values.sort()
-        out[name] = {"p50": statistics.median(values), "p95": values[max(0, round(0.95 * len(values)) - 1)],
-                     "rows": rows[name]}
-    return out
+def session_latencies(uri: str, runs: int, warmup: int, env: dict[str, str] | None = None) -> dict[str, dict]:
+    """``session.latencies`` of the store at ``uri`` in a query session of its own (``benchmarks/session.py`` as a
+    child process: this process holds the builds' imports and objects, whose garbage collection a query session
+    does not pay, see that module). Raises ``subprocess.CalledProcessError`` if it fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "latencies.json"
+        subprocess.run([sys.executable, str(Path(__file__).with_name("session.py")), "--store", uri, "--runs",
+                        str(runs), "--warmup", str(warmup), "--json", str(out)], check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, **(env or {})})
+        return json.loads(out.read_text())
 
 
 def packstream_encoding(store, limit: int = 200_000) -> dict:
@@ -230,9 +223,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"5. library queries, {args.runs} rounds of every query after {args.warmup} warm-up rounds (ms) ...",
               flush=True)
-        with Neo4jStore(server.uri, password=server.password) as neo4j:
-            q_neo4j = latencies(neo4j, args.runs, args.warmup)
-        q_falkordb = latencies(falkordb, args.runs, args.warmup)
+        q_neo4j = session_latencies(server.uri, args.runs, args.warmup, {"NEO4J_PASSWORD": server.password})
+        q_falkordb = session_latencies(falkordb_uri, args.runs, args.warmup)
         print(f"   {'query':40s} {'FalkorDB p50':>12s} {'p95':>8s} {'Neo4j p50':>10s} {'p95':>8s}  same rows")
         report["queries"] = {}
         # full-text hits ranked by each backend's own engine (tests/test_backend_equivalence.py compares these

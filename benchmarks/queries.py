@@ -43,9 +43,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from session import percentile, warm_up  # benchmarks/session.py (this script's folder is on sys.path)
+
 from cellmap_kg.knowledge_graph import KnowledgeGraph
 from cellmap_kg.queries.reference import COMPARISONS, RawData
-from cellmap_kg.queries.registry import QUERY_DIR, QuerySpec, load_queries, parse_query_file, run_query
+from cellmap_kg.queries.registry import QUERY_DIR, QuerySpec, load_queries, parse_query_file
 from cellmap_kg.store import default_uri
 
 TARGET_MS = 50.0
@@ -53,12 +55,6 @@ SINGLE_ENTITY_MS = 10.0
 SINGLE_ENTITY = ("protein", "assembly", "assembly-members", "assembly-ancestry", "graph-build")
 """Queries that look one entity up by its key (one row)."""
 TARGETS_MS = {"path-between": 100.0} | {name: SINGLE_ENTITY_MS for name in SINGLE_ENTITY}
-
-
-def percentile(sorted_values: list[float], q: float) -> float:
-    """The ``q`` quantile (0..1) of ``sorted_values`` by the nearest-rank method."""
-    rank = max(1, min(len(sorted_values), round(q * len(sorted_values) + 0.5)))
-    return sorted_values[rank - 1]
 
 
 # ---------------------------------------------------------------------------------------------- measuring
@@ -96,23 +92,6 @@ def timed(fn: Callable[[], Any], runs: int, warmup: int = 1) -> tuple[Any, list[
         answer = fn()
         times.append((time.perf_counter() - start) * 1000)
     return answer, sorted(times)
-
-
-def warm_up(store, rounds: int, specs: list[QuerySpec] | None = None) -> dict[str, list[dict]]:
-    """Run every query of ``specs`` (default: the library) with its example parameters through ``run_query``,
-    ``rounds`` times round after round (untimed); returns each query's last rows (``{}`` for 0 rounds).
-
-    Why rounds: after a start, Neo4j's JVM compiles the paths every query shares over its first minute of mixed
-    work. Measured on the full graph (2 cores, server just started): the sum over the library of each query's
-    median fell from 826 ms in the first round of 5 runs per query to 415-470 ms after about 50 runs of each. With
-    10 back-to-back runs of each query as the only warm-up (``benchmarks/backends.py`` before), ``assembly`` took
-    14.5 / 22.9 ms p50 / p95 on Neo4j; after 50 rounds, 4.8 / 7.3 ms on the same machine."""
-    rows: dict[str, list[dict]] = {}
-    specs = specs if specs is not None else sorted(load_queries().values(), key=lambda spec: spec.name)
-    for _ in range(rounds):
-        for spec in specs:
-            rows[spec.name] = run_query(store, spec.name, **spec.example_parameters())
-    return rows
 
 
 def agreement(graph_answer: Any, raw_answer: Any, overlap: bool) -> str:

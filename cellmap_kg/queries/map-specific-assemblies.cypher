@@ -15,17 +15,20 @@
 //   minSize: {type: int, default: 3, unit: proteins, description: smallest assembly listed}
 // columns: [id, name, size, bestMatch, jaccard, overlap, measuredInOther]
 MATCH (:Assembly {map: $otherMap})<-[:MEMBER_OF]-(measured:Protein)
-// Members measured in the other map, counted per assembly of `map` from the other map's distinct members: one
-// expansion (a membership test for every member of every listed assembly took 484 ms instead of 35 on FalkorDB).
-// With no such member, `counts` is an empty list (an aggregation without grouping keys yields one row).
 WITH DISTINCT measured
 MATCH (measured)-[:MEMBER_OF]->(mine:Assembly {map: $map})
-WITH mine.id AS id, count(measured) AS measured
-WITH collect({id: id, measured: measured}) AS counts
+WHERE mine.isRoot = false AND mine.size >= $minSize
+WITH mine, count(measured) AS measured
+WITH collect([mine, measured]) AS counted
 MATCH (a:Assembly {map: $map})
 WHERE a.isRoot = false AND a.size >= $minSize
+// each listed assembly once with 0 and, if it has members measured in the other map, once with their count:
+// grouping on the assembly joins the two (a lookup in the list of counts per assembly cost a third of the time)
+WITH counted, collect([a, 0]) AS listed
+UNWIND listed + counted AS pair
+WITH pair[0] AS a, max(pair[1]) AS measuredInOther
 OPTIONAL MATCH (a)-[m:MATCHES]->(b:Assembly {map: $otherMap})
-WITH counts, a, m, b
+WITH a, m, b, measuredInOther
 WHERE m IS NULL OR m.jaccard < $minJaccard
 RETURN a.id AS id,
        a.name AS name,
@@ -33,5 +36,5 @@ RETURN a.id AS id,
        b.id AS bestMatch,
        m.jaccard AS jaccard,
        m.overlap AS overlap,
-       coalesce(head([c IN counts WHERE c.id = a.id | c.measured]), 0) AS measuredInOther
+       measuredInOther
 ORDER BY size DESC, id

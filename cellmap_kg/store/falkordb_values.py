@@ -64,8 +64,14 @@ def params_header(params: Mapping[str, object] | None) -> str:
     return "CYPHER " + " ".join(f"{_map_key(k)}={cypher_literal(v)}" for k, v in params.items()) + " "
 
 
+_SCALAR_TYPES = frozenset({type(None), str, int, float, bool})
+"""Result value types returned as they are."""
+
+
 def to_plain(value: object) -> object:
     """A FalkorDB result value as plain Python values (see the module docstring for the mapping)."""
+    if type(value) in _SCALAR_TYPES:  # most values: one set lookup instead of the isinstance chain below
+        return value
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, Node):
@@ -77,7 +83,7 @@ def to_plain(value: object) -> object:
     if isinstance(value, Mapping):
         return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
+        return [v if type(v) in _SCALAR_TYPES else to_plain(v) for v in value]
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, relativedelta):

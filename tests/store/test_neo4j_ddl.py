@@ -12,6 +12,7 @@ from neo4j.vector import Vector
 from cellmap_kg.schema import SCHEMA
 from cellmap_kg.store.base import StoreError
 from cellmap_kg.store.neo4j_ddl import (
+    collected_rows_statement,
     constraint_statements,
     cosine_from_score,
     fulltext_index_statements,
@@ -85,6 +86,7 @@ def test_to_plain_normalises_driver_objects():
     assert to_plain(CartesianPoint((1.0, 2.0, 3.0))) == {"x": 1.0, "y": 2.0, "z": 3.0}
     assert to_plain(Vector.from_native([1.0, 0.5], "f32")) == [1.0, 0.5]
     assert to_plain({"l": [tp53, None]}, primary) == {"l": [node, None]}
+    assert to_plain([WGS84Point((1.0, 2.0)), "x", 3]) == [{"longitude": 1.0, "latitude": 2.0}, "x", 3]
     with pytest.raises(TypeError):
         to_plain(object())
 
@@ -100,3 +102,12 @@ def test_plan_lines_indent_children():
 
 def test_cosine_from_score_inverts_neo4j_normalisation():
     assert cosine_from_score(1.0) == 1.0 and cosine_from_score(0.5) == 0.0 and cosine_from_score(0.0) == -1.0
+
+
+def test_collected_rows_statement_wraps_the_query_and_quotes_its_columns():
+    assert collected_rows_statement("MATCH (p) RETURN p.symbol AS symbol, p.x AS `odd``name`",
+                                    ["symbol", "odd`name"]) == (
+        "CALL {\nMATCH (p) RETURN p.symbol AS symbol, p.x AS `odd``name`\n}\n"
+        "RETURN collect([`symbol`, `odd``name`]) AS rows")
+    with pytest.raises(ValueError, match="at least one column"):
+        collected_rows_statement("RETURN 1 AS x", [])

@@ -57,6 +57,30 @@ def test_errors_read_only_and_timeout(neo4j_store):
 
 
 @pytest.mark.neo4j
+def test_read_queries_are_fetched_as_one_collected_record(neo4j_store):
+    store = neo4j_store
+    store.write_nodes("Protein", [{"symbol": f"P{i:04d}", "pubmedCount": i} for i in range(1200)])
+    ordered = ("MATCH (p:Protein) WHERE p.pubmedCount >= $min RETURN p.symbol AS `the symbol`, p "
+               "ORDER BY p.pubmedCount DESC")
+    rows = store.query(ordered, {"min": 10}, read_only=True)
+    assert store._columns[ordered] == ("the symbol", "p")  # from EXPLAIN: the rows came as one collected record
+    assert [row["the symbol"] for row in rows[:2]] == ["P1199", "P1198"] and len(rows) == 1190
+    assert rows[0]["p"] == {"symbol": "P1199", "pubmedCount": 1199, "_labels": ["Protein"]}
+    assert store.query(ordered, {"min": 10}) == rows  # a write transaction streams records: the same rows
+    assert store.query(ordered, {"min": 5000}, read_only=True) == []
+
+    unaliased = "MATCH (p:Protein) RETURN count(*)"  # not a valid subquery: run as it is
+    assert [store.query(unaliased, read_only=True) for _ in range(3)] == [[{"count(*)": 1200}]] * 3
+    assert store._columns[unaliased] == ()
+
+    divide = "RETURN 10 / $d AS q"  # a runtime error in the collected form is the query's own error
+    assert store.query(divide, {"d": 2}, read_only=True) == [{"q": 5}]
+    with pytest.raises(StoreError, match="ArithmeticError"):
+        store.query(divide, {"d": 0}, read_only=True)
+    assert store._columns[divide] == ("q",)
+
+
+@pytest.mark.neo4j
 def test_fulltext_and_vector_search(neo4j_store):
     store = neo4j_store
     store.apply_schema()
