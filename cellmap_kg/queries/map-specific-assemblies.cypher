@@ -15,6 +15,9 @@
 //   minSize: {type: int, default: 3, unit: proteins, description: smallest assembly listed}
 // columns: [id, name, size, bestMatch, jaccard, overlap, measuredInOther]
 MATCH (:Assembly {map: $otherMap})<-[:MEMBER_OF]-(measured:Protein)
+// Members measured in the other map, counted per listed assembly of `map` from the other map's distinct members:
+// one expansion (a membership test for every member of every listed assembly took 484 ms instead of 35 on
+// FalkorDB). With no such member, `counted` is an empty list (an aggregation without grouping keys yields one row).
 WITH DISTINCT measured
 MATCH (measured)-[:MEMBER_OF]->(mine:Assembly {map: $map})
 WHERE mine.isRoot = false AND mine.size >= $minSize
