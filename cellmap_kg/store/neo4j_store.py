@@ -65,7 +65,9 @@ COLUMNS_CACHE_SIZE = 1024
 """Read queries whose result columns ``Neo4jStore`` remembers (their rows are fetched as one record,
 ``collected_rows_statement``); the memory is emptied when full."""
 COMPILE_ERRORS = ("Neo.ClientError.Statement.SyntaxError", "Neo.ClientError.Statement.SemanticError")
-"""Neo4j error codes for a statement that does not compile (a query that cannot be wrapped in a subquery)."""
+"""Neo4j error codes for a statement that does not compile (a query that cannot be wrapped in a subquery). A
+collected answer over the server's memory cap (``...TransactionOutOfMemoryError``, ``...MemoryPoolOutOfMemoryError``:
+``db.memory.transaction.max``, ``dbms.memory.transaction.total.max``) is streamed as well."""
 TRANSACTION_RETRY_S = 5.0
 """How long a managed transaction is retried after a transient failure or a lost server (the driver's
 ``max_transaction_retry_time``; its default, 30 s, would hold every API request to a stopped server for 30 s
@@ -168,7 +170,8 @@ class Neo4jStore(GraphStore):
         """See ``GraphStore.query``: a managed read (``execute_read``) or write transaction with the
         transaction timeout ``timeout_ms``. A read query's rows come as one record (``collected_rows_statement``:
         the driver's own cost per record, about 40 us, dominated answers of a few hundred rows), its columns known
-        from ``EXPLAIN`` on its first run; a query that cannot be a subquery streams its records.
+        from ``EXPLAIN`` on its first run; a query that cannot be a subquery, or whose collected answer exceeds
+        the server's transaction memory cap, streams its records.
 
         Raises:
             QueryTimeout: the transaction ran past ``timeout_ms``.
@@ -202,9 +205,10 @@ class Neo4jStore(GraphStore):
                     try:
                         return session.execute_read(collected)
                     except Neo4jError as exc:
-                        if not (exc.code or "").startswith(COMPILE_ERRORS):
+                        code = exc.code or ""
+                        if not (code.startswith(COMPILE_ERRORS) or "OutOfMemory" in code):
                             raise
-                        self._columns[cypher] = ()  # not a subquery: run as it is from now on
+                        self._columns[cypher] = ()  # not a subquery, or too large to collect: streamed from now on
                 return session.execute_read(records)
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc

@@ -81,6 +81,37 @@ def test_read_queries_are_fetched_as_one_collected_record(neo4j_store):
 
 
 @pytest.mark.neo4j
+def test_an_answer_over_the_servers_memory_cap_is_streamed(neo4j_server_factory, monkeypatch):
+    from cellmap_kg.store.neo4j_server import Neo4jServer
+    from cellmap_kg.store.neo4j_store import Neo4jStore
+
+    server = neo4j_server_factory("memory-cap")
+    server.stop()
+    configure = Neo4jServer.configure
+
+    def capped(self):  # a cap per transaction (Community has no setConfigValue): restart with it in neo4j.conf
+        configure(self)
+        with self.conf_file.open("a", encoding="utf-8") as conf:
+            conf.write("db.memory.transaction.max=8m\n")
+
+    monkeypatch.setattr(Neo4jServer, "configure", capped)
+    server.start(echo=lambda *_: None)
+    with Neo4jStore(server.uri, password=server.password) as store:
+        assert store._run("SHOW SETTINGS YIELD name, value WHERE name = 'db.memory.transaction.max' "
+                          "RETURN value")[0]["value"] == "8.00MiB"
+        for start in range(0, 20_000, 500):  # small writes: the cap holds for their transactions too
+            store.query("UNWIND range($start, $start + 499) AS i CREATE (:Protein {symbol: 'P' + toString(i), "
+                        "name: $padding})", {"start": start, "padding": "x" * 1000})
+        large = "MATCH (p:Protein) RETURN p.symbol AS symbol, p.name AS padding"
+        rows = store.query(large, read_only=True)  # collected: 20 MB of names alone, over the cap
+        assert len(rows) == 20_000 and {len(row["padding"]) for row in rows} == {1000}
+        assert store._columns[large] == ()  # streamed (after the collected form ran out of memory), from now on
+        small = "MATCH (p:Protein) WHERE p.symbol = $symbol RETURN p.symbol AS symbol"
+        assert store.query(small, {"symbol": "P42"}, read_only=True) == [{"symbol": "P42"}]
+        assert store._columns[small] == ("symbol",)
+
+
+@pytest.mark.neo4j
 def test_fulltext_and_vector_search(neo4j_store):
     store = neo4j_store
     store.apply_schema()
