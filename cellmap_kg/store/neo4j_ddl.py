@@ -124,8 +124,9 @@ def collected_rows_statement(cypher: str, columns: Sequence[str]) -> str:
 
     Why: the Python driver spends about 40 us per record on its own (one Bolt message each: two socket reads,
     the record's hydration), the server about 2 us; 1,000 rows of 8 short columns took 51 ms as records and 13 ms
-    as one list (``benchmarks/backends.py``, Neo4j 5.26, 2 cores). A ``CALL {}`` subquery that imports nothing
-    runs once; ``collect()`` appends its rows in the order the subquery returns them (its ``ORDER BY``).
+    as one list (the project's Neo4j 5.26 on 2 cores; README, "Neo4j load paths"). A ``CALL {}`` subquery that
+    imports nothing runs once; ``collect()`` appends its rows in the order the subquery returns them (its
+    ``ORDER BY``).
 
     Column names are quoted with backticks (any name Neo4j returned is accepted). A query that cannot be a
     subquery (``SHOW ...``, a ``CYPHER`` prefix, an unaliased ``RETURN count(*)``) makes the statement a syntax
