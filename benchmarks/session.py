@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -31,8 +32,9 @@ from cellmap_kg.store import default_uri, open_store
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
-    """The ``q`` quantile (0..1) of ``sorted_values`` by the nearest-rank method."""
-    rank = max(1, min(len(sorted_values), round(q * len(sorted_values) + 0.5)))
+    """The ``q`` quantile (0..1) of ``sorted_values`` by the nearest-rank method: the value of rank
+    ``ceil(q * n)`` (p95 of 20 runs: the 19th, of 50: the 48th)."""
+    rank = max(1, min(len(sorted_values), math.ceil(q * len(sorted_values) - 1e-9)))
     return sorted_values[rank - 1]
 
 

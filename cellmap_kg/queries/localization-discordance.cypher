@@ -49,9 +49,9 @@ WITH p, collect(oc.name) AS openCellNames
 MATCH (p)-[h:LOCALIZES_TO]->(hpa:Compartment {vocabulary: 'HPA'})
 WHERE h.reliability IN $reliabilities
 WITH p, openCellNames, collect([hpa.name, h.main, h.reliability]) AS hpaLocations
-WHERE any(x IN hpaLocations WHERE x[1] OR NOT $hpaMainOnly)
-  AND none(place IN openCellNames WHERE any(x IN hpaLocations WHERE (x[1] OR NOT $hpaMainOnly)
-                                                               AND (place + '=' + x[0]) IN $agreement))
+WITH p, openCellNames, hpaLocations, [x IN hpaLocations WHERE x[1] OR NOT $hpaMainOnly | x[0]] AS compared
+WHERE size(compared) > 0
+  AND none(place IN openCellNames WHERE any(location IN compared WHERE (place + '=' + location) IN $agreement))
 // lists are sorted in the query (collect() has no order, and backends differ): insertion sort by reduce, on the
 // discordant proteins only (a quarter of those compared)
 WITH p, reduce(sorted = [], e IN openCellNames | [x IN sorted WHERE x < e] + [e] + [x IN sorted WHERE x >= e])

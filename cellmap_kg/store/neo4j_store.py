@@ -74,6 +74,11 @@ TRANSACTION_RETRY_S = 5.0
 before the 503)."""
 
 
+class _TooLargeToCollect(Exception):
+    """A collected answer ran over the server's transaction memory cap (raised inside the transaction function,
+    so that the driver does not retry it as the transient error Neo4j reports)."""
+
+
 class Neo4jStore(GraphStore):
     """A Neo4j 5 database as a ``GraphStore``.
 
@@ -194,7 +199,12 @@ class Neo4jStore(GraphStore):
 
         @unit_of_work(timeout=timeout_ms / 1000 if timeout_ms else None)
         def collected(tx):
-            (values,) = tx.run(collected_rows_statement(cypher, columns), params or {}).single(strict=True)
+            try:
+                (values,) = tx.run(collected_rows_statement(cypher, columns), params or {}).single(strict=True)
+            except Neo4jError as exc:
+                if "OutOfMemory" in (exc.code or ""):  # transient to the driver: it would retry for seconds
+                    raise _TooLargeToCollect from exc
+                raise
             return [dict(zip(columns, [to_plain(v, primary) for v in row], strict=True)) for row in values]
 
         try:
@@ -204,11 +214,12 @@ class Neo4jStore(GraphStore):
                 if columns:
                     try:
                         return session.execute_read(collected)
+                    except _TooLargeToCollect:
+                        self._columns[cypher] = ()  # over the memory cap: streamed from now on
                     except Neo4jError as exc:
-                        code = exc.code or ""
-                        if not (code.startswith(COMPILE_ERRORS) or "OutOfMemory" in code):
+                        if not (exc.code or "").startswith(COMPILE_ERRORS):
                             raise
-                        self._columns[cypher] = ()  # not a subquery, or too large to collect: streamed from now on
+                        self._columns[cypher] = ()  # not a subquery: streamed from now on
                 return session.execute_read(records)
         except Neo4jError as exc:
             raise self._error(exc, cypher) from exc
@@ -217,14 +228,18 @@ class Neo4jStore(GraphStore):
 
     def _read_columns(self, cypher: str, params: dict | None) -> tuple[str, ...]:
         """The result columns of the read query ``cypher``, from ``EXPLAIN`` (compiled, nothing read) on its first
-        run and remembered (at most ``COLUMNS_CACHE_SIZE`` queries); ``()`` when it does not compile (its own run
-        then reports the error) or cannot be fetched collected."""
-        if cypher in self._columns:
-            return self._columns[cypher]
+        run and remembered (at most ``COLUMNS_CACHE_SIZE`` queries); ``()`` when it does not compile (remembered;
+        its own run then reports the error), when the server cannot be reached (not remembered), or when it cannot
+        be fetched collected."""
+        known = self._columns.get(cypher)  # get, not `in` then []: another thread may empty the memory between
+        if known is not None:
+            return known
         try:
             with self._session(self.database, read_only=True) as session:
                 columns = tuple(session.run("EXPLAIN " + cypher, params or {}).keys())
-        except (Neo4jError, DriverError):
+        except Neo4jError:
+            columns = ()  # does not compile: streamed (its own run reports the error)
+        except DriverError:
             return ()
         if len(self._columns) >= COLUMNS_CACHE_SIZE:
             self._columns.clear()
