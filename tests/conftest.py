@@ -71,9 +71,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _neo4j_server(name: str, with_gds: bool = False):
+def _neo4j_server(name: str, with_gds: bool = False, cds: bool = False):
     """Start a fresh project Neo4j server in ``.cellmap-kg/test-neo4j/<name>`` (jars kept, data made new), with
-    Neo4j Graph Data Science in its plugins if ``with_gds``."""
+    Neo4j Graph Data Science in its plugins if ``with_gds``, with its class-data archive if ``cds`` (built once,
+    kept like the jars; ``.ci/run`` builds it with ``cellmap-kg neo4j install``)."""
     from cellmap_kg.store.neo4j_server import Neo4jServer, Neo4jServerError, require_tools
 
     try:
@@ -95,15 +96,16 @@ def _neo4j_server(name: str, with_gds: bool = False):
         else:
             target.unlink(missing_ok=True)
     server = Neo4jServer(home, bolt_port=_free_port(), http_port=_free_port())
-    server.install(with_gds=with_gds, echo=lambda *_: None)
+    server.install(with_gds=with_gds, cds=cds, echo=lambda *_: None)
     server.start(echo=lambda *_: None)
     return server
 
 
 @pytest.fixture(scope="session")
 def neo4j_graph_server():
-    """The project's Neo4j server that holds the session's full graph (``built_store[neo4j]``)."""
-    server = _neo4j_server("graph")
+    """The project's Neo4j server that holds the session's full graph (``built_store[neo4j]``), started with the
+    class-data archive that ``cellmap-kg neo4j install`` builds (``neo4j_cds``)."""
+    server = _neo4j_server("graph", cds=True)
     yield server
     server.stop()
 

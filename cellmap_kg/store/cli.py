@@ -14,6 +14,8 @@ examples:
   cellmap-kg neo4j import --from falkordb:///abs/.cellmap-kg
                                                load a built graph with neo4j-admin (atomic swap)
   cellmap-kg neo4j stop
+  cellmap-kg neo4j install                     jars (Maven Central), then a class-data-sharing archive of
+                                               them (once, ~1 min): every later start ~30% faster
   cellmap-kg neo4j install --with-gds          also Neo4j Graph Data Science 2.13 (open-source modules, Maven
                                                Central) into <home>/plugins: the GDS baselines of `gnn evaluate --gds`
 
@@ -33,7 +35,7 @@ def cmd_neo4j(args) -> int:
     server = Neo4jServer(args.home, bolt_port=args.bolt_port, http_port=args.http_port, heap_max=args.heap,
                          pagecache=args.pagecache)
     if args.action == "install":
-        server.install(force=args.force, with_gds=args.with_gds)
+        server.install(force=args.force, with_gds=args.with_gds, cds=True)
         print(f"Neo4j installed in {server.home}" + (" with Graph Data Science" if server.gds_installed() else ""))
     elif args.action == "start":
         if args.with_gds:

@@ -9,6 +9,7 @@
                             jars of its runtime closure that ``lib/`` does not have (by group and artifact id)
     <home>/conf/neo4j.conf  written by ``configure`` (127.0.0.1 only, ports, memory, the packaged JVM options)
     <home>/password         the ``neo4j`` user's password (mode 600), from ``$NEO4J_PASSWORD`` or generated
+    <home>/cds/             the class-data-sharing archive of ``lib/`` that ``install(cds=True)`` builds (``neo4j_cds``)
     <home>/data, logs, run  databases, ``logs/neo4j.log`` / ``debug.log``, ``run/neo4j.pid``
 
 The server is started by Neo4j's own launcher (``org.neo4j.server.startup.Neo4jCommand start``, what the
@@ -115,6 +116,18 @@ def neo4j_version() -> str:
     return _pinned(pom_text(), "neo4j.version")
 
 
+def require_java() -> str:
+    """Path of ``java`` (``require_tools`` without Maven: what running an installed server needs).
+
+    Raises:
+        Neo4jServerError: ``java`` is not on PATH.
+    """
+    java = shutil.which("java")
+    if java is None:
+        require_tools()  # raises, naming what is missing and the alternative
+    return java
+
+
 def require_tools() -> tuple[str, str]:
     """Paths of ``java`` and ``mvn``.
 
@@ -195,6 +208,7 @@ class Neo4jServer:
     http_port: int | None = None
     heap_max: str = "2g"
     pagecache: str = "1g"
+    _class_list: Path | None = field(default=None, init=False, repr=False)  # neo4j_cds.build_archive's start
 
     def __post_init__(self) -> None:
         self.home = Path(self.home).absolute()
@@ -284,9 +298,11 @@ class Neo4jServer:
         marker = self.plugins_dir / ".gds.sha256"
         return marker.exists() and marker.read_text().strip() == _gds_hash()
 
-    def install(self, *, force: bool = False, with_gds: bool = False, echo=print) -> bool:
+    def install(self, *, force: bool = False, with_gds: bool = False, cds: bool = False, echo=print) -> bool:
         """Resolve the jars with Maven into ``lib/`` (and with ``with_gds`` Graph Data Science into ``plugins/``),
-        write ``neo4j.conf`` and set the initial password.
+        write ``neo4j.conf`` and set the initial password; with ``cds`` (``cellmap-kg neo4j install``), build the
+        class-data-sharing archive of the jars if there is none (``neo4j_cds.build_archive``: once, ~1 min; the
+        server must be stopped).
 
         Idempotent: does nothing but rewrite the configuration when the jars of these poms are there (``force``
         re-resolves them). The jars land in ``lib.partial/`` (``plugins.partial/``) and are renamed to ``lib/``
@@ -295,8 +311,11 @@ class Neo4jServer:
         resolved again when ``lib/`` is (a changed pom). Returns True if jars were resolved.
 
         Raises:
-            Neo4jServerError: no ``java``/``mvn``, or Maven failed (its last output lines are in the message).
+            Neo4jServerError: no ``java``/``mvn``, Maven failed (its last output lines are in the message), or the
+                archive could not be built (the server then starts without it).
         """
+        from .neo4j_cds import build_archive, cds_dir
+
         _, mvn = require_tools()
         self.home.mkdir(parents=True, exist_ok=True)
         resolved = False
@@ -310,6 +329,7 @@ class Neo4jServer:
             _maven(mvn, pom, "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={partial}")
             (partial / ".pom.sha256").write_text(hashlib.sha256(pom_text().encode()).hexdigest())
             shutil.rmtree(self.lib_dir, ignore_errors=True)
+            shutil.rmtree(cds_dir(self), ignore_errors=True)  # the archive of the previous jars
             partial.rename(self.lib_dir)
             resolved = True
         opted_in = with_gds or (self.plugins_dir / ".gds.sha256").exists()  # GDS follows a re-resolved lib/
@@ -319,6 +339,8 @@ class Neo4jServer:
         self.configure()
         if not self.password_file.exists():
             self._set_initial_password(echo)
+        if cds:
+            build_archive(self, echo=echo)
         return resolved
 
     def _install_gds(self, mvn: str, echo) -> None:
@@ -347,7 +369,10 @@ class Neo4jServer:
         partial.rename(self.plugins_dir)
 
     def configure(self) -> None:
-        """(Re)write ``conf/neo4j.conf`` from this object's ports and memory settings."""
+        """(Re)write ``conf/neo4j.conf`` from this object's ports and memory settings (and the class-data archive's
+        JVM option when there is a current one, ``neo4j_cds.jvm_options``)."""
+        from .neo4j_cds import jvm_options
+
         self.conf_dir.mkdir(parents=True, exist_ok=True)
         settings = {
             "server.default_listen_address": "127.0.0.1",
@@ -372,7 +397,9 @@ class Neo4jServer:
             "server.directories.plugins": str(self.plugins_dir),
             "server.directories.import": str(self.home / "import"),
             "server.directories.run": str(self.home / "run"),
-            "server.directories.lib": str(self.lib_dir),
+            # resolved: a staging instance's lib/ links to the live one, whose class-data archive it shares only
+            # with the same class path (neo4j_cds)
+            "server.directories.lib": str(self.lib_dir.resolve()),
             "db.tx_log.rotation.retention_policy": "2 files",
         }
         if self.gds_installed():
@@ -381,7 +408,7 @@ class Neo4jServer:
             settings["dbms.security.procedures.unrestricted"] = "gds.*"
         lines = ["# Written by cellmap-kg (cellmap_kg/store/neo4j_server.py); `cellmap-kg neo4j start` rewrites it.",
                  *(f"{k}={v}" for k, v in settings.items()),
-                 *(f"server.jvm.additional={opt}" for opt in JVM_ADDITIONAL)]
+                 *(f"server.jvm.additional={opt}" for opt in JVM_ADDITIONAL + jvm_options(self, self._class_list))]
         tmp = self.conf_file.with_suffix(".tmp")
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp.replace(self.conf_file)
@@ -439,10 +466,11 @@ class Neo4jServer:
         except (DriverError, Neo4jError, OSError):
             return False
 
-    def start(self, *, timeout: float = START_TIMEOUT_S, echo=print) -> None:
+    def start(self, *, timeout: float = START_TIMEOUT_S, echo=print, class_list: Path | None = None) -> None:
         """Install if needed, write the configuration, start the server in the background and wait for Bolt.
 
-        Does nothing but check Bolt when this home's server already runs.
+        Does nothing but check Bolt when this home's server already runs. ``class_list``: the JVM lists the classes
+        it loads there (``neo4j_cds.build_archive``), and the archive is not used.
 
         Raises:
             Neo4jServerError: a port is taken by another program, the launcher failed, or Bolt did not answer
@@ -454,7 +482,11 @@ class Neo4jServer:
         from .neo4j_rebuild import recover
 
         recover(self.home)  # finish a data-folder swap interrupted by a kill (atomic rebuilds)
-        self.install(echo=echo)
+        self._class_list = class_list
+        try:
+            self.install(echo=echo)
+        finally:
+            self._class_list = None
         for name, port in (("Bolt", self.bolt_port), ("HTTP", self.http_port)):
             if not _port_free(port):
                 raise Neo4jServerError(f"{name} port 127.0.0.1:{port} is in use by another program: choose another "
