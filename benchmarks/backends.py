@@ -58,8 +58,9 @@ TARGET_CYPHER_S = 90.0
 
 
 def fresh_server(home: Path) -> Neo4jServer:
-    """A started project Neo4j in ``home`` with empty data (jars kept) and a new password (the old one lived in the
-    removed data folder's system database)."""
+    """A started project Neo4j in ``home`` with empty data (jars and class-data archive kept, both made on first use
+    as ``cellmap-kg neo4j install`` makes them) and a new password (the old one lived in the removed data folder's
+    system database)."""
     old = Neo4jServer(home)
     discard_staging(old)
     old.stop()
@@ -70,6 +71,7 @@ def fresh_server(home: Path) -> Neo4jServer:
         else:
             target.unlink(missing_ok=True)
     server = Neo4jServer(home, bolt_port=free_port(), http_port=free_port())
+    server.install(cds=True, echo=lambda *_: None)
     server.start(echo=lambda *_: None)
     return server
 

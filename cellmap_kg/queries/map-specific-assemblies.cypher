@@ -26,8 +26,9 @@ WITH collect([mine, measured]) AS counted
 MATCH (a:Assembly {map: $map})
 WHERE a.isRoot = false AND a.size >= $minSize
 // each listed assembly once with 0 and, if it has members measured in the other map, once with their count:
-// grouping on the assembly joins the two (a lookup in the list of counts per assembly cost a third of the time)
-WITH counted, collect([a, 0]) AS listed
+// grouping on the assembly joins the two (a lookup in the list of counts per assembly cost a third of the time).
+// `counted` is carried by an aggregate, not as a grouping key (FalkorDB hashed the list for every row: 31 -> 26 ms)
+WITH head(collect(counted)) AS counted, collect([a, 0]) AS listed
 UNWIND listed + counted AS pair
 WITH pair[0] AS a, max(pair[1]) AS measuredInOther
 OPTIONAL MATCH (a)-[m:MATCHES]->(b:Assembly {map: $otherMap})
