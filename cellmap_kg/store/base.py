@@ -56,6 +56,10 @@ class StoreUnavailable(StoreError):
     call can succeed once it is back; ``GraphStore.reconnect`` brings back what the project runs itself."""
 
 
+_UNCHECKED = frozenset({int, bool, type(None)})
+"""Exact types ``check_parameters`` passes at once (subclasses, e.g. an ``IntEnum``, take the full checks)."""
+
+
 def check_parameters(params: dict | None) -> None:
     """Refuse parameter values that one backend cannot take, on every backend, so both answer alike.
 
@@ -67,6 +71,8 @@ def check_parameters(params: dict | None) -> None:
         BadParameter: naming the parameter and the problem.
     """
     def check(name: str, value: object) -> None:
+        if type(value) in _UNCHECKED:  # a build's rows: 0.95 -> 0.68 s per 200,000
+            return
         if isinstance(value, str):
             if "\x00" in value:
                 raise BadParameter(f"bad query parameter: ${name} contains a NUL character")
