@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--home", type=Path, default=Path(".cellmap-kg/bench-neo4j"),
-                        help="the benchmark's Neo4j home (data made new; jars kept)")
+                        help="the benchmark's Neo4j home (data made new; jars and class-data archive kept)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=50,
                         help="untimed rounds of every query before the timed ones (default 50)")
