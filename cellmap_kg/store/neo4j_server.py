@@ -208,7 +208,8 @@ class Neo4jServer:
     http_port: int | None = None
     heap_max: str = "2g"
     pagecache: str = "1g"
-    _class_list: Path | None = field(default=None, init=False, repr=False)  # neo4j_cds.build_archive's start
+    # set by neo4j_cds.build_archive's start only (the JVM lists its classes)
+    _class_list: Path | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.home = Path(self.home).absolute()
@@ -311,8 +312,8 @@ class Neo4jServer:
         resolved again when ``lib/`` is (a changed pom). Returns True if jars were resolved.
 
         Raises:
-            Neo4jServerError: no ``java``/``mvn``, Maven failed (its last output lines are in the message), or the
-                archive could not be built (the server then starts without it).
+            Neo4jServerError: no ``java``/``mvn``, or Maven failed (its last output lines are in the message). An
+                archive that could not be built is reported through ``echo`` (the server starts without it).
         """
         from .neo4j_cds import build_archive, cds_dir
 
