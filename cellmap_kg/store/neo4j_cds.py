@@ -31,7 +31,6 @@ default one), hence the stamp and the plugins rule rather than relying on the JV
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -48,6 +47,7 @@ MAX_LIST_LINE = 4096
 """Longest class-list line ``-Xshare:dump`` accepts (JDK 17 ``ClassListParser``: "input line too long (must be no
 longer than 4096 chars)"); longer ``@lambda-proxy`` lines (lambdas of very long signatures) are left out."""
 DUMP_TIMEOUT_S = 600.0
+"""Longest ``java -Xshare:dump`` allowed (it took ~35 s on the 2-core machine)."""
 WORKLOAD = (
     "MATCH (n) RETURN count(n) AS n",
     "MATCH (a)-[r]->(b) RETURN a, r, b LIMIT 5",
@@ -76,20 +76,24 @@ def class_path(server: Neo4jServer) -> str:
 
 
 def archive_stamp(java: str) -> str:
-    """What an archive was built for: the pom's hash (the jars), the ``java`` binary's real path and its
-    modification time (a JDK update replaces it), one per line."""
-    from .neo4j_server import pom_text
+    """What an archive was built for: the pom's hash (the jars, ``neo4j_server.pom_sha256``), the ``java``
+    binary's real path and its modification time in ns (a JDK update replaces it), one per line.
+
+    Raises:
+        OSError: ``java`` does not exist.
+    """
+    from .neo4j_server import pom_sha256
 
     binary = os.path.realpath(java)
-    return "\n".join([hashlib.sha256(pom_text().encode()).hexdigest(), binary, str(os.stat(binary).st_mtime_ns)])
+    return "\n".join([pom_sha256(), binary, str(os.stat(binary).st_mtime_ns)])
 
 
 def current_archive(server: Neo4jServer) -> Path | None:
     """The archive of ``server``'s jars and ``java``, or None (none built, built for other jars or JDK, or a home
     with plugins, ``has_plugins``)."""
-    java = shutil.which("java")
     if has_plugins(server):
         return None
+    java = shutil.which("java")
     folder = cds_dir(server)
     archive, stamp = folder / ARCHIVE, folder / STAMP
     try:
@@ -116,10 +120,13 @@ def build_archive(server: Neo4jServer, *, echo=print) -> Path | None:
     ``neo4j.conf`` written without the listing option, whatever failed. No archive is built while the server runs,
     nor for a home with Graph Data Science (``has_plugins``). A failed start (a port in use), workload or dump is
     reported, not raised: the install it belongs to stays usable.
+
+    Raises:
+        Neo4jServerError: no ``java`` or ``mvn`` on PATH (``require_tools``; ``install`` has checked them first).
     """
     from neo4j.exceptions import DriverError, Neo4jError
 
-    from .neo4j_server import Neo4jServerError, require_java
+    from .neo4j_server import Neo4jServerError, require_tools
 
     existing = current_archive(server)
     if existing is not None:
@@ -132,7 +139,7 @@ def build_archive(server: Neo4jServer, *, echo=print) -> Path | None:
         echo(f"no class-data archive for {server.home}: Graph Data Science is installed (the launcher puts plugins/ "
              "first on the class path, which an archive of lib/ does not match)")
         return None
-    java = require_java()
+    java, _ = require_tools()  # install() has checked both already
     folder = cds_dir(server)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

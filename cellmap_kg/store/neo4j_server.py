@@ -111,21 +111,15 @@ def gds_pinned_version() -> str:
     return _pinned(gds_pom_text(), "gds.version")
 
 
+def pom_sha256() -> str:
+    """Hex SHA-256 of the shipped pom's text: what ``lib/.pom.sha256`` records of the jars resolved from it (and
+    what ``neo4j_cds`` stamps an archive of those jars with)."""
+    return hashlib.sha256(pom_text().encode()).hexdigest()
+
+
 def neo4j_version() -> str:
     """The Neo4j version pinned in the shipped pom, e.g. ``"5.26.30"``."""
     return _pinned(pom_text(), "neo4j.version")
-
-
-def require_java() -> str:
-    """Path of ``java`` (``require_tools`` without Maven: what running an installed server needs).
-
-    Raises:
-        Neo4jServerError: ``java`` is not on PATH.
-    """
-    java = shutil.which("java")
-    if java is None:
-        require_tools()  # raises, naming what is missing and the alternative
-    return java
 
 
 def require_tools() -> tuple[str, str]:
@@ -291,7 +285,7 @@ class Neo4jServer:
     def installed(self) -> bool:
         """True when ``lib/`` holds the jars of the shipped pom (its hash is recorded in ``lib/.pom.sha256``)."""
         marker = self.lib_dir / ".pom.sha256"
-        return marker.exists() and marker.read_text().strip() == hashlib.sha256(pom_text().encode()).hexdigest()
+        return marker.exists() and marker.read_text().strip() == pom_sha256()
 
     def gds_installed(self) -> bool:
         """True when ``plugins/`` holds the Graph Data Science jars of the shipped GDS pom for this ``lib/``
@@ -328,7 +322,7 @@ class Neo4jServer:
             echo(f"resolving Neo4j {neo4j_version()} Community + Neo4j Browser with Maven into {self.lib_dir} "
                  "(first time: ~130 MB from Maven Central)")
             _maven(mvn, pom, "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={partial}")
-            (partial / ".pom.sha256").write_text(hashlib.sha256(pom_text().encode()).hexdigest())
+            (partial / ".pom.sha256").write_text(pom_sha256())
             shutil.rmtree(self.lib_dir, ignore_errors=True)
             shutil.rmtree(cds_dir(self), ignore_errors=True)  # the archive of the previous jars
             partial.rename(self.lib_dir)
