@@ -6,14 +6,17 @@ ABBA order so that the other jobs sharing the 2 cores slow every step alike:
 - ``parse-only``: read every file of every loading source with pandas (tables) or as text lines (OBO, JSON): the
   floor of what any build must do;
 - ``bulk``: ``cellmap-kg build`` as shipped (FalkorDB ``write_graph`` loads the staging graph with ``GRAPH.BULK``);
-- ``unwind``: the same build with ``bulk_load=False`` (the ``UNWIND`` batches every build used before; baseline).
+- ``unwind``: the same build with ``bulk_load=False`` (the ``UNWIND`` batches every build used before; baseline);
+- ``default-gc``: the shipped build with CPython's default garbage-collector thresholds instead of the build's
+  ``GC_THRESHOLDS`` (baseline of that setting).
 
 Printed per step (median over rounds): wall time per build phase, CPU seconds of this process and of the FalkorDB
-server, peak RSS of the build process and the server's peak memory, graph elements per second (per write phase
-and per whole build) and the ratio build / parse-only. Then the checks that both paths made the same graph:
-identical counts per label and relationship type, identical content (every node's labels and properties, every
-relationship's end keys and properties: ``cellmap_kg.store.content``; build timestamps left out) and identical
-answers of every library query with its example parameters. Last, the peak RSS of the GNN export
+server, seconds in Python's garbage collector (``gc.callbacks``), peak RSS of the build process and the server's
+peak memory, graph elements per second (per write phase and per whole build) and the ratio build / parse-only.
+Then the checks that the bulk and unwind paths made the same graph: identical counts per label and relationship
+type, identical content (every node's labels and properties, every relationship's end keys and properties:
+``cellmap_kg.store.content``; build timestamps left out) and identical answers of every library query with its
+example parameters. Last, the peak RSS of the GNN export
 (``cellmap_kg.gnn.heterodata.export_graph``) of the built graph. Target (issue 13): full build <= 30 s on 2 cores.
 
     python benchmarks/build.py [--data ../shared/data] [--rounds 2] [--json FILE]
@@ -22,6 +25,7 @@ answers of every library query with its example parameters. Last, the peak RSS o
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -81,16 +85,39 @@ def _server_cpu_s(store) -> float:
     return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
-def one_build(store_dir: Path, data_dir: Path, bulk: bool) -> dict:
-    """Build the full graph into ``store_dir`` (``bulk``: GRAPH.BULK, else UNWIND batches) and return its figures."""
+class CollectorTime:
+    """Seconds and number of CPython garbage collections from ``install()`` on (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds, self.collections, self._start = 0.0, 0, 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.collections += 1
+
+    def install(self) -> CollectorTime:
+        gc.callbacks.append(self)
+        return self
+
+
+def one_build(store_dir: Path, data_dir: Path, bulk: bool, collector_thresholds: bool = True) -> dict:
+    """Build the full graph into ``store_dir`` (``bulk``: GRAPH.BULK, else UNWIND batches; without
+    ``collector_thresholds``: CPython's default garbage-collector thresholds, not the build's) and return its
+    figures."""
     from cellmap_kg.build import build
     from cellmap_kg.store.falkordb_store import FalkorDBStore
 
+    run = build if collector_thresholds else build.__wrapped__  # the build without its GC_THRESHOLDS decorator
     store = FalkorDBStore(store_dir, bulk_load=bulk)
+    collector = CollectorTime().install()
     server0, c0, t0 = _server_cpu_s(store), _cpu_s(), time.perf_counter()
-    result = build(store, data_dir)
+    result = run(store, data_dir)
     wall = time.perf_counter() - t0
-    figures = {"wall_s": wall, "phases_s": result.timings, "phases_cpu_s": result.cpu_seconds, "cpu_s": _cpu_s() - c0,
+    figures = {"wall_s": wall, "gc_s": collector.seconds, "gc_collections": collector.collections,
+               "phases_s": result.timings, "phases_cpu_s": result.cpu_seconds, "cpu_s": _cpu_s() - c0,
                "server_cpu_s": _server_cpu_s(store) - server0, "peak_rss_mb": _peak_rss_mb(),
                "server_peak_mb": store.memory_peak_mb(), "elements": result.elements, "counts": result.counts}
     store.close()
@@ -195,9 +222,10 @@ def _median(runs: list[dict], key: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of parse-only / bulk / unwind (ABBA order)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="rounds of parse-only / bulk / unwind / default-gc (ABBA order)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
-    parser.add_argument("--child", choices=["parse", "bulk", "unwind", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["parse", "bulk", "unwind", "default-gc", "export"], help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from cellmap_kg.sources import default_data_dir
@@ -208,51 +236,55 @@ def main() -> None:
         figures = {"parse": lambda: pandas_parse(data_dir),
                    "bulk": lambda: one_build(args.store_dir, data_dir, bulk=True),
                    "unwind": lambda: one_build(args.store_dir, data_dir, bulk=False),
+                   "default-gc": lambda: one_build(args.store_dir, data_dir, bulk=True, collector_thresholds=False),
                    "export": lambda: gnn_export(args.store_dir)}[args.child]()
         print(json.dumps(figures))
         return
 
     tmp = Path(tempfile.mkdtemp(prefix="cellmap-kg-bench-"))
-    dirs = {"bulk": tmp / "bulk", "unwind": tmp / "unwind", "parse": tmp}
-    runs: dict[str, list[dict]] = {"parse": [], "bulk": [], "unwind": []}
+    builds = ("bulk", "unwind", "default-gc")
+    dirs = {**{kind: tmp / kind for kind in builds}, "parse": tmp}
+    runs: dict[str, list[dict]] = {"parse": [], **{kind: [] for kind in builds}}
     try:
         for rnd in range(args.rounds):
-            order = ["parse", "bulk", "unwind"] if rnd % 2 == 0 else ["unwind", "bulk", "parse"]
+            order = ["parse", *builds] if rnd % 2 == 0 else [*reversed(builds), "parse"]
             for kind in order:
                 runs[kind].append(_child(kind, dirs[kind], data_dir))
                 print(f"round {rnd + 1} {kind}: {runs[kind][-1]['wall_s']:.1f} s", file=sys.stderr)
         checks = compare_graphs(dirs["bulk"], dirs["unwind"])
         export = _child("export", dirs["bulk"], data_dir)
     finally:
-        for d in (dirs["bulk"], dirs["unwind"]):
-            stop(d)
+        for kind in builds:
+            stop(dirs[kind])
 
     parse_s = _median(runs["parse"], "wall_s")
     report = {"rounds": args.rounds, "parse_only": {"wall_s": parse_s, "cpu_s": _median(runs["parse"], "cpu_s"),
                                                     "rows": runs["parse"][0]["rows"],
                                                     "peak_rss_mb": _median(runs["parse"], "peak_rss_mb")}}
     print(f"{'step (median of ' + str(args.rounds) + ')':<24}{'wall s':>8}{'parse':>7}{'valid.':>7}{'write':>7}"
-          f"{'analys.':>8}{'promote':>8}{'cpu s':>7}{'srv cpu':>8}{'rss MB':>8}{'srv MB':>7}{'el/s write':>11}"
-          f"{'el/s':>8}{'/parse':>7}")
-    print(f"{'parse-only (pandas)':<24}{parse_s:>8.1f}{'':>45}{report['parse_only']['cpu_s']:>7.1f}{'':>8}"
+          f"{'analys.':>8}{'promote':>8}{'cpu s':>7}{'gc s':>6}{'srv cpu':>8}{'rss MB':>8}{'srv MB':>7}"
+          f"{'el/s write':>11}{'el/s':>8}{'/parse':>7}")
+    print(f"{'parse-only (pandas)':<24}{parse_s:>8.1f}{'':>45}{report['parse_only']['cpu_s']:>7.1f}{'':>14}"
           f"{report['parse_only']['peak_rss_mb']:>8.0f}")
-    for kind in ("bulk", "unwind"):
+    for kind in builds:
         rs = runs[kind]
         phases = {p: statistics.median(r["phases_s"][p] for r in rs) for p in rs[0]["phases_s"]}
         wall, elements = _median(rs, "wall_s"), rs[0]["elements"]
         cpu = {p: statistics.median(r["phases_cpu_s"][p] for r in rs) for p in rs[0]["phases_cpu_s"]}
         row = {"wall_s": wall, "phases_s": phases, "phases_cpu_s": cpu, "cpu_s": _median(rs, "cpu_s"),
+               "gc_s": _median(rs, "gc_s"), "gc_collections": _median(rs, "gc_collections"),
                "server_cpu_s": _median(rs, "server_cpu_s"), "peak_rss_mb": _median(rs, "peak_rss_mb"),
                "server_peak_mb": _median(rs, "server_peak_mb"), "elements": elements,
                "elements_per_s_write": elements / phases["write"], "elements_per_s": elements / wall,
                "ratio_to_parse_only": wall / parse_s, "walls_s": [r["wall_s"] for r in rs]}
         report[kind] = row
-        label = "bulk (GRAPH.BULK)" if kind == "bulk" else "unwind (baseline)"
+        label = {"bulk": "bulk (GRAPH.BULK)", "unwind": "unwind (baseline)",
+                 "default-gc": "default GC (baseline)"}[kind]
         print(f"{label:<24}{wall:>8.1f}" + "".join(f"{phases.get(p, 0):>{w}.1f}" for p, w in
               (("parse", 7), ("validate", 7), ("write", 7), ("analyses", 8), ("promote", 8))) +
-              f"{row['cpu_s']:>7.1f}{row['server_cpu_s']:>8.1f}{row['peak_rss_mb']:>8.0f}{row['server_peak_mb']:>7.0f}"
+              f"{row['cpu_s']:>7.1f}{row['gc_s']:>6.1f}{row['server_cpu_s']:>8.1f}{row['peak_rss_mb']:>8.0f}{row['server_peak_mb']:>7.0f}"
               f"{row['elements_per_s_write']:>11,.0f}{row['elements_per_s']:>8,.0f}{row['ratio_to_parse_only']:>7.1f}")
-    for kind in ("bulk", "unwind"):
+    for kind in builds:
         print(f"{kind} CPU s per phase (this process): " +
               ", ".join(f"{p} {v:.1f}" for p, v in report[kind]["phases_cpu_s"].items()) +
               f"; FalkorDB server {report[kind]['server_cpu_s']:.1f}")
@@ -262,6 +294,9 @@ def main() -> None:
     print(f"speed-up: build {report['unwind']['wall_s'] / bulk['wall_s']:.2f}x, write phase "
           f"{report['unwind']['phases_s']['write'] / bulk['phases_s']['write']:.1f}x "
           f"({bulk['elements']:,} elements)")
+    print(f"garbage collector: {bulk['gc_s']:.1f} s in {bulk['gc_collections']:.0f} collections with the build's "
+          f"thresholds, {report['default-gc']['gc_s']:.1f} s in {report['default-gc']['gc_collections']:.0f} with "
+          f"CPython's defaults (peak RSS {bulk['peak_rss_mb']:.0f} / {report['default-gc']['peak_rss_mb']:.0f} MB)")
     print(f"same graph: counts {'identical' if checks['counts_identical'] else 'DIFFERENT'}, content "
           f"{'identical' if checks['content_identical'] else 'DIFFERENT'} (sha256 {checks['content_sha256'][:16]})")
     print(f"library query answers ({sum(map(len, checks['queries'].values()))} queries, example parameters): " +

@@ -186,3 +186,28 @@ def test_the_staging_store_is_prepared_while_the_files_parse(small_store, data_d
     assert seen == {"entered while parsing": True, "parse finished first": False}
     assert list(result.timings) == ["parse", "validate", "staging", "write", "analyses", "promote"]
     assert result.counts["nodes"]["Assembly"] == 270
+
+
+def test_the_build_runs_with_its_collector_thresholds_and_restores_them(small_store, data_dir, monkeypatch):
+    """While the loaders run the garbage collector has ``GC_THRESHOLDS``; after the build, here a failed one, the
+    caller's thresholds are back."""
+    import gc
+
+    import cellmap_kg.build as build_module
+
+    seen = []
+
+    def failing_loaders(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        raise BuildError("loader failed on purpose")
+
+    monkeypatch.setattr(build_module, "run_loaders", failing_loaders)
+    callers = gc.get_threshold()
+    gc.set_threshold(701, 11, 12)
+    try:
+        with pytest.raises(BuildError, match="on purpose"):
+            build(small_store, data_dir, only=SMALL, analyses=False)
+        assert gc.get_threshold() == (701, 11, 12)
+    finally:
+        gc.set_threshold(*callers)
+    assert seen == [build_module.GC_THRESHOLDS] == [(200_000, 30, 30)]

@@ -5,9 +5,10 @@ Enterprise can, see ``Neo4jStore``). For the server the project runs itself (``N
 the build goes to a *second, offline copy* instead:
 
 1. ``prepare_staging(live)``: a staging instance in ``<home>/staging`` (the live jars by symlink, its own data
-   folder, free loopback ports, the live password set with ``neo4j-admin dbms set-initial-password``). A
-   staging instance left by a killed build (its pid, its data) is stopped and wiped first, so the next build
-   needs no manual cleanup.
+   folder, free loopback ports, the live password set with ``neo4j-admin dbms set-initial-password``, or with
+   the file that command wrote for the same password in an earlier build, ``initial_password``). A staging
+   instance left by a killed build (its pid, its data) is stopped and wiped first, so the next build needs no
+   manual cleanup.
 2. The new graph is written into the staging instance: by Cypher (``cellmap-kg build``: ``Neo4jStore.staging``
    starts it and returns a store on it) or by ``neo4j-admin database import full`` while it is stopped
    (``import_csv``), then started to create the constraints and indexes and check the counts.
@@ -33,6 +34,7 @@ users other than ``neo4j`` created on the live server are not carried over (the 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
@@ -48,6 +50,11 @@ NEXT_LINK = "data.next"
 """The prepared symlink that replaces ``<home>/data`` in the swap."""
 GENERATION_PREFIX = "data-"
 """Data folders of successive builds: ``<home>/data-<UTC stamp>``; ``<home>/data`` is a symlink to the live one."""
+AUTH_FILE = Path("dbms") / "auth.ini"
+"""What ``neo4j-admin dbms set-initial-password`` writes into a data folder: the credentials the server takes at its
+first start (Neo4j Operations Manual 5, "Set an initial password")."""
+KEPT_AUTH = "initial-auth.ini"
+"""The staging home's copy of the last ``AUTH_FILE`` neo4j-admin wrote, beside ``KEPT_AUTH + ".sha256"``."""
 STAGING_HEAP, STAGING_PAGECACHE = "1g", "512m"
 """Memory of the staging instance (it runs beside the live server during a build)."""
 
@@ -108,10 +115,38 @@ def prepare_staging(live: Neo4jServer) -> Neo4jServer:
     staging = Neo4jServer(home, bolt_port=free_port(), http_port=free_port(), heap_max=STAGING_HEAP,
                           pagecache=STAGING_PAGECACHE)
     staging.configure()
-    staging.admin("dbms", "set-initial-password", "--", password)
+    initial_password(staging, password)
     staging.password_file.write_text(password + "\n", encoding="utf-8")
     staging.password_file.chmod(0o600)
     return staging
+
+
+def initial_password(staging: Neo4jServer, password: str) -> bool:
+    """Give the fresh, never started ``staging`` instance ``password`` for user ``neo4j``; True if a kept file did.
+
+    ``neo4j-admin dbms set-initial-password`` is a JVM of its own: 2.6 s on 2 idle cores, and it ran beside the
+    build's parsing, which the staging instance's start already competes with. The ``AUTH_FILE`` it writes is kept
+    in the staging home (``KEPT_AUTH``, mode 600 like ``<home>/password``) with the SHA-256 of the password it was
+    made for, and copied into the next staging data folders while the live password is the same; another password
+    (or no kept file) runs neo4j-admin again.
+
+    Raises:
+        Neo4jServerError: neo4j-admin failed. OSError: the data folder cannot be written.
+    """
+    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
+    kept, stamp = staging.home / KEPT_AUTH, staging.home / f"{KEPT_AUTH}.sha256"
+    target = staging.data_dir / AUTH_FILE
+    if kept.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+        return True
+    stamp.unlink(missing_ok=True)
+    staging.admin("dbms", "set-initial-password", "--", password)  # "--": a password may begin with "-"
+    shutil.copyfile(target, kept)  # the stamp last: a build killed in between leaves no stamp, so no match
+    kept.chmod(0o600)
+    stamp.write_text(digest + "\n", encoding="utf-8")
+    stamp.chmod(0o600)
+    return False
 
 
 def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = None) -> Path:

@@ -24,8 +24,8 @@ from cellmap_kg.schema import SCHEMA
 from cellmap_kg.sources import source_of
 from cellmap_kg.store import open_store, stop_embedded
 from cellmap_kg.store.base import GraphStore, canonical_rows
-from cellmap_kg.store.neo4j_rebuild import NEXT_LINK, recover, staging_home
-from cellmap_kg.store.neo4j_server import Neo4jServer, store_lock_held
+from cellmap_kg.store.neo4j_rebuild import AUTH_FILE, KEPT_AUTH, NEXT_LINK, initial_password, recover, staging_home
+from cellmap_kg.store.neo4j_server import Neo4jServer, free_port, store_lock_held
 from cellmap_kg.store.neo4j_store import Neo4jStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -270,14 +270,45 @@ def test_a_builder_killed_mid_write_leaves_the_live_graph(server, cypher_build, 
 
 
 @pytest.mark.neo4j
-def test_neo4j_admin_import_round_trip_after_the_kill(server, falkordb_small, reference, cypher_build, capsys):
+def test_the_staging_password_file_is_kept_for_the_same_password_only(server, tmp_path, monkeypatch):
+    """``initial_password``: neo4j-admin writes the staging instance's auth file once; the next data folder gets
+    the kept copy (mode 600) without neo4j-admin while the password is the same; another password runs it again."""
+    home = tmp_path / "staging"
+    home.mkdir()
+    (home / "lib").symlink_to(server.lib_dir)
+    staging = Neo4jServer(home, bolt_port=free_port(), http_port=free_port())
+    staging.configure()
+    assert initial_password(staging, "first-password") is False  # neo4j-admin ran
+    written = (staging.data_dir / AUTH_FILE).read_bytes()
+    assert written.startswith(b"neo4j:")
+    assert (home / KEPT_AUTH).stat().st_mode & 0o777 == 0o600
+    shutil.rmtree(staging.data_dir)
+    calls = []
+    real_admin = Neo4jServer.admin
+    monkeypatch.setattr(Neo4jServer, "admin", lambda self, *args, **kw: calls.append(args) or real_admin(self, *args))
+    assert initial_password(staging, "first-password") is True
+    assert (staging.data_dir / AUTH_FILE).read_bytes() == written and calls == []
+    assert initial_password(staging, "other-password") is False
+    assert calls == [("dbms", "set-initial-password", "--", "other-password")]
+    assert (staging.data_dir / AUTH_FILE).read_bytes() != written
+
+
+@pytest.mark.neo4j
+def test_neo4j_admin_import_round_trip_after_the_kill(server, falkordb_small, reference, cypher_build, capsys,
+                                                      monkeypatch):
     """``cellmap-kg neo4j import --from <FalkorDB>``: same counts and library answers as the Cypher build of the
     same sources (every query) and as the FalkorDB graph; the staging instance the killed builder left is cleaned
-    up first."""
+    up first. Its staging instance took the password file kept by the earlier builds (no neo4j-admin), and the
+    swapped-in server accepts the live password."""
+    import cellmap_kg.store.neo4j_rebuild as rebuild
     from cellmap_kg.cli import main
 
+    reused = []
+    monkeypatch.setattr(rebuild, "initial_password",
+                        lambda staging, password: reused.append(initial_password(staging, password)) or reused[-1])
     assert main(["neo4j", "import", "--from", falkordb_small.uri, "--home", str(server.home)]) == 0
     assert "imported" in capsys.readouterr().out
+    assert reused == [True]
     with live_store(server) as store:
         assert store.counts() == reference["counts"]
         answers = library_answers(store)
