@@ -126,11 +126,9 @@ def validate(results: list[LoadResult]) -> None:
     """Check every row of every result against the schema. Raises ``SchemaError`` naming source and batch."""
     for result in results:
         for nb in result.nodes:
-            for i, row in enumerate(nb.rows):
-                SCHEMA.check_node_row(nb.label, row, f"{result.source} {nb.label} row {i}")
+            SCHEMA.check_node_rows(nb.label, nb.rows, f"{result.source} {nb.label}")
         for rb in result.relationships:
-            for i, row in enumerate(rb.rows):
-                SCHEMA.check_relationship_row(rb.type, row, f"{result.source} {rb.type} row {i}")
+            SCHEMA.check_relationship_rows(rb.type, rb.rows, f"{result.source} {rb.type}")
 
 
 def referenced_keys(results: list[LoadResult], label: str) -> set[str]:

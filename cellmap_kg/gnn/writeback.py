@@ -52,8 +52,7 @@ def clear_run(store: GraphStore, run_id: str) -> int:
 
 
 def _write(store: GraphStore, rel_type: str, rows: list[dict]) -> int:
-    for i, row in enumerate(rows[:1000]):
-        SCHEMA.check_relationship_row(rel_type, row, f"{rel_type} row {i}")
+    SCHEMA.check_relationship_rows(rel_type, rows[:1000], rel_type)
     written = store.write_relationships(rel_type, rows)
     if written != len(rows):
         raise StoreError(f"{rel_type}: wrote {written} of {len(rows)} relationships (missing endpoints)")

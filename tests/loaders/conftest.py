@@ -16,12 +16,10 @@ def check_result_schema(result, dataset_id: str) -> None:
     for batch in result.nodes:
         for extra in batch.extra_labels:
             assert extra in SCHEMA.nodes[batch.label].extra_labels
-        for i, row in enumerate(batch.rows):
-            SCHEMA.check_node_row(batch.label, row, f"{batch.label} row {i}")
+        SCHEMA.check_node_rows(batch.label, batch.rows, batch.label)
     for batch in result.relationships:
-        for i, row in enumerate(batch.rows):
-            SCHEMA.check_relationship_row(batch.type, row, f"{batch.type} row {i}")
-            assert row["dataset"] == dataset_id
+        SCHEMA.check_relationship_rows(batch.type, batch.rows, batch.type)
+        assert all(row["dataset"] == dataset_id for row in batch.rows)
 
 
 @pytest.fixture(scope="session")

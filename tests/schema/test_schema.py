@@ -53,6 +53,26 @@ def test_rows_are_checked_against_the_declaration():
                                                       float("inf")})
 
 
+def test_a_batch_is_checked_like_its_rows_one_by_one_and_names_the_bad_row():
+    proteins = [{"symbol": "TP53", "pubmedCount": 11067, "name": None}, {"symbol": "BRCA1", "aliases": ["RNF53"]}]
+    SCHEMA.check_node_rows("Protein", proteins, "gene_info Protein")  # None = absent, a list of strings
+    bad = [*proteins, {"symbol": "ATM", "aliases": ["ATA", 7]}]
+    with pytest.raises(SchemaError) as batch_error:
+        SCHEMA.check_node_rows("Protein", bad, "gene_info Protein")
+    assert str(batch_error.value) == ("gene_info Protein row 2: Protein.aliases = ['ATA', 7] is not of declared type "
+                                      "list[string]")
+    with pytest.raises(SchemaError) as row_error:
+        SCHEMA.check_node_row("Protein", bad[2], "gene_info Protein row 2")
+    assert str(row_error.value) == str(batch_error.value)
+    pulled_down = [{"source": "A", "target": "B", "pValue": 3.2}, {"source": "A", "target": "", "pValue": 1.0}]
+    with pytest.raises(SchemaError, match=r"^bioplex PULLED_DOWN row 1: PULLED_DOWN row has no target: "):
+        SCHEMA.check_relationship_rows("PULLED_DOWN", pulled_down, "bioplex PULLED_DOWN")
+    with pytest.raises(SchemaError, match=r"^x row 0: PULLED_DOWN.pValue = nan is not of declared type float$"):
+        SCHEMA.check_relationship_rows("PULLED_DOWN", [{"source": "A", "target": "B", "pValue": float("nan")}], "x")
+    with pytest.raises(SchemaError, match=r"^x row 0: label 'Gene' is not declared$"):
+        SCHEMA.check_node_rows("Gene", [{"symbol": "TP53"}], "x")
+
+
 def test_relationship_with_several_targets_needs_an_explicit_label():
     rel = SCHEMA.relationships["ENRICHED_FOR"]
     assert rel.targets == ("GOTerm", "Complex", "Compartment")
