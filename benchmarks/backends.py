@@ -45,7 +45,7 @@ from pathlib import Path
 from cellmap_kg.build import build
 from cellmap_kg.export.neo4j_admin import load_into_server
 from cellmap_kg.queries.registry import load_queries
-from cellmap_kg.store import open_store, stop_embedded
+from cellmap_kg.store import neo4j_rebuild, open_store, stop_embedded
 from cellmap_kg.store.base import canonical_rows
 from cellmap_kg.store.neo4j_rebuild import GENERATION_PREFIX, NEXT_LINK, discard_staging
 from cellmap_kg.store.neo4j_server import Neo4jServer, free_port
@@ -107,6 +107,12 @@ class WriteProfile:
 
 
 def timed_build(store, data_dir: Path, cache_dir: Path, profile: WriteProfile | None = None) -> dict:
+    """``build`` into ``store`` timed: wall and phase seconds, counts, HiSig fits reused / computed and, for the
+    project's Neo4j, whether the staging instance took the kept password file (``keptPasswordFile``)."""
+    kept: list[bool] = []
+    initial_password = neo4j_rebuild.initial_password
+    neo4j_rebuild.initial_password = lambda staging, password: kept.append(initial_password(staging, password)) \
+        or kept[-1]
     if profile is not None:
         original = store.staging
 
@@ -117,10 +123,14 @@ def timed_build(store, data_dir: Path, cache_dir: Path, profile: WriteProfile | 
 
         store.staging = staging
     t0 = time.perf_counter()
-    result = build(store, data_dir, cache_dir=cache_dir)
+    try:
+        result = build(store, data_dir, cache_dir=cache_dir)
+    finally:
+        neo4j_rebuild.initial_password = initial_password
     caches = [a["cache"] for a in result.analyses.values() if "cache" in a]
     hisig = {k: sum(c[k] for c in caches) for k in ("reused", "computed")}
-    return {"wall": time.perf_counter() - t0, **result.timings, "counts": result.counts, "hisig": hisig}
+    return {"wall": time.perf_counter() - t0, **result.timings, "counts": result.counts, "hisig": hisig,
+            **({"keptPasswordFile": kept[0]} if kept else {})}
 
 
 def session_latencies(uri: str, runs: int, warmup: int, env: dict[str, str] | None = None) -> dict[str, dict]:
@@ -161,7 +171,10 @@ def packstream_encoding(store, limit: int = 200_000) -> dict:
 
 
 def phases(timings: dict) -> str:
-    shown = ", ".join(f"{k} {v:.1f}" for k, v in timings.items() if k not in ("wall", "counts", "hisig"))
+    shown = ", ".join(f"{k} {v:.1f}" for k, v in timings.items()
+                      if k not in ("wall", "counts", "hisig", "keptPasswordFile"))
+    if "keptPasswordFile" in timings:
+        shown += f"; staging password file {'kept' if timings['keptPasswordFile'] else 'made by neo4j-admin'}"
     if "hisig" not in timings:
         return shown
     return f"{shown}; HiSig fits reused {timings['hisig']['reused']}, computed {timings['hisig']['computed']}"

@@ -39,7 +39,8 @@ GC_THRESHOLDS = (200_000, 30, 30)
 of cpu in gc"). A build keeps ~1.3 million row dicts and lists alive until it ends, and with the defaults every
 full collection walks them all again: in a rebuild into FalkorDB (HiSig fits from the cache) 17 full collections
 and 6,800 others took 4.0-4.3 s of a 27-28 s build, against 0.5-0.6 s with these (14 young collections), at the same
-peak RSS (796 MB; the build's rows are not garbage). ``benchmarks/build.py`` measures both in one run."""
+peak RSS (796 MB; the build's rows are not garbage). Measured on CPython 3.11; ``benchmarks/build.py`` measures
+both in one run."""
 
 
 class BuildError(UserError, RuntimeError):
@@ -179,7 +180,9 @@ def write_results(store: GraphStore, sources: list[Source], proteins: NodeBatch,
 @contextmanager
 def collector_thresholds(thresholds: tuple[int, int, int]) -> Iterator[None]:
     """Set CPython's garbage-collector thresholds (``gc.set_threshold``) for the ``with`` block (or the decorated
-    function), then restore the previous ones, also when it raises. See ``GC_THRESHOLDS``."""
+    function), then restore the previous ones, also when it raises. See ``GC_THRESHOLDS``. The thresholds are the
+    process's: blocks nest, but two builds in threads of one process that end in the order they began leave
+    ``GC_THRESHOLDS`` set (each restores what it found; the CLI and the API run one build per process)."""
     previous = gc.get_threshold()
     gc.set_threshold(*thresholds)
     try:

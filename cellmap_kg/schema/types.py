@@ -108,11 +108,15 @@ class ValueType:
 
     def accepts(self, value: Any) -> bool:
         """True if ``value`` (``None``: absent) can be stored as this type."""
-        if value is None:
-            return True
-        if self.is_list:
-            return isinstance(value, list) and all(self.accepts_item(item) for item in value)
-        return self.accepts_item(value)
+        return value is None or self.accepts_present(value)
+
+    @property
+    def accepts_present(self) -> Callable[[Any], bool]:
+        """``accepts`` for a value known not to be ``None`` (one call less per value: the schema's row checks)."""
+        return self._accepts_list if self.is_list else self.accepts_item
+
+    def _accepts_list(self, value: Any) -> bool:
+        return isinstance(value, list) and all(self.accepts_item(item) for item in value)
 
     def parse(self, value: Any) -> Any:
         """``value`` (text from a command line or URL, or a Python value) as this type. Raises ``TypeError`` or

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .neo4j_server import Neo4jServer, Neo4jServerError, free_port, stop_servers
+from .neo4j_server import Neo4jServer, Neo4jServerError, free_port, pom_sha256, stop_servers
 
 STAGING_DIR = "staging"
 """The staging instance's home, inside the live home."""
@@ -126,27 +126,45 @@ def initial_password(staging: Neo4jServer, password: str) -> bool:
 
     ``neo4j-admin dbms set-initial-password`` is a JVM of its own: 2.6 s on 2 idle cores, and it ran beside the
     build's parsing, which the staging instance's start already competes with. The ``AUTH_FILE`` it writes is kept
-    in the staging home (``KEPT_AUTH``, mode 600 like ``<home>/password``) with the SHA-256 of the password it was
-    made for, and copied into the next staging data folders while the live password is the same; another password
-    (or no kept file) runs neo4j-admin again.
+    in the staging home (``KEPT_AUTH``, mode 600 like ``<home>/password``) with a stamp: the SHA-256 of the jars'
+    pom hash (``neo4j_server.pom_sha256``), the password and the kept file's bytes (which hold Neo4j's random salt).
+    The next staging data folders get the kept file while the stamp matches, i.e. same installation, same password,
+    file intact; anything else (or deleting the two files) runs neo4j-admin again.
 
     Raises:
         Neo4jServerError: neo4j-admin failed. OSError: the data folder cannot be written.
     """
-    digest = hashlib.sha256(password.encode("utf-8")).hexdigest()
     kept, stamp = staging.home / KEPT_AUTH, staging.home / f"{KEPT_AUTH}.sha256"
     target = staging.data_dir / AUTH_FILE
-    if kept.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == digest:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(kept, target)
-        return True
+    if kept.is_file() and stamp.is_file():
+        made = kept.read_bytes()
+        if stamp.read_text(encoding="utf-8").strip() == _auth_stamp(password, made):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(made)
+            return True
     stamp.unlink(missing_ok=True)
     staging.admin("dbms", "set-initial-password", "--", password)  # "--": a password may begin with "-"
-    shutil.copyfile(target, kept)  # the stamp last: a build killed in between leaves no stamp, so no match
-    kept.chmod(0o600)
-    stamp.write_text(digest + "\n", encoding="utf-8")
-    stamp.chmod(0o600)
+    if target.is_file():  # where Neo4j 5 writes it; elsewhere, nothing is kept and every build runs neo4j-admin
+        made = target.read_bytes()
+        _write_private(kept, made)
+        _write_private(stamp, (_auth_stamp(password, made) + "\n").encode())  # last: a kill before leaves no stamp
     return False
+
+
+def _auth_stamp(password: str, auth: bytes) -> str:
+    return hashlib.sha256(b"\0".join([pom_sha256().encode(), password.encode("utf-8"), auth])).hexdigest()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` (mode 600 from its creation) through a temporary file, synced, then renamed over it."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
 
 
 def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = None) -> Path:

@@ -11,6 +11,8 @@
     <home>/password         the ``neo4j`` user's password (mode 600), from ``$NEO4J_PASSWORD`` or generated
     <home>/cds/             the class-data-sharing archive of ``lib/`` that ``install(cds=True)`` builds (``neo4j_cds``)
     <home>/data, logs, run  databases, ``logs/neo4j.log`` / ``debug.log``, ``run/neo4j.pid``
+    <home>/staging/         a build's staging instance (``neo4j_rebuild``); keeps ``initial-auth.ini`` (+ ``.sha256``),
+                            the password file neo4j-admin wrote for it (delete both to have neo4j-admin run again)
 
 The server is started by Neo4j's own launcher (``org.neo4j.server.startup.Neo4jCommand start``, what the
 ``bin/neo4j`` script of a tarball runs): it reads ``neo4j.conf``, applies heap and ``server.jvm.additional``,

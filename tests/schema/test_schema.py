@@ -71,6 +71,14 @@ def test_a_batch_is_checked_like_its_rows_one_by_one_and_names_the_bad_row():
         SCHEMA.check_relationship_rows("PULLED_DOWN", [{"source": "A", "target": "B", "pValue": float("nan")}], "x")
     with pytest.raises(SchemaError, match=r"^x row 0: label 'Gene' is not declared$"):
         SCHEMA.check_node_rows("Gene", [{"symbol": "TP53"}], "x")
+    SCHEMA.check_node_rows("Gene", [], "x")  # an empty batch has no row to check, as row by row
+    SCHEMA.check_relationship_rows("PULLED_DOWN", [{"source": 7, "target": ("B",)}], "x")  # ends: present, any value
+    with pytest.raises(SchemaError, match=r"^x row 0: Protein has undeclared property 'source'$"):
+        SCHEMA.check_node_rows("Protein", [{"symbol": "TP53", "source": "A"}], "x")
+    with pytest.raises(SchemaError, match=r"^x row 0: Protein.pubmedCount = True is not of declared type int$"):
+        SCHEMA.check_node_rows("Protein", [{"symbol": "TP53", "pubmedCount": True}], "x")
+    with pytest.raises(SchemaError, match=r"^x row 0: Protein.aliases = \('A',\) is not of declared type"):
+        SCHEMA.check_node_rows("Protein", [{"symbol": "TP53", "aliases": ("A",)}], "x")  # a tuple is not a list
 
 
 def test_relationship_with_several_targets_needs_an_explicit_label():

@@ -272,25 +272,43 @@ def test_a_builder_killed_mid_write_leaves_the_live_graph(server, cypher_build, 
 @pytest.mark.neo4j
 def test_the_staging_password_file_is_kept_for_the_same_password_only(server, tmp_path, monkeypatch):
     """``initial_password``: neo4j-admin writes the staging instance's auth file once; the next data folder gets
-    the kept copy (mode 600) without neo4j-admin while the password is the same; another password runs it again."""
+    the kept copy (mode 600) without neo4j-admin while installation, password and kept file are the same; another
+    password, a damaged kept file or other jars run neo4j-admin again."""
+    import cellmap_kg.store.neo4j_rebuild as rebuild
+
     home = tmp_path / "staging"
     home.mkdir()
     (home / "lib").symlink_to(server.lib_dir)
     staging = Neo4jServer(home, bolt_port=free_port(), http_port=free_port())
     staging.configure()
+    kept, stamp = home / KEPT_AUTH, home / f"{KEPT_AUTH}.sha256"
     assert initial_password(staging, "first-password") is False  # neo4j-admin ran
     written = (staging.data_dir / AUTH_FILE).read_bytes()
-    assert written.startswith(b"neo4j:")
-    assert (home / KEPT_AUTH).stat().st_mode & 0o777 == 0o600
-    shutil.rmtree(staging.data_dir)
+    assert written.startswith(b"neo4j:") and kept.read_bytes() == written
+    assert kept.stat().st_mode & 0o777 == 0o600 and stamp.stat().st_mode & 0o777 == 0o600
     calls = []
     real_admin = Neo4jServer.admin
-    monkeypatch.setattr(Neo4jServer, "admin", lambda self, *args, **kw: calls.append(args) or real_admin(self, *args))
+    monkeypatch.setattr(Neo4jServer, "admin",
+                        lambda self, *args, **kw: calls.append(args[-1]) or real_admin(self, *args))
+
+    def fresh_data() -> None:
+        shutil.rmtree(staging.data_dir, ignore_errors=True)
+
+    fresh_data()
     assert initial_password(staging, "first-password") is True
     assert (staging.data_dir / AUTH_FILE).read_bytes() == written and calls == []
-    assert initial_password(staging, "other-password") is False
-    assert calls == [("dbms", "set-initial-password", "--", "other-password")]
-    assert (staging.data_dir / AUTH_FILE).read_bytes() != written
+    fresh_data()
+    assert initial_password(staging, "other-password") is False and calls == ["other-password"]
+    other = (staging.data_dir / AUTH_FILE).read_bytes()
+    assert other != written and kept.read_bytes() == other
+    fresh_data()
+    kept.write_bytes(other[:-5])  # damaged (e.g. cut off): the stamp no longer matches
+    assert initial_password(staging, "other-password") is False and calls == ["other-password"] * 2
+    fresh_data()
+    monkeypatch.setattr(rebuild, "pom_sha256", lambda: "0" * 64)  # other jars (cellmap-kg neo4j install --force)
+    assert initial_password(staging, "other-password") is False and len(calls) == 3
+    fresh_data()
+    assert initial_password(staging, "other-password") is True and len(calls) == 3
 
 
 @pytest.mark.neo4j
