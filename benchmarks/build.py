@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gzip
 import json
 import resource
 import statistics
@@ -41,6 +42,9 @@ TARGET_S = 30.0
 VOLATILE = SCHEMA.per_build_properties()
 """Properties that differ between any two builds (declared ``perBuild`` in ``schema.yaml``): build id and times, and
 the analyses' run log on the ``cellmap-kg-analyses`` Dataset node."""
+PER_BUILD_COLUMNS = frozenset(name for label, name in VOLATILE if label == "GraphBuild")
+"""Columns of the ``graph-build`` query that identify one build (its ``perBuild`` properties), left out of the
+answers compared."""
 
 
 def _peak_rss_mb() -> float:
@@ -53,7 +57,8 @@ def _cpu_s() -> float:
 
 
 def pandas_parse(data_dir: Path) -> dict:
-    """Read every file of every loading source with pandas (tables) or as text lines (OBO, CX2 JSON).
+    """Read every file of every loading source with pandas (tables, Excel) or as text lines (OBO, CX2 JSON, gzipped
+    PDB).
 
     Returns ``{"wall_s", "cpu_s", "rows", "peak_rss_mb"}``: the floor of what any loader must do.
     """
@@ -68,9 +73,12 @@ def pandas_parse(data_dir: Path) -> dict:
             continue
         for f in src.files:
             path = data_dir / f.path
-            if path.suffix in (".obo", ".cx2", ".json"):
-                with open(path, encoding="utf-8") as fh:
+            if path.suffix in (".obo", ".cx2", ".json", ".gz"):  # .pdb.gz: the AlphaFold-Multimer models' lines
+                with (gzip.open(path, "rt") if path.suffix == ".gz" else open(path, encoding="utf-8")) as fh:
                     rows += sum(1 for _ in fh)
+                continue
+            if path.suffix == ".xlsx":  # the Ma et al. 2018 supplementary table, every sheet
+                rows += sum(len(sheet) for sheet in pd.read_excel(path, sheet_name=None, header=None).values())
                 continue
             sep = "," if path.suffix == ".csv" else "\t"
             header = "infer" if f.header else None
@@ -159,7 +167,7 @@ def _unordered(value: object) -> object:
 
 
 def _answer(spec, store, params, unordered: bool = False) -> list[str]:
-    rows = spec.run(store, params)
+    rows = [{k: v for k, v in row.items() if k not in PER_BUILD_COLUMNS} for row in spec.run(store, params)]
     return sorted(json.dumps(_unordered(row) if unordered else row, sort_keys=True, default=str) for row in rows)
 
 

@@ -117,11 +117,11 @@ class Schema:
 
     def check_node_row(self, label: str, row: dict, where: str = "") -> None:
         """Raise ``SchemaError`` unless ``row`` has the key of ``label`` and only declared, well-typed properties."""
-        self._check_node_rows(label, [row], lambda _: where)
+        self._check_rows(label, [row], lambda _: where, ends=False)
 
     def check_relationship_row(self, rel_type: str, row: dict, where: str = "") -> None:
         """Raise ``SchemaError`` unless ``row`` has ``source``/``target`` and only declared, well-typed properties."""
-        self._check_relationship_rows(rel_type, [row], lambda _: where)
+        self._check_rows(rel_type, [row], lambda _: where, ends=True)
 
     def check_node_rows(self, label: str, rows: Sequence[dict], batch: str = "") -> None:
         """``check_node_row`` on every row of one batch (a sequence of row dicts), named ``"<batch> row <i>"`` in
@@ -134,27 +134,22 @@ class Schema:
             SchemaError: the first row without its key, with an undeclared or ill-typed property, or of an
                 undeclared label.
         """
-        self._check_node_rows(label, rows, lambda i: f"{batch} row {i}")
+        self._check_rows(label, rows, lambda i: f"{batch} row {i}", ends=False)
 
     def check_relationship_rows(self, rel_type: str, rows: Sequence[dict], batch: str = "") -> None:
         """``check_relationship_row`` on every row of one batch (as ``check_node_rows``)."""
-        self._check_relationship_rows(rel_type, rows, lambda i: f"{batch} row {i}")
+        self._check_rows(rel_type, rows, lambda i: f"{batch} row {i}", ends=True)
 
-    def _check_node_rows(self, label: str, rows: Sequence[dict], where: Callable[[int], str]) -> None:
-        node = self.nodes.get(label)
-        if node is None:
+    def _check_rows(self, name: str, rows: Sequence[dict], where: Callable[[int], str], ends: bool) -> None:
+        """The checks of ``check_node_rows`` (``ends=False``: ``name`` is a label) and ``check_relationship_rows``
+        (``ends=True``: a relationship type)."""
+        declaration = (self.relationships if ends else self.nodes).get(name)
+        if declaration is None:
             if rows:
-                raise SchemaError(f"{where(0)}: label {label!r} is not declared")
+                raise SchemaError(f"{where(0)}: {'relationship type' if ends else 'label'} {name!r} is not declared")
             return
-        _check_rows(node.properties, rows, (node.key,), where, label, ends=False)
-
-    def _check_relationship_rows(self, rel_type: str, rows: Sequence[dict], where: Callable[[int], str]) -> None:
-        rel = self.relationships.get(rel_type)
-        if rel is None:
-            if rows:
-                raise SchemaError(f"{where(0)}: relationship type {rel_type!r} is not declared")
-            return
-        _check_rows(rel.properties, rows, ("source", "target"), where, rel_type, ends=True)
+        required = ("source", "target") if ends else (declaration.key,)
+        _check_rows(declaration.properties, rows, required, where, name, ends)
 
 
 def _check_rows(declared: dict[str, Property], rows: Sequence[dict], required: tuple[str, ...],
