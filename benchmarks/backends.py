@@ -111,8 +111,12 @@ def timed_build(store, data_dir: Path, cache_dir: Path, profile: WriteProfile | 
     project's Neo4j, whether the staging instance took the kept password file (``keptPasswordFile``)."""
     kept: list[bool] = []
     initial_password = neo4j_rebuild.initial_password
-    neo4j_rebuild.initial_password = lambda staging, password: kept.append(initial_password(staging, password)) \
-        or kept[-1]
+
+    def recorded(staging, password) -> bool:
+        kept.append(initial_password(staging, password))
+        return kept[-1]
+
+    neo4j_rebuild.initial_password = recorded
     if profile is not None:
         original = store.staging
 

@@ -156,15 +156,11 @@ def _auth_stamp(password: str, auth: bytes) -> str:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    """Write ``path`` (mode 600 from its creation) through a temporary file, synced, then renamed over it."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
+    """Write ``path`` with mode 600 from its creation. Neither atomic nor synced: a cut-off kept file or stamp no
+    longer matches (``initial_password`` then runs neo4j-admin again)."""
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
 
 
 def swap_in(live: Neo4jServer, staging: Neo4jServer, *, start: bool | None = None) -> Path:
