@@ -26,6 +26,7 @@ the grouped rows against one row per gene.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,6 +163,7 @@ def _gene_columns(design: HisigDesign, signal: np.ndarray, counts: pd.Series | N
     least as large, so every gene with signal 0 has rank ``G``), their raw counts; and the mutated members."""
     membership = design.membership.tocsc()
     ranks = pd.Series(-signal).rank(method="max").to_numpy().astype(int)
+    count_of = counts.to_dict() if counts is not None else None          # a dict lookup per gene, not pandas'
     genes_col, input_col, rank_col, count_col, mutated_col = [], [], [], [], []
     for j in range(len(design.systems)):
         rows = membership.indices[membership.indptr[j]:membership.indptr[j + 1]]
@@ -171,7 +173,7 @@ def _gene_columns(design: HisigDesign, signal: np.ndarray, counts: pd.Series | N
         genes_col.append(names if len(shown) == len(order) else f"{len(order)} genes including: {names}")
         input_col.append("|".join(str(round(float(signal[r]), 3)) for r in shown))         # as HiSig's parse.py
         rank_col.append("|".join(str(ranks[r]) for r in shown))
-        count_col.append("|".join(str(int(counts.get(design.genes[r], 0))) for r in shown) if counts is not None
+        count_col.append("|".join(str(int(count_of.get(design.genes[r], 0))) for r in shown) if count_of is not None
                          else "")
         mutated_col.append(int(np.sum(signal[rows] > 0)))
     return genes_col, input_col, rank_col, count_col, mutated_col
@@ -181,7 +183,7 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
           max_mutated_proteins: int | None = None, min_system_size: int = 2,
           mutation_counts: pd.Series | None = None, n_lambdas: int = N_LAMBDAS,
           lambda_min_ratio: float = LAMBDA_MIN_RATIO, tol: float = 1e-7, n_jobs: int = 2,
-          print_limit: int | None = PRINT_LIMIT) -> pd.DataFrame:
+          print_limit: int | None = PRINT_LIMIT, pool: Executor | None = None) -> pd.DataFrame:
     """Rank the systems of a hierarchy by HiSig selection pressure with permutation p and BH q values.
 
     Args:
@@ -196,7 +198,8 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
         mutation_counts: optional gene -> raw mutation count, listed in ``Mutation_count`` (HiSig ``signal2``).
         n_lambdas, lambda_min_ratio: glmnet path settings of HiSig; tol: coordinate-descent convergence threshold
             (relative to ``||y - ybar||^2``; ``hisig_lasso``).
-        n_jobs: threads for the permutations (numba).
+        n_jobs: threads for the permutations (``hisig_lasso.null_pressures``); pool: a thread pool to run them on
+            instead (shared by several fits, ``hisig_graph.fit_runs``). Neither changes the result.
         print_limit: genes listed per system in ``Genes`` (``None``: all).
 
     Returns:
@@ -231,8 +234,10 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
     rng = np.random.default_rng(seed)
     exceed, n_warn = np.zeros(len(design.systems), dtype=np.int64), fit.not_converged
     for start in range(0, n_permutations, PERMUTATION_CHUNK):              # bounded memory at 10,000 permutations
-        orders = np.stack([rng.permutation(len(y)) for _ in range(min(PERMUTATION_CHUNK, n_permutations - start))])
-        null, not_converged = null_pressures(tables, y, orders, lambdas, tol, n_jobs)
+        orders = np.empty((min(PERMUTATION_CHUNK, n_permutations - start), len(y)), dtype=np.int64)
+        for order in orders:                                                # no list of rows beside the block
+            order[:] = rng.permutation(len(y))
+        null, not_converged = null_pressures(tables, y, orders, lambdas, tol, n_jobs, pool)
         exceed += (null >= observed[None, :]).sum(axis=0)
         n_warn += not_converged
     p = (exceed + 1) / (n_permutations + 1)

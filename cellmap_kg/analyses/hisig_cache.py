@@ -4,13 +4,13 @@ A default build fits HiSig on every cohort (40 runs of 1,000 permutations: about
 ``benchmarks/analyses.py``). Rebuilding after a change elsewhere (a source updated, a loader fixed) does not change
 those fits, so ``HisigCache.fit`` returns the stored table when the key matches and fits (and stores) otherwise.
 
-The key is the SHA-256 of: the propagated memberships, every gene score and raw count, whether expected counts
-were used, every ``hisig`` setting except ``n_jobs`` (same seed and inputs give the same p-values for any thread
-count, ``hisig_lasso``), the source text of ``hisig.py`` and ``hisig_lasso.py``, and the numpy and numba versions
-(the permutations come from ``numpy.random.default_rng``, whose streams numpy does not promise to keep across
-versions). Any change to one of them is a miss. Entries are JSON (``repr`` floats round-trip exactly), written to a
-temporary file and renamed, so a killed build never leaves half an entry; an unreadable entry is refitted and
-replaced (counted in ``unreadable``).
+The key is the SHA-256 of: the propagated memberships, every gene score and raw count, whether expected counts were
+used, every ``hisig`` setting except ``n_jobs`` and ``pool`` (same seed and inputs give the same p-values for any
+thread count, ``hisig_lasso``), the source text of ``hisig.py`` and ``hisig_lasso.py``, and the numpy and numba
+versions (the permutations come from ``numpy.random.default_rng``, whose streams numpy does not promise to keep
+across versions). Any change to one of them is a miss. Entries are JSON (``repr`` floats round-trip exactly),
+written to a temporary file and renamed, so a killed build never leaves half an entry; an unreadable entry is
+refitted and replaced (counted in ``unreadable``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -65,11 +66,14 @@ class HisigCache:
     def __init__(self, directory: Path):
         self.directory = Path(directory) / "hisig"
         self.reused = self.computed = self.unreadable = 0
+        self._lock = threading.Lock()               # fits run in several threads (hisig_graph.fit_runs)
         self._code = _code_fingerprint()
 
     def key(self, memberships: Mapping[str, set[str]], gene_scores: pd.Series, **settings) -> str:
-        """SHA-256 (hex) of one fit's inputs (``hisig``'s arguments; ``n_jobs`` is ignored) and of the code."""
+        """SHA-256 (hex) of one fit's inputs (``hisig``'s arguments; ``n_jobs`` and ``pool`` are ignored) and of the
+        code."""
         settings.pop("n_jobs", None)
+        settings.pop("pool", None)
         counts = settings.pop("mutation_counts", None)
         payload = {"code": self._code,
                    "memberships": sorted((name, sorted(genes)) for name, genes in memberships.items()),
@@ -88,14 +92,18 @@ class HisigCache:
             try:
                 table = _read(path)
             except (OSError, ValueError, KeyError, TypeError):
-                self.unreadable += 1
+                self._count("unreadable")
             else:
-                self.reused += 1
+                self._count("reused")
                 return table
         table = hisig(memberships, gene_scores, **settings)
         _write(path, table)
-        self.computed += 1
+        self._count("computed")
         return table
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
 
     def summary(self) -> dict:
         """``{"reused", "computed", "unreadable", "directory"}`` for a run's summary."""
@@ -107,7 +115,7 @@ def _write(path: Path, table: pd.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"format": FORMAT, "dtypes": {c: str(t) for c, t in table.dtypes.items()},
              "columns": {c: table[c].tolist() for c in table.columns}, "attrs": table.attrs}
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(json.dumps(entry), encoding="utf-8")
     os.replace(temporary, path)
 

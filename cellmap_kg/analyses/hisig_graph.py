@@ -22,15 +22,16 @@ the default build (every cohort the graph holds; 40 runs in ~1 min with 1,000 pe
 Each writes ``(:Assembly)-[:RECURRENTLY_MUTATED_IN {selectionPressure, p, q, permutations, seed, mutatedProteins,
 frequency, expectedCounts, dataset, analysis}]->(:TumourType)`` for every tested assembly (269 per run on the U2OS
 map), so queries choose their own q cut-off; ``frequency`` (tumours with >= 1 mutated member / profiled tumours) is
-set for the Groebner 2018 runs only (the others have no per-tumour data). Each run spreads its permutations over
-``n_jobs`` threads. With a ``HisigCache`` (the build passes one: ``./.cellmap-kg/cache`` or ``$CELLMAP_KG_CACHE``),
-a fit whose inputs, settings and code are unchanged is read back instead of refitted, and the summary says how many
-(``cache``).
+set for the Groebner 2018 runs only (the others have no per-tumour data). The runs of one analysis share ``n_jobs``
+threads for their permutations (``fit_runs``). With a ``HisigCache`` (the build passes one: ``./.cellmap-kg/cache``
+or ``$CELLMAP_KG_CACHE``), a fit whose inputs, settings and code are unchanged is read back instead of refitted, and
+the summary says how many (``cache``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -146,11 +147,12 @@ def ma2018_runs(store: GraphStore, cohort: str = MA2018) -> list[HisigRun]:
 
 
 def _fit(memberships: dict[str, set[str]], scores: pd.Series, counts: pd.Series | None, permutations: int,
-         seed: int, threads: int, cache: HisigCache | None) -> tuple[pd.DataFrame | None, dict, str | None]:
+         seed: int, threads: int, cache: HisigCache | None, pool: Executor | None = None,
+         ) -> tuple[pd.DataFrame | None, dict, str | None]:
     """One HiSig fit -> ``(table, attrs, None)``, or ``(None, {}, reason)`` if HiSig cannot run on this signal."""
     try:
         table = (cache.fit if cache else hisig)(memberships, scores, n_permutations=permutations, seed=seed,
-                                                mutation_counts=counts, n_jobs=threads,
+                                                mutation_counts=counts, n_jobs=threads, pool=pool,
                                                 max_mutated_proteins=MAX_MUTATED_PROTEINS)
     except ValueError as exc:
         return None, {}, str(exc)
@@ -161,14 +163,31 @@ def fit_runs(memberships: dict[str, set[str]], runs: list[HisigRun], permutation
              n_jobs: int = 2, progress: Callable[[str], None] | None = None, cache: HisigCache | None = None,
              ) -> dict[str, tuple[pd.DataFrame | None, dict, str | None]]:
     """Fit every run (``hisig.hisig`` with ``seed``, the U2OS paper's cap of ``MAX_MUTATED_PROTEINS``); tumour
-    type -> ``(table, attrs, skip reason)``. Runs go one after the other, each spreading its permutations over
-    ``n_jobs`` threads; same seed and inputs give the same p-values for any ``n_jobs``. With ``cache``, a fit
-    stored under the same inputs is reused (``hisig_cache``: the same table exactly)."""
+    type -> ``(table, attrs, skip reason)``, in the order of ``runs``.
+
+    The lasso paths of every run go to one pool of ``n_jobs`` threads (``hisig_lasso.null_pressures``), and up to
+    ``n_jobs`` runs are prepared and listed at once beside it: while one run draws its permutations or lists its
+    genes (Python, one core), the paths of another keep both cores busy. Measured on the 40 runs of the default
+    build, 2 cores: README "Build speed". Same seed and inputs give the same p-values for any ``n_jobs``.
+    ``progress`` is called with each tumour type in order, from this thread. With ``cache``, a fit stored under the
+    same inputs is reused (``hisig_cache``: the same table exactly). An error in one run cancels the runs not
+    started and is raised here.
+    """
+    jobs = max(1, n_jobs)
+    paths = ThreadPoolExecutor(jobs, thread_name_prefix="hisig-paths")
+    fits = ThreadPoolExecutor(jobs, thread_name_prefix="hisig-runs")
     out = {}
-    for r in runs:
-        out[r.tumour_type] = _fit(memberships, r.scores, r.counts, permutations, seed, max(1, n_jobs), cache)
-        if progress:
-            progress(r.tumour_type)
+    try:
+        futures = [fits.submit(_fit, memberships, r.scores, r.counts, permutations, seed, jobs, cache, paths)
+                   for r in runs]
+        for r, future in zip(runs, futures, strict=True):
+            out[r.tumour_type] = future.result()
+            if progress:
+                progress(r.tumour_type)
+    finally:
+        fits.shutdown(wait=False, cancel_futures=True)      # on an error: no new run starts,
+        paths.shutdown(wait=True, cancel_futures=True)      # queued paths are dropped (their runs fail),
+        fits.shutdown(wait=True)                            # and the runs under way end before this returns
     return out
 
 

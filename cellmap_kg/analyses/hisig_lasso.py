@@ -18,11 +18,13 @@ own "system"). The structure is used, not a generic sparse solver:
   active-set cycling (sweep the non-zero systems to convergence, then one full sweep to check that none enters);
   convergence when ``max_j W_j (delta beta_j)^2 < tol * sum_g (y_g - ybar)^2`` (glmnet's criterion; ``tol``
   defaults to glmnet's ``thresh = 1e-7``, which HiSig leaves at its default);
-* permutations run in parallel (``numba.prange``) over the same pattern tables and lambda path.
+* permutations run in parallel (threads running the compiled kernel without the GIL, ``null_pressures``) over
+  the same pattern tables and lambda path.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -37,6 +39,12 @@ SHIFT_FLOOR = 1e-3
 """An intercept update whose objective change is below this fraction of the tolerance is not applied."""
 MAX_SWEEPS = 100_000
 """Coordinate-descent sweeps per lambda before a fit counts as not converged."""
+SLICE = 50
+"""Permutations per task of ``null_pressures`` (0.3-2.5 ms per path on the U2OS map: tasks of 15-120 ms)."""
+INSERTION_SORT_ROWS = 32
+"""Patterns with at most this many rows are sorted in place (no temporary arrays), larger ones by mergesort; both
+stable, so the rows and every sum over them are the same (measured on the U2OS map's paediatric signals:
+``_rows`` 100-200 -> ~30 us per path)."""
 
 
 @numba.njit(cache=True, nogil=True)
@@ -75,26 +83,40 @@ def _rows(y, gene_pattern, n_patterns, grouped):
     cwy = np.zeros(k + n_patterns)
     for p in range(n_patterns):
         start, stop = row_ptr[p], row_ptr[p + 1]
-        order = np.argsort(row_y[start:stop], kind="mergesort")
-        values = row_y[start:stop][order]
-        weights = row_w[start:stop][order]
-        row_y[start:stop] = values
+        if stop - start > INSERTION_SORT_ROWS:
+            order = np.argsort(row_y[start:stop], kind="mergesort")
+            row_y[start:stop] = row_y[start:stop][order]
+            row_w[start:stop] = row_w[start:stop][order]
+        else:                   # in place and stable, as mergesort: most patterns hold one or two rows
+            for i in range(start + 1, stop):
+                value, weight, k = row_y[i], row_w[i], i
+                while k > start and row_y[k - 1] > value:
+                    row_y[k], row_w[k] = row_y[k - 1], row_w[k - 1]
+                    k -= 1
+                row_y[k], row_w[k] = value, weight
         base = start + p
         for i in range(stop - start):
-            cw[base + i + 1] = cw[base + i] + weights[i]
-            cwy[base + i + 1] = cwy[base + i] + weights[i] * values[i]
+            cw[base + i + 1] = cw[base + i] + row_w[start + i]
+            cwy[base + i + 1] = cwy[base + i] + row_w[start + i] * row_y[start + i]
     return row_ptr, row_y, cw, cwy
 
 
 @numba.njit(cache=True, nogil=True)
-def _pattern_sum(p, row_ptr, row_y, cw, cwy, split, fitted, nl):
+def _pattern_sum(p, row_ptr, row_y, cw, cwy, split, zero, fitted, nl):
     """Residual sum ``sum_rows w min(y - fitted, n lambda)`` of pattern ``p`` (``fitted = b0 + H_p beta``).
 
     Rows with ``y < fitted + nl`` contribute ``w (y - fitted)``, the others ``w nl``; ``split[p]`` (the first row
-    of the second kind) is moved from its previous position, so successive calls cost O(rows crossed).
+    of the second kind) is moved from its previous position, so successive calls cost O(rows crossed). A pattern
+    whose genes all have ``y = 0`` (``zero``: their weight, else 0; most patterns of a sparse signal) with
+    ``fitted + nl > 0`` has every row below the cut: its sum is ``0 - fitted zero``, the value of the general
+    formula to the bit (its prefix sums of ``w y`` are 0), without moving ``split[p]`` (any position is a valid
+    start). (``zero`` is a number, not the array: numba inlines this function only with few array arguments, and a
+    call costs ~30 ns, more than the sum.)
     """
-    start, stop = row_ptr[p], row_ptr[p + 1]
     cut = fitted + nl
+    if zero > 0.0 and cut > 0.0:
+        return 0.0 - fitted * zero
+    start, stop = row_ptr[p], row_ptr[p + 1]
     m = split[p]
     while m > start and row_y[m - 1] >= cut:
         m -= 1
@@ -107,17 +129,36 @@ def _pattern_sum(p, row_ptr, row_y, cw, cwy, split, fitted, nl):
 
 
 @numba.njit(cache=True, nogil=True)
-def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol, grouped):
+def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol, grouped, with_rss):
     """One lasso path. Returns ``(beta (S, L), b0 (L,), gamma_total (L,), rss (L,), not_converged)``.
 
     ``gamma_total`` is the weighted sum of the identity coefficients, each rounded to ``COEF_DECIMALS``; ``rss`` the
-    residual sum of squares (for glmnet's deviance ratio).
+    residual sum of squares (for glmnet's deviance ratio; zeros unless ``with_rss``: the null paths do not use it).
+
+    Two skips that leave every result unchanged (the paediatric signals are sparse: a handful of mutated genes):
+    a full sweep does not evaluate a system with coefficient 0, updated alone (not ``BIG_SYSTEM``), none of whose
+    genes has a signal above 0, while ``b0 >= 0``: its gradient ``sum w min(y - b0 - u, n lambda)`` is then <= 0
+    (``u >= 0``: the coefficients are), so its update is ``max(0, (gradient - n lambda) / W_j) = 0``; and without
+    ``rss``, the identity coefficients are summed over the rows at or above each pattern's split only (below it
+    ``e < n lambda``: no coefficient).
     """
     n = y.shape[0]
     n_systems = sys_size.shape[0]
     n_lambdas = lambdas.shape[0]
     row_ptr, row_y, cw, cwy = _rows(y, gene_pattern, n_patterns, grouped)
     split = row_ptr[:-1].copy()
+    zero_w = np.zeros(n_patterns)                   # weight of the patterns whose rows all have y = 0
+    for p in range(n_patterns):
+        start, stop = row_ptr[p], row_ptr[p + 1]
+        if stop > start and row_y[start] == 0.0 and row_y[stop - 1] == 0.0:    # sorted: all rows are 0
+            zero_w[p] = cw[stop + p]
+    signal_free = np.ones(n_systems, np.bool_)      # no gene of the system has y > 0
+    for j in range(n_systems):
+        for q in range(sys_ptr[j], sys_ptr[j + 1]):
+            p = sys_pat[q]
+            if row_ptr[p + 1] > row_ptr[p] and row_y[row_ptr[p + 1] - 1] > 0.0:    # sorted: the last is the largest
+                signal_free[j] = False
+                break
     mean = y.mean()
     tss = 0.0
     for g in range(n):
@@ -137,7 +178,7 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
         nl = n * lambdas[li]
         rsum = 0.0                                   # sum of resid, kept up to date with every change of resid
         for p in range(n_patterns):
-            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, zero_w[p], b0 + u[p], nl)
             rsum += resid[p]
         full = True
         converged = False
@@ -145,6 +186,8 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
             biggest = 0.0
             for j in range(n_systems):
                 if not full and not active[j]:
+                    continue
+                if signal_free[j] and beta[j] == 0.0 and b0 >= 0.0 and sys_size[j] < BIG_SYSTEM * n:
                     continue
                 gradient = 0.0
                 for q in range(sys_ptr[j], sys_ptr[j + 1]):
@@ -168,12 +211,12 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
                         b0 += (rsum - size * delta) / n
                         rsum = 0.0
                         for p in range(n_patterns):
-                            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, zero_w[p], b0 + u[p], nl)
                             rsum += resid[p]
                     else:
                         for q in range(sys_ptr[j], sys_ptr[j + 1]):
                             p = sys_pat[q]
-                            value = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                            value = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, zero_w[p], b0 + u[p], nl)
                             rsum += value - resid[p]
                             resid[p] = value
                     change = size * delta * delta
@@ -185,7 +228,7 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
                 b0 += shift
                 rsum = 0.0
                 for p in range(n_patterns):
-                    resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, b0 + u[p], nl)
+                    resid[p] = _pattern_sum(p, row_ptr, row_y, cw, cwy, split, zero_w[p], b0 + u[p], nl)
                     rsum += resid[p]
                 if change > biggest:
                     biggest = change
@@ -202,7 +245,7 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
         rss = 0.0
         for p in range(n_patterns):
             base = row_ptr[p] + p
-            for r in range(row_ptr[p], row_ptr[p + 1]):
+            for r in range(row_ptr[p] if with_rss else split[p], row_ptr[p + 1]):
                 w = cw[base + r - row_ptr[p] + 1] - cw[base + r - row_ptr[p]]
                 e = row_y[r] - b0 - u[p]
                 if e > nl:
@@ -214,7 +257,8 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
             out_beta[j, li] = beta[j]
         out_b0[li] = b0
         out_gamma[li] = gamma_total
-        out_rss[li] = rss
+        if with_rss:
+            out_rss[li] = rss
     return out_beta, out_b0, out_gamma, out_rss, not_converged
 
 
@@ -240,15 +284,16 @@ def _pressure(beta, b0, gamma_total):
     return out
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def _null_pressures(y, orders, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol):
-    """Selection pressures ``(B, S)`` of the paths of ``y[orders[b]]`` and the not-converged lambda count."""
+    """Selection pressures ``(B, S)`` of the paths of ``y[orders[b]]`` and the not-converged lambda count (one
+    thread; without the GIL, so that several run side by side, ``null_pressures``)."""
     n_perm = orders.shape[0]
     out = np.zeros((n_perm, sys_size.shape[0]))
     failures = np.zeros(n_perm, np.int64)
-    for b in numba.prange(n_perm):
+    for b in range(n_perm):
         beta, b0, gamma_total, _, bad = _path(y[orders[b]], gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size,
-                                              lambdas, tol, True)
+                                              lambdas, tol, True, False)
         out[b] = _pressure(beta, b0, gamma_total)
         failures[b] = bad
     return out, failures.sum()
@@ -309,7 +354,7 @@ def fit_path(tables: PatternTables, y: np.ndarray, lambdas: np.ndarray, tol: flo
     y = np.ascontiguousarray(y, dtype=float)
     beta, b0, gene_total, rss, bad = _path(y, tables.gene_pattern, tables.n_patterns, tables.sys_ptr,
                                            tables.sys_pat, tables.sys_size, np.asarray(lambdas, dtype=float), tol,
-                                           grouped)
+                                           grouped, True)
     tss = float(((y - y.mean()) ** 2).sum())
     return PathFit(beta, b0, gene_total, 1.0 - rss / tss, int(bad))
 
@@ -330,17 +375,30 @@ def selection_pressure(coefs: np.ndarray, intercepts: np.ndarray, gene_total: np
 
 
 def null_pressures(tables: PatternTables, y: np.ndarray, orders: np.ndarray, lambdas: np.ndarray,
-                   tol: float = 1e-7, threads: int = 2) -> tuple[np.ndarray, int]:
+                   tol: float = 1e-7, threads: int = 2, pool: Executor | None = None) -> tuple[np.ndarray, int]:
     """Selection pressures of the paths of the permuted signals ``y[orders[b]]``: ``((B, S), not converged)``.
 
-    ``orders``: ``(B, G)`` permutations of ``range(G)``; the ``B`` paths run on ``threads`` numba threads.
+    ``orders``: ``(B, G)`` permutations of ``range(G)``. The paths run in slices of ``SLICE`` permutations on
+    ``pool`` (a thread pool shared by several fits, whose slices then queue behind each other and keep every worker
+    busy while a fit prepares or lists its results: ``hisig_graph.fit_runs``), or without one on ``threads``
+    threads of a pool made for this call (1: in the calling thread). The compiled kernel releases the GIL; each
+    path depends on its permutation only, so the result is the same for any ``threads`` or ``pool``.
     """
-    previous = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
-    try:
-        out, bad = _null_pressures(np.ascontiguousarray(y, dtype=float), np.ascontiguousarray(orders),
-                                   tables.gene_pattern, tables.n_patterns, tables.sys_ptr, tables.sys_pat,
-                                   tables.sys_size, np.asarray(lambdas, dtype=float), tol)
-    finally:
-        numba.set_num_threads(previous)
-    return out, int(bad)
+    y = np.ascontiguousarray(y, dtype=float)
+    lambdas = np.asarray(lambdas, dtype=float)
+
+    def run(part: np.ndarray) -> tuple[np.ndarray, int]:
+        return _null_pressures(y, part, tables.gene_pattern, tables.n_patterns, tables.sys_ptr, tables.sys_pat,
+                               tables.sys_size, lambdas, tol)
+
+    parts = [np.ascontiguousarray(orders[start:start + SLICE]) for start in range(0, len(orders), SLICE)]
+    if pool is not None:
+        results = list(pool.map(run, parts))
+    elif threads <= 1 or len(parts) <= 1:
+        results = [run(part) for part in parts]
+    else:
+        with ThreadPoolExecutor(threads, thread_name_prefix="hisig-paths") as own:
+            results = list(own.map(run, parts))
+    if not results:
+        return np.zeros((0, len(tables.sys_size))), 0
+    return np.concatenate([out for out, _ in results]), int(sum(bad for _, bad in results))

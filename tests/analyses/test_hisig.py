@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,7 +20,7 @@ from cellmap_kg.analyses.hisig import (
     read_gene_scores,
     recurrently_mutated,
 )
-from cellmap_kg.analyses.hisig_lasso import PatternTables, fit_path, selection_pressure
+from cellmap_kg.analyses.hisig_lasso import SLICE, PatternTables, fit_path, null_pressures, selection_pressure
 from cellmap_kg.analyses.multilocalization import hierarchy_graph, terminal_assemblies
 from cellmap_kg.analyses.mutation_counts import gene_tumour_counts, read_mutation_matrix
 from cellmap_kg.loaders.base import DataFormatError
@@ -130,9 +132,11 @@ def test_grouped_fit_equals_one_row_per_gene(u2os_memberships, planted):
     assert grouped.r2 == pytest.approx(plain.r2, abs=1e-6)
 
 
-@pytest.mark.parametrize("cap", [None, 50])
-def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap):
-    """The structured coordinate descent reaches scikit-learn's optimum of the same glmnet objective."""
+@pytest.mark.parametrize(("cap", "mutated"), [(None, 0.3), (50, 0.3), (None, 0.02)])
+def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap, mutated):
+    """The structured coordinate descent reaches scikit-learn's optimum of the same glmnet objective, on a signal
+    with 30% and with 2% of the genes mutated (then most systems have no mutated gene and their updates are
+    skipped in the full sweeps, ``hisig_lasso._path``)."""
     from scipy import sparse
     from sklearn.linear_model import lasso_path
 
@@ -140,9 +144,11 @@ def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap):
     genes = [f"g{i}" for i in range(300)]
     memberships = {f"S{j}": set(rng.choice(genes, size=rng.integers(3, 30), replace=False)) for j in range(30)}
     memberships["big"] = set(genes[:240])                                 # 80% of the genes: near the intercept
-    signal = pd.Series(rng.exponential(0.3, 300) * (rng.random(300) < 0.3), index=genes)
+    signal = pd.Series(rng.exponential(0.3, 300) * (rng.random(300) < mutated), index=genes)
     signal[sorted(memberships["S0"])] += 2.0
     design, tables = _design(memberships, signal, cap)
+    free = [s for s in design.systems if not signal[sorted(memberships[s])].gt(0).any()]
+    assert len(free) >= 5 if mutated < 0.1 else not free
     y = signal.to_numpy()
     lambdas = lambda_grid(design, y)
     fit = fit_path(tables, y, lambdas, tol=1e-14)
@@ -159,6 +165,31 @@ def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap):
     assert ours.argmax() == design.systems.index("S0")
     assert fit.intercepts == pytest.approx(intercepts, abs=1e-6)
     assert fit.not_converged == 0
+
+
+def _null_inputs(memberships, scores, count):
+    signal = scores.reindex(sorted(set().union(*memberships.values()))).fillna(0.0)
+    design, tables = _design(memberships, signal)
+    y = signal.to_numpy()
+    lambdas = lambda_grid(design, y)
+    lambdas = lambdas[:glmnet_path_length(fit_path(tables, y, lambdas).r2)]
+    rng = np.random.default_rng(11)
+    return tables, y, np.stack([rng.permutation(len(y)) for _ in range(count)]), lambdas
+
+
+@pytest.mark.parametrize("mutated", ["planted", "three genes"])
+def test_null_pressures_are_the_same_for_any_threads_or_pool_and_equal_each_paths_own_fit(
+        u2os_memberships, planted, mutated):
+    scores = planted if mutated == "planted" else planted[planted > 0].iloc[:3]
+    tables, y, orders, lambdas = _null_inputs(u2os_memberships, scores, 2 * SLICE + 7)     # a last, short slice
+    alone, bad = null_pressures(tables, y, orders, lambdas, threads=1)
+    assert alone.shape == (len(orders), len(tables.sys_size)) and bad == 0
+    np.testing.assert_array_equal(null_pressures(tables, y, orders, lambdas, threads=2)[0], alone)
+    with ThreadPoolExecutor(3) as pool:
+        np.testing.assert_array_equal(null_pressures(tables, y, orders, lambdas, pool=pool)[0], alone)
+    for b in (0, SLICE, len(orders) - 1):     # the null paths sum the gene coefficients above each split only
+        fit = fit_path(tables, y[orders[b]], lambdas)
+        np.testing.assert_array_equal(alone[b], selection_pressure(fit.coefs, fit.intercepts, fit.gene_total))
 
 
 def test_max_mutated_proteins_filter(u2os_memberships, planted):

@@ -3,9 +3,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from cellmap_kg.analyses.hisig_graph import PAN_CANCER, ma2018_runs, paediatric_runs, tcga_runs
+from cellmap_kg.analyses.hisig import MAX_MUTATED_PROTEINS, hisig, mutation_signal
+from cellmap_kg.analyses.hisig_cache import HisigCache
+from cellmap_kg.analyses.hisig_graph import (
+    PAN_CANCER,
+    HisigRun,
+    fit_runs,
+    ma2018_runs,
+    paediatric_runs,
+    tcga_runs,
+)
 
 PERMUTATIONS = 1000
 TESTED = 269                                          # every U2OS assembly but the root
@@ -95,3 +105,45 @@ def test_hisig_ran_on_every_cohort(graph_store):
     assert by[("Ma2018", "hisig-ma2018")]["tested"] == 7 * TESTED
     assert 13 * 240 < by[("TCGA", "hisig-tcga")]["tested"] < 13 * TESTED
     assert {r["permutations"] for r in rows} == {PERMUTATIONS}
+
+
+# ------------------------------------------------------------------------------------------------ fit_runs
+@pytest.fixture(scope="module")
+def three_runs(u2os_memberships, proteasome_assembly, swi_snf_assembly) -> list[HisigRun]:
+    """Score 2 on one assembly's genes (the proteasome, SWI/SNF) or on 3 genes of each: three tumour types."""
+    def run(name: str, genes: list[str]) -> HisigRun:
+        return HisigRun(name, mutation_signal(pd.Series(3, index=genes)))
+    proteasome, swi_snf = sorted(u2os_memberships[proteasome_assembly]), sorted(u2os_memberships[swi_snf_assembly])
+    return [run("P", proteasome), run("S", swi_snf), run("PS", proteasome[:3] + swi_snf[:3])]
+
+
+def test_runs_fitted_side_by_side_equal_runs_fitted_alone_and_report_in_order(u2os_memberships, three_runs):
+    seen: list[str] = []
+    together = fit_runs(u2os_memberships, three_runs, 60, 0, n_jobs=2, progress=seen.append)
+    assert seen == ["P", "S", "PS"] and list(together) == seen
+    for run in three_runs:
+        table, attrs, reason = together[run.tumour_type]
+        alone = hisig(u2os_memberships, run.scores, n_permutations=60, seed=0, n_jobs=1,
+                      max_mutated_proteins=MAX_MUTATED_PROTEINS)
+        assert reason is None and attrs == alone.attrs
+        pd.testing.assert_frame_equal(table, alone)
+    assert together["P"][0].System_name.iloc[0] != together["S"][0].System_name.iloc[0]
+
+
+def test_runs_side_by_side_share_the_cache_and_count_every_fit(tmp_path, u2os_memberships, three_runs):
+    cache = HisigCache(tmp_path)
+    first = fit_runs(u2os_memberships, three_runs, 20, 0, n_jobs=2, cache=cache)
+    again = fit_runs(u2os_memberships, three_runs, 20, 0, n_jobs=2, cache=HisigCache(tmp_path))
+    assert cache.summary()["computed"] == 3 and len(list((tmp_path / "hisig").glob("*.json"))) == 3
+    for name, (table, _, _) in first.items():
+        pd.testing.assert_frame_equal(again[name][0], table)
+
+
+def test_an_error_in_one_run_is_raised_and_the_runs_not_started_are_cancelled(tmp_path, u2os_memberships,
+                                                                              three_runs):
+    (tmp_path / "hisig").write_text("a file where the cache directory should be")
+    seen: list[str] = []
+    with pytest.raises(OSError):
+        fit_runs(u2os_memberships, three_runs * 4, 20, 0, n_jobs=2, progress=seen.append,
+                 cache=HisigCache(tmp_path))
+    assert seen == []
