@@ -140,7 +140,7 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
     genes has a signal above 0, while ``b0 >= 0``: its gradient ``sum w min(y - b0 - u, n lambda)`` is then <= 0
     (``u >= 0``: the coefficients are), so its update is ``max(0, (gradient - n lambda) / W_j) = 0``; and without
     ``rss``, the identity coefficients are summed over the rows at or above each pattern's split only (below it
-    ``e < n lambda``: no coefficient).
+    ``e < n lambda``: no coefficient), and not over the all-zero patterns of ``_pattern_sum``'s shortcut.
     """
     n = y.shape[0]
     n_systems = sys_size.shape[0]
@@ -244,6 +244,8 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
         gamma_total = 0.0
         rss = 0.0
         for p in range(n_patterns):
+            if not with_rss and zero_w[p] > 0.0 and b0 + u[p] + nl > 0.0:
+                continue                    # its genes' e = -(b0 + u) < n lambda: no coefficient
             base = row_ptr[p] + p
             for r in range(row_ptr[p] if with_rss else split[p], row_ptr[p + 1]):
                 w = cw[base + r - row_ptr[p] + 1] - cw[base + r - row_ptr[p]]
@@ -272,7 +274,7 @@ def _pressure(beta, b0, gamma_total):
     for li in range(n_lambdas):
         total = gamma_total[li]
         for j in range(n_systems):
-            rounded[j] = np.round(beta[j, li], COEF_DECIMALS)
+            rounded[j] = np.round(beta[j, li], COEF_DECIMALS) if beta[j, li] != 0.0 else 0.0
             total += rounded[j]
         if total <= 0.0:
             continue
