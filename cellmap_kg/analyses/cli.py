@@ -146,7 +146,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--map", default=DEFAULT_MAP, help=f"map of the single-map analyses (default {DEFAULT_MAP})")
     p.add_argument("--permutations", type=int, default=1000, help="HiSig permutations per run (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the HiSig permutations (default 0)")
-    p.add_argument("--jobs", type=int, default=2, help="threads for the HiSig permutations (default 2)")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="threads for the HiSig permutations, shared by the runs of each HiSig analysis (default 2)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_cache_option(p)
     _store_and_data(p)

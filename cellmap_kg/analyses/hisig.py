@@ -213,7 +213,8 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
         ``gene_scores.attrs``) and ``convergenceWarnings`` (lambdas not converged, all paths).
 
     Raises:
-        ValueError: ``n_permutations < 1``, no system left to test, or a constant signal.
+        ValueError: ``n_permutations < 1``, no system left to test, or a constant signal. With ``pool``, what it
+            raises (``RuntimeError`` once shut down, ``CancelledError``: ``hisig_lasso.null_pressures``).
     """
     if n_permutations < 1:
         raise ValueError(f"n_permutations must be >= 1, got {n_permutations}")

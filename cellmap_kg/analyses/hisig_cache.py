@@ -1,8 +1,9 @@
 """Exact reuse of HiSig results across builds: each fit is stored under a hash of everything it depends on.
 
-A default build fits HiSig on every cohort (40 runs of 1,000 permutations: about 40 of a build's 70 s on 2 cores,
-``benchmarks/analyses.py``). Rebuilding after a change elsewhere (a source updated, a loader fixed) does not change
-those fits, so ``HisigCache.fit`` returns the stored table when the key matches and fits (and stores) otherwise.
+A default build fits HiSig on every cohort (40 runs of 1,000 permutations: about 25 of a first build's 50-55 s on 2
+idle cores, ``benchmarks/hisig.py``). Rebuilding after a change elsewhere (a source updated, a loader fixed) does
+not change those fits, so ``HisigCache.fit`` returns the stored table when the key matches and fits (and stores)
+otherwise.
 
 The key is the SHA-256 of: the propagated memberships, every gene score and raw count, whether expected counts were
 used, every ``hisig`` setting except ``n_jobs`` and ``pool`` (same seed and inputs give the same p-values for any

@@ -5,7 +5,7 @@ map and ranks them by selection pressure with permutation p-values and BH q-valu
 recurrently mutated = q <= 0.4; assemblies with > 50 mutated proteins and tumour types with < 15 tumours left out).
 The model's genes are the map's proteins (HiSig's input is the hierarchy's genes); genes outside the map are
 ignored and map proteins without a mutation have signal 0. Four analyses, one HiSig fit per tumour type, all in
-the default build (every cohort the graph holds; 40 runs in ~1 min with 1,000 permutations on 2 cores):
+the default build (every cohort the graph holds; 40 runs in 25-29 s with 1,000 permutations on 2 idle cores):
 
 * ``hisig`` (default build): the whole paediatric cohort, ``Tumour {cohort: 'Groebner2018', mutationProfiled:
   true}`` (the 879 tumours of Groebner et al. 2018 S_Table9). ``N_obs(g)`` = profiled tumours with a ``non-silent
@@ -166,12 +166,17 @@ def fit_runs(memberships: dict[str, set[str]], runs: list[HisigRun], permutation
     type -> ``(table, attrs, skip reason)``, in the order of ``runs``.
 
     The lasso paths of every run go to one pool of ``n_jobs`` threads (``hisig_lasso.null_pressures``), and up to
-    ``n_jobs`` runs are prepared and listed at once beside it: while one run draws its permutations or lists its
-    genes (Python, one core), the paths of another keep both cores busy. Measured on the 40 runs of the default
-    build, 2 cores: README "Build speed". Same seed and inputs give the same p-values for any ``n_jobs``.
-    ``progress`` is called with each tumour type in order, from this thread. With ``cache``, a fit stored under the
-    same inputs is reused (``hisig_cache``: the same table exactly). An error in one run cancels the runs not
-    started and is raised here.
+    ``n_jobs`` runs are prepared and listed at once beside it (so up to ``2 n_jobs`` threads): while one run draws
+    its permutations or lists its genes (Python, one core), the paths of another keep both cores busy. Measured on
+    the 40 runs of the default build, 2 idle cores: 25-29 s against 42 s one run after the other (README, HiSig
+    "Speed"). Same seed and inputs give the same p-values for any ``n_jobs``. ``progress`` is called with each
+    tumour type in order, from this thread. With ``cache``, a fit stored under the same inputs is reused
+    (``hisig_cache``: the same table exactly). A run HiSig cannot fit (``ValueError``) gets its skip reason.
+
+    Raises:
+        What a run raises otherwise (``OSError`` from the cache, for one): the first in run order, once the runs
+        before it have ended; the runs not started are cancelled, the paths not started are dropped (the runs
+        under way then end with ``CancelledError``, not reported), and this returns after the threads are done.
     """
     jobs = max(1, n_jobs)
     paths = ThreadPoolExecutor(jobs, thread_name_prefix="hisig-paths")

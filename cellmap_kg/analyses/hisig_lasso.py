@@ -89,11 +89,11 @@ def _rows(y, gene_pattern, n_patterns, grouped):
             row_w[start:stop] = row_w[start:stop][order]
         else:                   # in place and stable, as mergesort: most patterns hold one or two rows
             for i in range(start + 1, stop):
-                value, weight, k = row_y[i], row_w[i], i
-                while k > start and row_y[k - 1] > value:
-                    row_y[k], row_w[k] = row_y[k - 1], row_w[k - 1]
-                    k -= 1
-                row_y[k], row_w[k] = value, weight
+                value, weight, slot = row_y[i], row_w[i], i
+                while slot > start and row_y[slot - 1] > value:
+                    row_y[slot], row_w[slot] = row_y[slot - 1], row_w[slot - 1]
+                    slot -= 1
+                row_y[slot], row_w[slot] = value, weight
         base = start + p
         for i in range(stop - start):
             cw[base + i + 1] = cw[base + i] + row_w[start + i]
@@ -135,12 +135,17 @@ def _path(y, gene_pattern, n_patterns, sys_ptr, sys_pat, sys_size, lambdas, tol,
     ``gamma_total`` is the weighted sum of the identity coefficients, each rounded to ``COEF_DECIMALS``; ``rss`` the
     residual sum of squares (for glmnet's deviance ratio; zeros unless ``with_rss``: the null paths do not use it).
 
-    Two skips that leave every result unchanged (the paediatric signals are sparse: a handful of mutated genes):
-    a full sweep does not evaluate a system with coefficient 0, updated alone (not ``BIG_SYSTEM``), none of whose
-    genes has a signal above 0, while ``b0 >= 0``: its gradient ``sum w min(y - b0 - u, n lambda)`` is then <= 0
-    (``u >= 0``: the coefficients are), so its update is ``max(0, (gradient - n lambda) / W_j) = 0``; and without
-    ``rss``, the identity coefficients are summed over the rows at or above each pattern's split only (below it
-    ``e < n lambda``: no coefficient), and not over the all-zero patterns of ``_pattern_sum``'s shortcut.
+    Two skips that leave every result the same to the bit (the paediatric signals are sparse: a handful of mutated
+    genes; ``tests/analyses/test_hisig.py`` pins the values of the solver before them):
+
+    * a sweep does not evaluate a system with coefficient 0, updated alone (not ``BIG_SYSTEM``), none of whose genes
+      has a signal above 0, while ``b0 >= 0``: its gradient ``sum w min(y - b0 - u, n lambda)`` is at most
+      ``W_j max(-u)``, where ``u`` (sums of coefficients >= 0) is >= 0 but for rounding (~1e-16), far below
+      ``n lambda >= n 1e-4 lambda_max > 0``, so its update ``max(0, old + (gradient - n lambda) / W_j)`` is 0 = old;
+    * without ``rss``, the identity coefficients are summed over the rows at or above each pattern's split only
+      and not over the all-zero patterns of ``_pattern_sum``'s shortcut: the other rows have ``e < n lambda``, or
+      exceed it by rounding only, by far less than the ``5e-7`` that ``np.round(e - n lambda, 6)`` would need to be
+      non-zero (signals, intercepts and coefficients are well below 1e8).
     """
     n = y.shape[0]
     n_systems = sys_size.shape[0]
@@ -380,11 +385,20 @@ def null_pressures(tables: PatternTables, y: np.ndarray, orders: np.ndarray, lam
                    tol: float = 1e-7, threads: int = 2, pool: Executor | None = None) -> tuple[np.ndarray, int]:
     """Selection pressures of the paths of the permuted signals ``y[orders[b]]``: ``((B, S), not converged)``.
 
-    ``orders``: ``(B, G)`` permutations of ``range(G)``. The paths run in slices of ``SLICE`` permutations on
-    ``pool`` (a thread pool shared by several fits, whose slices then queue behind each other and keep every worker
-    busy while a fit prepares or lists its results: ``hisig_graph.fit_runs``), or without one on ``threads``
-    threads of a pool made for this call (1: in the calling thread). The compiled kernel releases the GIL; each
-    path depends on its permutation only, so the result is the same for any ``threads`` or ``pool``.
+    Args:
+        y: ``(G,)`` signal in the design's gene order. orders: ``(B, G)`` permutations of ``range(G)``.
+        lambdas: ``(L,)`` decreasing, glmnet scale (the observed path's, cut where glmnet stops).
+        threads: threads of a pool made for this call when ``pool`` is None (1, or a single slice: the calling
+            thread). pool: a thread pool shared by several fits (``hisig_graph.fit_runs``): their slices queue
+            behind each other and keep every worker busy while a fit prepares or lists its results; ``threads`` is
+            then not used.
+
+    The paths run in slices of ``SLICE`` permutations; the compiled kernel releases the GIL, and each path depends
+    on its permutation only, so the result is the same for any ``threads`` or ``pool``. Returns the number of
+    lambdas, over all paths, whose coordinate descent hit ``MAX_SWEEPS`` as the second value.
+
+    Raises:
+        What ``pool`` raises: ``RuntimeError`` once it is shut down, ``CancelledError`` for a slice it cancelled.
     """
     y = np.ascontiguousarray(y, dtype=float)
     lambdas = np.asarray(lambdas, dtype=float)
@@ -399,8 +413,11 @@ def null_pressures(tables: PatternTables, y: np.ndarray, orders: np.ndarray, lam
     elif threads <= 1 or len(parts) <= 1:
         results = [run(part) for part in parts]
     else:
-        with ThreadPoolExecutor(threads, thread_name_prefix="hisig-paths") as own:
+        own = ThreadPoolExecutor(threads, thread_name_prefix="hisig-paths")
+        try:
             results = list(own.map(run, parts))
+        finally:
+            own.shutdown(wait=True, cancel_futures=True)    # Ctrl-C: the slices not started are dropped
     if not results:
         return np.zeros((0, len(tables.sys_size))), 0
     return np.concatenate([out for out, _ in results]), int(sum(bad for _, bad in results))

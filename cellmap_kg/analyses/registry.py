@@ -37,7 +37,7 @@ class AnalysisOptions:
         map_name: the map of the single-map analyses (multi-localization, HiSig); the others run on every map.
         permutations: HiSig permutations per run (>= 1; 1,000 as in HiSig and the U2OS paper).
         seed: seed of the HiSig permutations.
-        jobs: threads over which each HiSig run spreads its permutations.
+        jobs: threads for the HiSig lasso paths, shared by the runs of each HiSig analysis (``fit_runs``).
         cache_dir: where HiSig fits are kept and reused when their inputs are unchanged (``hisig_cache``);
             ``None``: every fit is computed.
     """

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import pytest
 
+from cellmap_kg.analyses import hisig_cache, hisig_graph
 from cellmap_kg.analyses.hisig import MAX_MUTATED_PROTEINS, hisig, mutation_signal
 from cellmap_kg.analyses.hisig_cache import HisigCache
 from cellmap_kg.analyses.hisig_graph import (
@@ -126,24 +130,41 @@ def test_runs_fitted_side_by_side_equal_runs_fitted_alone_and_report_in_order(u2
         alone = hisig(u2os_memberships, run.scores, n_permutations=60, seed=0, n_jobs=1,
                       max_mutated_proteins=MAX_MUTATED_PROTEINS)
         assert reason is None and attrs == alone.attrs
-        pd.testing.assert_frame_equal(table, alone)
+        pd.testing.assert_frame_equal(table, alone, check_exact=True)
     assert together["P"][0].System_name.iloc[0] != together["S"][0].System_name.iloc[0]
 
 
 def test_runs_side_by_side_share_the_cache_and_count_every_fit(tmp_path, u2os_memberships, three_runs):
-    cache = HisigCache(tmp_path)
+    cache, reread = HisigCache(tmp_path), HisigCache(tmp_path)
     first = fit_runs(u2os_memberships, three_runs, 20, 0, n_jobs=2, cache=cache)
-    again = fit_runs(u2os_memberships, three_runs, 20, 0, n_jobs=2, cache=HisigCache(tmp_path))
-    assert cache.summary()["computed"] == 3 and len(list((tmp_path / "hisig").glob("*.json"))) == 3
+    again = fit_runs(u2os_memberships, three_runs, 20, 0, n_jobs=2, cache=reread)
+    assert (cache.computed, cache.reused, reread.computed, reread.reused) == (3, 0, 0, 3)
+    assert len(list((tmp_path / "hisig").glob("*.json"))) == 3                     # no temporary file left
     for name, (table, _, _) in first.items():
-        pd.testing.assert_frame_equal(again[name][0], table)
+        pd.testing.assert_frame_equal(again[name][0], table, check_exact=True)
 
 
-def test_an_error_in_one_run_is_raised_and_the_runs_not_started_are_cancelled(tmp_path, u2os_memberships,
-                                                                              three_runs):
-    (tmp_path / "hisig").write_text("a file where the cache directory should be")
+def test_an_error_in_one_run_is_raised_and_the_runs_not_started_are_cancelled(monkeypatch, tmp_path,
+                                                                              u2os_memberships, three_runs):
+    started, cancelled = [], threading.Event()
+
+    def failing(*args, **kwargs):
+        started.append(1)
+        if len(started) == 1:
+            raise OSError("disk full")      # the first run fails at once; a run started meanwhile waits
+        cancelled.wait()                     # until fit_runs has cancelled the runs not started
+        return hisig(*args, **kwargs)
+
+    class Pool(ThreadPoolExecutor):
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            super().shutdown(wait, cancel_futures=cancel_futures)
+            if cancel_futures:
+                cancelled.set()
+
+    monkeypatch.setattr(hisig_cache, "hisig", failing)
+    monkeypatch.setattr(hisig_graph, "ThreadPoolExecutor", Pool)
     seen: list[str] = []
-    with pytest.raises(OSError):
-        fit_runs(u2os_memberships, three_runs * 4, 20, 0, n_jobs=2, progress=seen.append,
-                 cache=HisigCache(tmp_path))
-    assert seen == []
+    runs = three_runs * 4
+    with pytest.raises(OSError, match="disk full"):
+        fit_runs(u2os_memberships, runs, 20, 0, n_jobs=2, progress=seen.append, cache=HisigCache(tmp_path))
+    assert seen == [] and len(started) <= 3 < len(runs)     # the failed run, and one per thread at most
