@@ -147,13 +147,14 @@ def test_runs_side_by_side_share_the_cache_and_count_every_fit(tmp_path, u2os_me
 def test_an_error_in_one_run_is_raised_and_the_runs_not_started_are_cancelled(monkeypatch, tmp_path,
                                                                               u2os_memberships, three_runs):
     started, cancelled = [], threading.Event()
+    runs = [HisigRun(f"{r.tumour_type}{i}", r.scores.copy()) for i in range(4) for r in three_runs]
 
-    def failing(*args, **kwargs):
+    def failing(memberships, gene_scores, **settings):
         started.append(1)
-        if len(started) == 1:
+        if gene_scores is runs[0].scores:
             raise OSError("disk full")      # the first run fails at once; a run started meanwhile waits
         cancelled.wait()                     # until fit_runs has cancelled the runs not started
-        return hisig(*args, **kwargs)
+        return hisig(memberships, gene_scores, **settings)
 
     class Pool(ThreadPoolExecutor):
         def shutdown(self, wait=True, *, cancel_futures=False):
@@ -164,7 +165,6 @@ def test_an_error_in_one_run_is_raised_and_the_runs_not_started_are_cancelled(mo
     monkeypatch.setattr(hisig_cache, "hisig", failing)
     monkeypatch.setattr(hisig_graph, "ThreadPoolExecutor", Pool)
     seen: list[str] = []
-    runs = three_runs * 4
     with pytest.raises(OSError, match="disk full"):
         fit_runs(u2os_memberships, runs, 20, 0, n_jobs=2, progress=seen.append, cache=HisigCache(tmp_path))
     assert seen == [] and len(started) <= 3 < len(runs)     # the failed run, and one per thread at most
