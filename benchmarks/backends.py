@@ -16,8 +16,14 @@ Prints, on this machine and in this run:
 5. p50 / p95 latency of every library query with its example parameters through ``run_query`` on FalkorDB and
    on Neo4j (``--runs`` rounds of every query after ``--warmup`` untimed rounds: Neo4j plans each statement on its
    first run and its JVM compiles the shared paths over its first minute of mixed work, see
-   ``session.warm_up``), each backend in a query session of its own (``benchmarks/session.py``), and whether both
-   return the same rows.
+   ``session.warm_up``), each backend in a query session of its own (``benchmarks/session.py``) with the other
+   backend's server stopped, and whether both return the same rows.
+
+   Why the other server stopped: a user runs one database, and an idle Neo4j next to FalkorDB slowed FalkorDB's
+   queries. Measured (2 cores, 2026-12-07, ``session.py`` on the full graph, 20 rounds after 50, twice each): with
+   the project's Neo4j up after serving its own session (a 1.4 GB JVM, ~1.5% of a core while idle),
+   ``map-specific-assemblies`` 40.6 / 37.3 ms p50 and 45.4 / 47.4 ms p95, ``localization-discordance`` 49.9 / 45.0
+   and 56.1 / 70.2; with it stopped, 26.8 / 33.7 and 41.2 / 39.8, 31.7 / 37.4 and 46.3 / 47.2.
 
 Targets (issue 13): embedded build <= 30 s, neo4j-admin import <= 20 s, Cypher build <= 90 s.
 
@@ -249,7 +255,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"5. library queries, {args.runs} rounds of every query after {args.warmup} warm-up rounds (ms) ...",
               flush=True)
+        # each backend timed alone on the machine, as a user runs one: the other's server stopped (see the module
+        # docstring); the FalkorDB session restarts its server from the build's snapshot
+        falkordb.close()
+        stop_embedded(falkordb_uri)
         q_neo4j = session_latencies(server.uri, args.runs, args.warmup, {"NEO4J_PASSWORD": server.password})
+        server.stop()
         q_falkordb = session_latencies(falkordb_uri, args.runs, args.warmup)
         print(f"   {'query':40s} {'FalkorDB p50':>12s} {'p95':>8s} {'Neo4j p50':>10s} {'p95':>8s}  same rows")
         report["queries"] = {}
@@ -263,7 +274,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   {name:40s} {f['p50']:12.1f} {f['p95']:8.1f} {n['p50']:10.1f} {n['p95']:8.1f}  {same}")
             report["queries"][name] = {"falkordb": {"p50": f["p50"], "p95": f["p95"]},
                                        "neo4j": {"p50": n["p50"], "p95": n["p95"]}, "sameRows": same}
-        falkordb.close()
     finally:
         if server is not None:
             server.stop()

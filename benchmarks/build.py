@@ -8,15 +8,17 @@ ABBA order so that the other jobs sharing the 2 cores slow every step alike:
 - ``bulk``: ``cellmap-kg build`` as shipped (FalkorDB ``write_graph`` loads the staging graph with ``GRAPH.BULK``);
 - ``unwind``: the same build with ``bulk_load=False`` (the ``UNWIND`` batches every build used before; baseline);
 - ``default-gc``: the shipped build with CPython's default garbage-collector thresholds instead of the build's
-  ``GC_THRESHOLDS`` (baseline of that setting).
+  ``GC_THRESHOLDS`` (baseline of that setting);
+- ``one-process``: the shipped build with its files parsed in the build process alone, as before, not also in a
+  forked worker (``cellmap_kg.parse_pool``; baseline of the parallel parse; HiSig's threads unchanged).
 
 Printed per step (median over rounds): wall time per build phase, CPU seconds of this process and of the FalkorDB
 server, seconds in Python's garbage collector (``gc.callbacks``), peak RSS of the build process and the server's
 peak memory, graph elements per second (per write phase and per whole build) and the ratio build / parse-only.
-Then the checks that the bulk and unwind paths made the same graph: identical counts per label and relationship
-type, identical content (every node's labels and properties, every relationship's end keys and properties:
-``cellmap_kg.store.content``; build timestamps left out) and identical answers of every library query with its
-example parameters. Last, the peak RSS of the GNN export
+Then the checks that the bulk and unwind paths, and the bulk and one-process builds, made the same graph:
+identical counts per label and relationship type, identical content (every node's labels and properties, every
+relationship's end keys and properties: ``cellmap_kg.store.content``; build timestamps left out) and identical
+answers of every library query with its example parameters. Last, the peak RSS of the GNN export
 (``cellmap_kg.gnn.heterodata.export_graph``) of the built graph. Target (issue 13): full build <= 30 s on 2 cores.
 
     python benchmarks/build.py [--data ../shared/data] [--rounds 2] [--json FILE]
@@ -111,23 +113,35 @@ class CollectorTime:
         return self
 
 
-def one_build(store_dir: Path, data_dir: Path, bulk: bool, collector_thresholds: bool = True) -> dict:
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one_build(store_dir: Path, data_dir: Path, bulk: bool, collector_thresholds: bool = True,
+              parse_workers: bool = True) -> dict:
     """Build the full graph into ``store_dir`` (``bulk``: GRAPH.BULK, else UNWIND batches; without
-    ``collector_thresholds``: CPython's default garbage-collector thresholds, not the build's) and return its
-    figures."""
+    ``collector_thresholds``: CPython's default garbage-collector thresholds, not the build's; without
+    ``parse_workers``: the files parsed in this process only) and return its figures (``children_*``: the parse's
+    worker processes)."""
+    import cellmap_kg.build as build_module
     from cellmap_kg.build import build
     from cellmap_kg.store.falkordb_store import FalkorDBStore
+
+    build_module.CAN_FORK = parse_workers  # run_loaders' switch to one process (as on a platform without fork)
 
     run = build if collector_thresholds else build.__wrapped__  # the build without its GC_THRESHOLDS decorator
     store = FalkorDBStore(store_dir, bulk_load=bulk)
     collector = CollectorTime().install()
-    server0, c0, t0 = _server_cpu_s(store), _cpu_s(), time.perf_counter()
+    server0, c0, children0, t0 = _server_cpu_s(store), _cpu_s(), _children_cpu_s(), time.perf_counter()
     result = run(store, data_dir)
     wall = time.perf_counter() - t0
     figures = {"wall_s": wall, "gc_s": collector.seconds, "gc_collections": collector.collections,
                "phases_s": result.timings, "phases_cpu_s": result.cpu_seconds, "cpu_s": _cpu_s() - c0,
                "server_cpu_s": _server_cpu_s(store) - server0, "peak_rss_mb": _peak_rss_mb(),
-               "server_peak_mb": store.memory_peak_mb(), "elements": result.elements, "counts": result.counts}
+               "server_peak_mb": store.memory_peak_mb(), "elements": result.elements, "counts": result.counts,
+               "children_cpu_s": _children_cpu_s() - children0,
+               "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
     store.close()
     return figures
 
@@ -231,9 +245,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=2,
-                        help="rounds of parse-only / bulk / unwind / default-gc (ABBA order)")
+                        help="rounds of parse-only / bulk / one-process / unwind / default-gc (ABBA order)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON to this file")
-    parser.add_argument("--child", choices=["parse", "bulk", "unwind", "default-gc", "export"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["parse", "bulk", "one-process", "unwind", "default-gc", "export"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--store-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from cellmap_kg.sources import default_data_dir
@@ -243,6 +258,7 @@ def main() -> None:
     if args.child:
         figures = {"parse": lambda: pandas_parse(data_dir),
                    "bulk": lambda: one_build(args.store_dir, data_dir, bulk=True),
+                   "one-process": lambda: one_build(args.store_dir, data_dir, bulk=True, parse_workers=False),
                    "unwind": lambda: one_build(args.store_dir, data_dir, bulk=False),
                    "default-gc": lambda: one_build(args.store_dir, data_dir, bulk=True, collector_thresholds=False),
                    "export": lambda: gnn_export(args.store_dir)}[args.child]()
@@ -250,7 +266,7 @@ def main() -> None:
         return
 
     tmp = Path(tempfile.mkdtemp(prefix="cellmap-kg-bench-"))
-    builds = ("bulk", "unwind", "default-gc")
+    builds = ("bulk", "one-process", "unwind", "default-gc")
     dirs = {**{kind: tmp / kind for kind in builds}, "parse": tmp}
     runs: dict[str, list[dict]] = {"parse": [], **{kind: [] for kind in builds}}
     try:
@@ -260,6 +276,7 @@ def main() -> None:
                 runs[kind].append(_child(kind, dirs[kind], data_dir))
                 print(f"round {rnd + 1} {kind}: {runs[kind][-1]['wall_s']:.1f} s", file=sys.stderr)
         checks = compare_graphs(dirs["bulk"], dirs["unwind"])
+        checks_one_process = compare_graphs(dirs["bulk"], dirs["one-process"])
         export = _child("export", dirs["bulk"], data_dir)
     finally:
         for kind in builds:
@@ -284,19 +301,23 @@ def main() -> None:
                "server_cpu_s": _median(rs, "server_cpu_s"), "peak_rss_mb": _median(rs, "peak_rss_mb"),
                "server_peak_mb": _median(rs, "server_peak_mb"), "elements": elements,
                "elements_per_s_write": elements / phases["write"], "elements_per_s": elements / wall,
-               "ratio_to_parse_only": wall / parse_s, "walls_s": [r["wall_s"] for r in rs]}
+               "ratio_to_parse_only": wall / parse_s, "walls_s": [r["wall_s"] for r in rs],
+               "children_cpu_s": _median(rs, "children_cpu_s"),
+               "children_peak_rss_mb": _median(rs, "children_peak_rss_mb")}
         report[kind] = row
-        label = {"bulk": "bulk (GRAPH.BULK)", "unwind": "unwind (baseline)",
-                 "default-gc": "default GC (baseline)"}[kind]
+        label = {"bulk": "bulk (GRAPH.BULK)", "one-process": "one-process parse (base.)",
+                 "unwind": "unwind (baseline)", "default-gc": "default GC (baseline)"}[kind]
         print(f"{label:<24}{wall:>8.1f}" + "".join(f"{phases.get(p, 0):>{w}.1f}" for p, w in
               (("parse", 7), ("validate", 7), ("write", 7), ("analyses", 8), ("promote", 8))) +
               f"{row['cpu_s']:>7.1f}{row['gc_s']:>6.1f}{row['server_cpu_s']:>8.1f}{row['peak_rss_mb']:>8.0f}{row['server_peak_mb']:>7.0f}"
               f"{row['elements_per_s_write']:>11,.0f}{row['elements_per_s']:>8,.0f}{row['ratio_to_parse_only']:>7.1f}")
     for kind in builds:
-        print(f"{kind} CPU s per phase (this process): " +
+        print(f"{kind} CPU s per phase (this process; parse: with its workers): " +
               ", ".join(f"{p} {v:.1f}" for p, v in report[kind]["phases_cpu_s"].items()) +
-              f"; FalkorDB server {report[kind]['server_cpu_s']:.1f}")
+              f"; FalkorDB server {report[kind]['server_cpu_s']:.1f}; parse workers "
+              f"{report[kind]['children_cpu_s']:.1f} s CPU, peak RSS {report[kind]['children_peak_rss_mb']:.0f} MB")
     report["checks"] = checks
+    report["checks_one_process"] = checks_one_process
     report["gnn_export"] = export
     bulk = report["bulk"]
     print(f"speed-up: build {report['unwind']['wall_s'] / bulk['wall_s']:.2f}x, write phase "
@@ -305,13 +326,18 @@ def main() -> None:
     print(f"garbage collector: {bulk['gc_s']:.1f} s in {bulk['gc_collections']:.0f} collections with the build's "
           f"thresholds, {report['default-gc']['gc_s']:.1f} s in {report['default-gc']['gc_collections']:.0f} with "
           f"CPython's defaults (peak RSS {bulk['peak_rss_mb']:.0f} / {report['default-gc']['peak_rss_mb']:.0f} MB)")
-    print(f"same graph: counts {'identical' if checks['counts_identical'] else 'DIFFERENT'}, content "
-          f"{'identical' if checks['content_identical'] else 'DIFFERENT'} (sha256 {checks['content_sha256'][:16]})")
-    print(f"library query answers ({sum(map(len, checks['queries'].values()))} queries, example parameters): " +
-          "; ".join(f"{verdict} {len(names)}" + (f" {names}" if names and verdict != "identical" else "")
-                    for verdict, names in checks["queries"].items()))
-    for line in checks["content_differences"]:
-        print("  " + line)
+    print(f"parse: {bulk['phases_s']['parse']:.1f} s with its worker process against "
+          f"{report['one-process']['phases_s']['parse']:.1f} s in one process; build {bulk['wall_s']:.1f} against "
+          f"{report['one-process']['wall_s']:.1f} s")
+    for versus, found in (("unwind", checks), ("one-process", checks_one_process)):
+        print(f"same graph, bulk vs {versus}: counts {'identical' if found['counts_identical'] else 'DIFFERENT'}, "
+              f"content {'identical' if found['content_identical'] else 'DIFFERENT'} "
+              f"(sha256 {found['content_sha256'][:16]})")
+        print(f"  library query answers ({sum(map(len, found['queries'].values()))} queries, example parameters): " +
+              "; ".join(f"{verdict} {len(names)}" + (f" {names}" if names and verdict != "identical" else "")
+                        for verdict, names in found["queries"].items()))
+        for line in found["content_differences"]:
+            print("  " + line)
     print(f"GNN export of the built graph ({export['nodes']:,} nodes): {export['wall_s']:.1f} s, peak RSS "
           f"{export['peak_rss_mb']:.0f} MB ({export['rss_before_mb']:.0f} MB after imports)")
     print(f"target: full build <= {TARGET_S:.0f} s on 2 cores: {'met' if bulk['wall_s'] <= TARGET_S else 'MISSED'} "

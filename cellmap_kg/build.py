@@ -28,6 +28,7 @@ from pathlib import Path
 from .errors import UserError
 from .loaders.base import LoadReport, LoadResult, MissingDataError, NodeBatch
 from .loaders.symbols import SymbolResolver
+from .parse_pool import CAN_FORK, parse_units, run_parallel
 from .schema import SCHEMA, SchemaError
 from .sources import Source, load_sources
 from .store.base import GraphStore
@@ -52,8 +53,8 @@ class BuildError(UserError, RuntimeError):
 class BuildResult:
     """Outcome of a build: per-source reports, counts in the new graph, and per phase (parse, validate, staging:
     what the build still waited for the staging store after validating, write, analyses, promote) the wall time
-    (``timings``) and this process's CPU time (``cpu_seconds``, all threads; the database server's own CPU time is
-    not included), in seconds."""
+    (``timings``) and this process's CPU time (``cpu_seconds``, all threads, plus the parse's worker processes; the
+    database server's own CPU time is not included), in seconds."""
 
     reports: list[LoadReport] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -108,12 +109,28 @@ def check_files(data_dir: Path, sources: Iterable[Source]) -> None:
 
 
 def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
-                progress: Callable[[str], None] | None = None) -> list[LoadResult]:
+                progress: Callable[[str], None] | None = None, processes: int = 1,
+                worker_cpu: Callable[[float], None] | None = None, after: Future | None = None) -> list[LoadResult]:
     """Run the loaders of ``sources`` on ``data_dir``; each result is stamped with its source's dataset id.
 
     Each loader is called as ``loader(src.in_dir(data_dir), resolver)``: its declaration bound to the data
-    directory (``sources.SourceFiles``), from which it takes its dataset id and its files by key.
+    directory (``sources.SourceFiles``), from which it takes its dataset id and its files by key. With
+    ``processes`` > 1 the sources run side by side in this process and ``processes - 1`` forked workers
+    (``parse_pool``: sources sharing a file stay together; one process where the platform cannot fork; the workers
+    start once ``after``, other work holding a core, is done); the results are the same and in the same order.
+    ``progress`` is called with ``"<source id>: <loader name>"`` once per loader; ``worker_cpu`` with the CPU seconds
+    the worker processes spent (not in this process's ``time.process_time``).
+
+    Raises:
+        the first failing loader's error (``DataFormatError``, ``MissingDataError`` ...); with processes, that of
+        the first failing source in declaration order among those run, or ``ParseWorkerError``.
     """
+    units = parse_units(sources)
+    if processes > 1 and len(units) > 1 and CAN_FORK:
+        per_unit, cpu = run_parallel(data_dir, units, resolver, min(processes, len(units)), progress, after)
+        if worker_cpu:
+            worker_cpu(cpu)
+        return [result for unit in per_unit for result in unit]
     results = []
     for src in sources:
         for loader in src.loader_functions():
@@ -194,7 +211,7 @@ def collector_thresholds(thresholds: tuple[int, int, int]) -> Iterator[None]:
 
 @collector_thresholds(GC_THRESHOLDS)
 def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, analyses: bool = True,
-          ui=None, cache_dir: Path | None = None) -> BuildResult:
+          ui=None, cache_dir: Path | None = None, jobs: int | None = None) -> BuildResult:
     """Build the graph from ``data_dir`` into ``store`` atomically and return a ``BuildResult``.
 
     Args:
@@ -205,12 +222,20 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         ui: optional ``BuildUI`` (progress bars); ``None`` runs silently.
         cache_dir: where the analyses keep HiSig fits to reuse when their inputs are unchanged (``None``: fit all;
             the CLI passes ``hisig_cache.default_cache_dir()``).
+        jobs: processes parsing the files (``run_loaders``) and threads of HiSig's lasso paths (``AnalysisOptions.
+            jobs``); default: the analyses' default, 2. The graph is the same for any value. Measured (2 cores,
+            full real data, ``benchmarks/build.py``): see the README's build figures.
 
     Raises:
         MissingDataError: declared files are absent. BuildError / SchemaError / DataFormatError: the build
-        failed; the previous graph is intact.
+        failed; the previous graph is intact. ``ValueError``: ``jobs`` < 1.
     """
-    from .analyses.registry import run_default_analyses  # graph analyses sit above the store, like build
+    from .analyses.registry import AnalysisOptions, run_default_analyses  # analyses sit above the store
+
+    options = AnalysisOptions(data_dir=Path(data_dir), cache_dir=cache_dir,
+                              **({} if jobs is None else {"jobs": jobs}))
+    if options.jobs < 1:
+        raise ValueError(f"jobs must be >= 1, got {options.jobs}")
 
     result = BuildResult()
     started = datetime.now(UTC)
@@ -222,7 +247,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="staging") as pool:
         pending = pool.submit(store.staging)
         try:
-            results, resolver = _parse(result, data_dir, sources, ui)
+            results, resolver = _parse(result, data_dir, sources, ui, options.jobs, pending)
             with result.phase("validate"):
                 try:
                     validate(results)
@@ -243,7 +268,7 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
                                             progress=(lambda s, n: ui.advance("write", s, n)) if ui else None)
         with result.phase("analyses"):
             if analyses:
-                result.analyses = run_default_analyses(staging, data_dir=data_dir, ui=ui, cache_dir=cache_dir)
+                result.analyses = run_default_analyses(staging, ui=ui, options=options)
         finished = datetime.now(UTC)
         staging.write_nodes("GraphBuild", [{
             "id": "current", "buildId": uuid.uuid4().hex, "startedAt": started.isoformat(timespec="seconds"),
@@ -259,9 +284,11 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
     return result
 
 
-def _parse(result: BuildResult, data_dir: Path, sources: list[Source], ui) -> tuple[list[LoadResult],
-                                                                                   SymbolResolver]:
-    """Step 2 of the module docstring, timed as phase ``parse``: the symbol resolver and every loader's rows."""
+def _parse(result: BuildResult, data_dir: Path, sources: list[Source], ui, processes: int,
+           staging: Future) -> tuple[list[LoadResult], SymbolResolver]:
+    """Step 2 of the module docstring, timed as phase ``parse``: the symbol resolver and every loader's rows (in
+    ``processes`` processes, the workers once ``staging`` is prepared: ``run_loaders``)."""
+    worker_cpu: list[float] = []
     with result.phase("parse"):
         loading = [s for s in sources if s.loaders]
         if ui:
@@ -270,7 +297,9 @@ def _parse(result: BuildResult, data_dir: Path, sources: list[Source], ui) -> tu
         if ui:
             ui.advance("parse", "symbols (HGNC + NCBI Gene)")
         results = run_loaders(data_dir, loading, resolver,
-                              progress=(lambda s: ui.advance("parse", s)) if ui else None)
+                              progress=(lambda s: ui.advance("parse", s)) if ui else None, processes=processes,
+                              worker_cpu=worker_cpu.append, after=staging)
+    result.cpu_seconds["parse"] += sum(worker_cpu)
     return results, resolver
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from .options import add_cache_option, add_data_option, add_store_option, cache_dir
+from .options import add_cache_option, add_data_option, add_store_option, cache_dir, positive_int
 
 EPILOG = """\
 quick start (embedded FalkorDB store in ./.cellmap-kg, nothing to install by hand):
@@ -50,7 +50,7 @@ def cmd_build(args) -> int:
     console.print(f"building into [bold]{store.uri}[/] from [bold]{data_dir}[/] ({store.backend})")
     with BuildUI(enabled=not args.quiet) as ui:
         result = build(store, data_dir, only=args.source or None, analyses=not args.no_analyses, ui=ui,
-                       cache_dir=cache_dir(args))
+                       cache_dir=cache_dir(args), jobs=args.jobs)
     console.print(counts_table(result.counts, title=f"graph built in {result.seconds:.1f} s "
                                                    f"({result.elements:,} elements written)"))
     console.print(skip_table(result.reports))
@@ -177,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable; see sources.yaml)")
     p.add_argument("--no-analyses", action="store_true", help="skip the graph analyses of the default build")
     add_cache_option(p)
+    p.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                   help="processes parsing the files and threads of HiSig's permutations (default 2; the graph is "
+                        "the same for any N; 1 parses in this process only)")
     p.add_argument("--no-answer", action="store_true", help="do not print the flagship answer")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_build)

@@ -18,6 +18,17 @@ def add_store_option(p: argparse.ArgumentParser, purpose: str | None = None) -> 
     p.add_argument("--store", default=None, metavar="URI", help=f"{purpose}; {STORE_HELP}" if purpose else STORE_HELP)
 
 
+def positive_int(text: str) -> int:
+    """An argparse ``type``: an integer >= 1 (else argparse's usage error naming the option and the value)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, found {value}")
+    return value
+
+
 def add_data_option(p: argparse.ArgumentParser) -> None:
     """Add ``--data DIR`` (default ``None``: ``sources.default_data_dir()``) to ``p``."""
     p.add_argument("--data", type=Path, default=None, metavar="DIR", help=DATA_HELP)

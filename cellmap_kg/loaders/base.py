@@ -39,8 +39,12 @@ class DataFormatError(UserError, ValueError):
     def __init__(self, path: Path | str, line: int | None, message: str):
         self.path = str(path)
         self.line = line
+        self.message = message
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # pickled back from a parse worker process (``parse_pool``) with its three arguments
+        return type(self), (self.path, self.line, self.message)
 
 
 class MissingDataError(UserError, FileNotFoundError):

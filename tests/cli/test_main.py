@@ -35,6 +35,15 @@ def test_missing_data_directory_is_a_one_line_error(tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_build_jobs_must_be_a_whole_number_of_at_least_one(value, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--jobs", value])
+    assert exited.value.code == 2
+    assert f"argument --jobs: expected a whole number >= 1, found {value if value == '0' else repr(value)}" in (
+        capsys.readouterr().err)
+
+
 def test_unknown_query_parameter_names_the_parameter(tmp_path, capsys):
     code = main(["query", "uncharacterized-in-mutated-assemblies", "--param", "maxSize=big",
                  "--store", f"falkordb://{tmp_path / 's'}"])
