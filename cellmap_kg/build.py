@@ -116,8 +116,9 @@ def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
     Each loader is called as ``loader(src.in_dir(data_dir), resolver)``: its declaration bound to the data
     directory (``sources.SourceFiles``), from which it takes its dataset id and its files by key. With
     ``processes`` > 1 the sources run side by side in this process and ``processes - 1`` forked workers
-    (``parse_pool``: sources sharing a file stay together; one process where the platform cannot fork; the workers
-    start once ``after``, other work holding a core, is done); the results are the same and in the same order.
+    (``parse_pool``: sources sharing a file stay together; the workers start once ``after``, other work holding a
+    core, is done; one process when there is one unit or the platform cannot fork); the results are the same and
+    in the same order.
     ``progress`` is called with ``"<source id>: <loader name>"`` once per loader; ``worker_cpu`` with the CPU seconds
     the worker processes spent (not in this process's ``time.process_time``).
 
@@ -223,7 +224,8 @@ def build(store: GraphStore, data_dir: Path, only: Iterable[str] | None = None, 
         cache_dir: where the analyses keep HiSig fits to reuse when their inputs are unchanged (``None``: fit all;
             the CLI passes ``hisig_cache.default_cache_dir()``).
         jobs: processes parsing the files (``run_loaders``) and threads of HiSig's lasso paths (``AnalysisOptions.
-            jobs``); default: the analyses' default, 2. The graph is the same for any value. Measured (2 cores,
+            jobs``); default: the analyses' default, 2. The graph's data is the same for any value (the analyses' run
+            log records it). Measured (2 cores,
             full real data, ``benchmarks/build.py``): see the README's build figures.
 
     Raises:

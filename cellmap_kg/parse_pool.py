@@ -11,19 +11,21 @@ they run, and the results are returned in declaration order: the same rows as on
 - Units are taken largest first by the bytes of their files (longest-processing-time-first scheduling, a
   classic 4/3-approximation of the best split; Graham, SIAM J. Appl. Math. 17, 1969), each by whichever lane is
   free: this process, or a thread here that hands the unit to a worker process and waits for its rows.
-- Workers are forked once the resolver is built, so they share it without copying or rebuilding it (2.4 s), and
-  once the build's other work on the cores is done (``run_parallel``'s ``after``: the staging store being prepared,
-  for the project's Neo4j a JVM starting); their rows come back pickled (~1 s to unpickle the ~40 MB of a full
-  parse). Fork keeps this process's ``__main__``
-  unimported (a user script without an ``if __name__ == "__main__"`` guard still works) and the build's
-  garbage-collector thresholds. The build's other thread (the staging store being prepared) is not copied; the
-  children run loader code only.
+- Workers are forked once the resolver is built, so they share it instead of rebuilding it (2.4 s; copy-on-write
+  pages, which ``gc.freeze`` before the fork keeps the child's garbage collector from touching), and once the
+  build's other work on the cores is done (``run_parallel``'s ``after``: the staging store being prepared, for the
+  project's Neo4j a JVM starting); their rows come back pickled (~1 s to unpickle the ~40 MB of a full parse).
+  Fork keeps this process's ``__main__`` unimported (a user script without an ``if __name__ == "__main__"``
+  guard still works) and the build's garbage-collector thresholds. The workers are forked by the parsing thread
+  between two of its units, before the threads that feed them exist, so no loader import is half done in a child;
+  a child holds only that thread and runs loader code only (files, ``csv``, pandas, openpyxl, gzip).
 
 Measured (2 cores, full real data): see ``cellmap_kg.build.build`` (``jobs``) and the README's build figures.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import tempfile
@@ -33,6 +35,7 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from pathlib import Path
 
 from .errors import UserError
@@ -119,26 +122,29 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
     """Run ``units`` on this process and ``processes - 1`` forked workers (see the module docstring).
 
     ``after``: other work of the build that holds a core while it runs (the staging store being prepared: for the
-    project's Neo4j a JVM starting); the workers are forked once it is done, and not at all if this process has
-    taken every unit by then. Measured on a Cypher build into Neo4j (2 cores, alternating): with the worker forked
-    at once, the parse took 13.1 s against 11.8 / 10.9 s in one process (three processes busy on two cores, and the
-    rows to unpickle).
+    project's Neo4j a JVM starting); the workers are forked once it is done, between two units of this process, and
+    not at all if this process has taken every unit by then. Measured on a Cypher build into Neo4j (2 cores,
+    alternating): with the worker forked at once, the parse took 13.1 s against 11.8 / 10.9 s in one process (three
+    processes busy on two cores, and the rows to unpickle). The workers are forked from this thread before the
+    threads that feed them exist, with every object frozen for the garbage collector (``gc.freeze``: a child's
+    collections do not write to the pages it shares with this process). If forking fails (``OSError``: no memory
+    or processes left), the rest is parsed here.
 
-    Returns one list of results per unit, in the order of ``units``, and the CPU seconds the workers spent in
-    loaders (this process's own are in its ``time.process_time``). ``progress`` is called with
-    ``"<source id>: <loader name>"`` once per loader when its unit has finished (from the lane that ran it, one call
-    at a time).
+    Returns one list of results per unit, in the order of ``units``, and the CPU seconds the workers spent running
+    units (loaders, and pickling their rows into the spool file); this process's own are in its
+    ``time.process_time``. ``progress`` is called with ``"<source id>: <loader name>"`` once per loader when its
+    unit has finished (from the lane that ran it, one call at a time).
 
     Raises:
         The error of the first failing unit in the order of ``units`` among those run (after one fails no new unit
-        starts, and the running ones finish); ``ParseWorkerError`` if a worker process died.
+        starts, and the running ones finish); ``ParseWorkerError`` if a worker process died (or its error could not
+        be unpickled, which breaks the pool alike).
     """
     data_dir = Path(data_dir)
     weights = [unit_bytes(data_dir, unit) for unit in units]
     queue = deque(sorted(range(len(units)), key=lambda i: -weights[i]))
     lock = threading.Lock()
     stop = threading.Event()
-    wake = threading.Event()  # ``after`` is done, or this process's lane has stopped taking units
     results: list[list[LoadResult] | None] = [None] * len(units)
     errors: dict[int, BaseException] = {}
     worker_cpu: list[float] = []
@@ -167,32 +173,41 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
                 done(index, pickle.loads(path.read_bytes()))
             except BrokenProcessPool as exc:
                 names = ", ".join(src.id for src in units[index])
-                done(index, ParseWorkerError(f"the parse worker process running {names} ended without answering "
-                                             f"({exc}); run the build with --jobs 1 to parse in one process"))
+                done(index, ParseWorkerError(f"a parse worker process ended without answering ({exc}) while {names} "
+                                             "was parsed in a worker; run the build with --jobs 1 to parse in one "
+                                             "process"))
             except BaseException as exc:  # the loader's own error, raised again in the worker's order
                 done(index, exc)
 
-    def launch() -> None:
-        wake.wait()
-        with lock:
-            if stop.is_set() or not queue:
-                return
-        context = multiprocessing.get_context("fork")
-        with tempfile.TemporaryDirectory(prefix="cellmap-kg-parse-") as spool, \
-                ProcessPoolExecutor(processes - 1, mp_context=context, initializer=_adopt,
-                                    initargs=(data_dir, units, resolver, Path(spool))) as pool, \
-                ThreadPoolExecutor(processes - 1, thread_name_prefix="parse-lane") as lanes:
-            for lane in [lanes.submit(remote_lane, pool) for _ in range(processes - 1)]:
-                lane.result()
+    with ExitStack() as stack:
+        lanes: list[Future] = []
 
-    if after is None:
-        wake.set()
-    else:
-        after.add_done_callback(lambda _: wake.set())
-    with ThreadPoolExecutor(1, thread_name_prefix="parse-launcher") as launcher:
-        launched = launcher.submit(launch)
+        def fork_workers() -> None:
+            spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cellmap-kg-parse-")))
+            pool = stack.enter_context(ProcessPoolExecutor(
+                processes - 1, mp_context=multiprocessing.get_context("fork"), initializer=_adopt,
+                initargs=(data_dir, units, resolver, spool)))
+            gc.freeze()
+            try:
+                pool.submit(int).result()  # the first task forks every worker, here, before the feeding threads
+            except (OSError, BrokenProcessPool):
+                return  # no worker: this process parses the rest
+            finally:
+                gc.unfreeze()
+            feeders = stack.enter_context(ThreadPoolExecutor(processes - 1, thread_name_prefix="parse-lane"))
+            lanes.extend(feeders.submit(remote_lane, pool) for _ in range(processes - 1))
+
+        forking = True
         try:
-            while (index := take()) is not None:
+            while True:
+                if forking and (after is None or after.done()):
+                    forking = False
+                    with lock:
+                        wanted = bool(queue) and not stop.is_set()
+                    if wanted:
+                        fork_workers()
+                if (index := take()) is None:
+                    break
                 try:
                     value = run_unit(data_dir, units[index], resolver)
                 except Exception as exc:
@@ -200,8 +215,8 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
                 done(index, value)
         finally:
             stop.set()  # also on KeyboardInterrupt: no lane takes a new unit
-            wake.set()
-            launched.result()
+            for lane in lanes:
+                lane.result()
     if errors:
         raise errors[min(errors)]
     return results, sum(worker_cpu)

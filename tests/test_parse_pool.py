@@ -3,17 +3,18 @@ results in the same order as one process on real data, and a worker's errors rai
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from cellmap_kg import parse_pool
 from cellmap_kg.build import _select, run_loaders
 from cellmap_kg.loaders.base import DataFormatError, LoadResult
+from cellmap_kg.loaders.symbols import SymbolResolver
 from cellmap_kg.parse_pool import ParseWorkerError, parse_units, run_parallel
 from cellmap_kg.sources import Source, SourceFile, load_sources
 
@@ -61,23 +62,34 @@ def test_two_processes_give_the_results_of_one_in_the_same_order(data_dir, resol
     assert [r.source for r in two] == [s.id for s in sources for _ in s.loaders]
     corum = next(r for r in two if r.source == "corum-2022-11-28")
     assert {"id": "CORUM:1", "name": "BCL6-HDAC4 complex"}.items() <= corum.nodes[0].rows[0].items()
-    assert len(cpu) == 1 and cpu[0] > 0
+    assert len(cpu) == 1
     assert sorted(steps) == sorted(f"{s.id}: {spec.partition(':')[2]}" for s in sources for spec in s.loaders)
 
 
+AFTER: list[Future] = []
+"""The ``after`` future of the running test, completed by the fake loader of a ``first`` source in this process."""
+
+
 def fake_loader(source, resolver) -> LoadResult:
-    """In a worker: mark, then fail as the ``source`` id says; here: wait for the worker's mark, then succeed."""
+    """Behaves as the ``source`` id says. Here: ``first*`` completes the test's ``after`` future; any other waits
+    until a worker has created the marker file (so the other unit is certainly run by a worker). In a worker: create
+    the marker, then fail (``bad*``: ``DataFormatError``; ``exit*``: the process exits) or succeed."""
     marker = Path(os.environ[MARKER_ENV])
     if os.getpid() == PARENT:
+        if source.id.startswith("first"):
+            AFTER[-1].set_result(None)
+            return LoadResult(source.id)
         for _ in range(6000):
             if marker.exists():
                 return LoadResult(source.id)
             time.sleep(0.01)
-        raise AssertionError("the worker process never ran a unit")
+        raise AssertionError("no worker process ran a unit within 60 s")
     marker.touch()
     if source.id.startswith("exit"):
         os._exit(3)
-    raise DataFormatError(source.path("table"), 7, "column 'score': expected a number, found 'n/a'")
+    if source.id.startswith("bad"):
+        raise DataFormatError(source.path("table"), 7, "column 'score': expected a number, found 'n/a'")
+    return LoadResult(source.id)
 
 
 @pytest.fixture
@@ -87,29 +99,40 @@ def marker(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def _fake_units(tmp_path: Path, prefix: str) -> list[list[Source]]:
-    loader = f"{__name__}:fake_loader"
+def _fake_units(tmp_path: Path, *ids: str) -> list[list[Source]]:
+    """One unit per id, each a source with its own file; earlier ids get larger files (so they are taken first)."""
     units = []
-    for i in range(2):
-        (tmp_path / f"t{i}.tsv").write_text("a\tscore\n")
-        units.append([Source(id=f"{prefix}{i}", name="-", version="1", licence="-", citation="-",
-                             files=(SourceFile(f"t{i}.tsv", key="table"),), loaders=(loader,))])
+    for i, source_id in enumerate(ids):
+        (tmp_path / f"{source_id}.tsv").write_text("a\tscore\n" * (len(ids) - i))
+        units.append([Source(id=source_id, name="-", version="1", licence="-", citation="-",
+                             files=(SourceFile(f"{source_id}.tsv", key="table"),),
+                             loaders=(f"{__name__}:fake_loader",))])
     return units
 
 
-def test_an_error_in_a_worker_is_raised_as_the_loaders_own(tmp_path, marker, resolver):
+def test_an_error_in_a_worker_is_raised_as_the_loaders_own(tmp_path, marker):
     """``DataFormatError`` crosses the process boundary with its file, line and message."""
     with pytest.raises(DataFormatError) as caught:
-        run_parallel(tmp_path, _fake_units(tmp_path, "bad"), resolver, 2)
+        run_parallel(tmp_path, _fake_units(tmp_path, "bad0", "bad1"), SymbolResolver(), 2)
     assert caught.value.line == 7
     assert caught.value.path.endswith(".tsv")
     assert str(caught.value).endswith(".tsv:7: column 'score': expected a number, found 'n/a'")
 
 
-def test_a_worker_that_dies_is_named(tmp_path, marker, resolver):
-    with pytest.raises(ParseWorkerError, match=r"parse worker process running exit[01] ended without answering"
-                                               r".*--jobs 1"):
-        run_parallel(tmp_path, _fake_units(tmp_path, "exit"), resolver, 2)
+def test_a_worker_that_dies_is_named(tmp_path, marker):
+    with pytest.raises(ParseWorkerError, match=r"parse worker process ended without answering .* while exit[01] "
+                                               r"was parsed in a worker; .*--jobs 1"):
+        run_parallel(tmp_path, _fake_units(tmp_path, "exit0", "exit1"), SymbolResolver(), 2)
+
+
+def test_the_workers_are_forked_when_the_other_work_is_done(tmp_path, marker):
+    """``after`` completes during this process's first unit: the worker is forked before the next one, and runs a
+    unit (the one this process does not take); the results come back in unit order."""
+    AFTER.append(Future())
+    units = _fake_units(tmp_path, "first", "wait", "worker")
+    per_unit, cpu = run_parallel(tmp_path, units, SymbolResolver(), 2, after=AFTER[-1])
+    assert [[r.source for r in unit] for unit in per_unit] == [["first"], ["wait"], ["worker"]]
+    assert marker.exists() and cpu > 0
 
 
 def test_a_data_format_error_pickles_with_its_fields():
@@ -117,12 +140,14 @@ def test_a_data_format_error_pickles_with_its_fields():
     assert (error.path, error.line, str(error)) == ("dir/f.tsv", 3, "dir/f.tsv:3: expected 4 fields, found 5")
 
 
-def test_no_worker_is_forked_before_the_other_work_is_done(data_dir, resolver):
-    """``after`` never finishes here (a staging store still starting): this process takes every unit, no worker is
-    forked (no worker CPU), and the results are those of one process."""
+def test_no_worker_is_forked_before_the_other_work_is_done(data_dir, resolver, monkeypatch):
+    """``after`` never finishes here (a staging store still starting): this process takes every unit, no worker
+    process pool is made, and the results are those of one process."""
+    made = []
+    monkeypatch.setattr(parse_pool, "ProcessPoolExecutor",
+                        lambda *a, **k: made.append(a) or ProcessPoolExecutor(*a, **k))
     wanted = ["corum-2022-11-28", "groebner-2018", "hpa-subcellular-v21"]
     sources = [s for s in _select(load_sources(), wanted) if s.loaders]
-    children = multiprocessing.active_children()
     per_unit, cpu = run_parallel(data_dir, parse_units(sources), resolver, 2, after=Future())
-    assert cpu == 0.0 and multiprocessing.active_children() == children
+    assert cpu == 0.0 and made == []
     assert _canonical([r for unit in per_unit for r in unit]) == _canonical(run_loaders(data_dir, sources, resolver))

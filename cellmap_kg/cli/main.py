@@ -178,8 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-analyses", action="store_true", help="skip the graph analyses of the default build")
     add_cache_option(p)
     p.add_argument("--jobs", type=positive_int, default=None, metavar="N",
-                   help="processes parsing the files and threads of HiSig's permutations (default 2; the graph is "
-                        "the same for any N; 1 parses in this process only)")
+                   help="processes parsing the files and threads of HiSig's permutations (default 2; the graph's "
+                        "data is the same for any N; 1 parses in this process only)")
     p.add_argument("--no-answer", action="store_true", help="do not print the flagship answer")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_build)
