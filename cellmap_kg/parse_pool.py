@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import pickle
+import sys
 import tempfile
 import threading
 import time
@@ -97,8 +98,13 @@ _WORKER: tuple[Path, list[Unit], SymbolResolver, Path] | None = None
 
 
 def _adopt(data_dir: Path, units: list[Unit], resolver: SymbolResolver, spool: Path) -> None:
+    """A worker's start: keep what it inherited, and write to the process's own standard streams: the build's
+    progress bars (rich) replace ``sys.stdout`` / ``sys.stderr`` with proxies whose lock their refresh thread may
+    have held at the fork, and a loader's warning written through them would then wait forever."""
     global _WORKER
     _WORKER = (data_dir, units, resolver, spool)
+    sys.stdout = open(1, "w", closefd=False)  # the worker's streams for its whole life
+    sys.stderr = open(2, "w", closefd=False)
 
 
 def _run_in_worker(index: int) -> tuple[Path, float]:
@@ -173,9 +179,9 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
                 done(index, pickle.loads(path.read_bytes()))
             except BrokenProcessPool as exc:
                 names = ", ".join(src.id for src in units[index])
-                done(index, ParseWorkerError(f"a parse worker process ended without answering ({exc}) while {names} "
-                                             "was parsed in a worker; run the build with --jobs 1 to parse in one "
-                                             "process"))
+                done(index, ParseWorkerError(f"a parse worker process ended without answering ({exc}); the workers "
+                                             f"were parsing {names}, perhaps among others; run the build with "
+                                             "--jobs 1 to parse in one process"))
             except BaseException as exc:  # the loader's own error, raised again in the worker's order
                 done(index, exc)
 
@@ -183,14 +189,18 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
         lanes: list[Future] = []
 
         def fork_workers() -> None:
-            spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cellmap-kg-parse-")))
-            pool = stack.enter_context(ProcessPoolExecutor(
-                processes - 1, mp_context=multiprocessing.get_context("fork"), initializer=_adopt,
-                initargs=(data_dir, units, resolver, spool)))
+            before = set(multiprocessing.active_children())
             gc.freeze()
             try:
+                spool = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cellmap-kg-parse-")))
+                pool = stack.enter_context(ProcessPoolExecutor(
+                    processes - 1, mp_context=multiprocessing.get_context("fork"), initializer=_adopt,
+                    initargs=(data_dir, units, resolver, spool)))
                 pool.submit(int).result()  # the first task forks every worker, here, before the feeding threads
             except (OSError, BrokenProcessPool):
+                for child in set(multiprocessing.active_children()) - before:  # forked before a later fork failed
+                    child.terminate()
+                    child.join()
                 return  # no worker: this process parses the rest
             finally:
                 gc.unfreeze()

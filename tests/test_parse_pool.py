@@ -3,6 +3,7 @@ results in the same order as one process on real data, and a worker's errors rai
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import time
@@ -84,12 +85,22 @@ def fake_loader(source, resolver) -> LoadResult:
                 return LoadResult(source.id)
             time.sleep(0.01)
         raise AssertionError("no worker process ran a unit within 60 s")
+    if AFTER and not AFTER[-1].done():
+        raise AssertionError("a worker was forked before the other work was done")
     marker.touch()
     if source.id.startswith("exit"):
         os._exit(3)
     if source.id.startswith("bad"):
         raise DataFormatError(source.path("table"), 7, "column 'score': expected a number, found 'n/a'")
     return LoadResult(source.id)
+
+
+@pytest.fixture(autouse=True)
+def no_hang():
+    """A test of worker processes that hangs ends the run with every thread's traceback after 300 s."""
+    faulthandler.dump_traceback_later(300, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture
@@ -120,8 +131,8 @@ def test_an_error_in_a_worker_is_raised_as_the_loaders_own(tmp_path, marker):
 
 
 def test_a_worker_that_dies_is_named(tmp_path, marker):
-    with pytest.raises(ParseWorkerError, match=r"parse worker process ended without answering .* while exit[01] "
-                                               r"was parsed in a worker; .*--jobs 1"):
+    with pytest.raises(ParseWorkerError, match=r"parse worker process ended without answering .*; the workers were "
+                                               r"parsing exit[01], perhaps among others; .*--jobs 1"):
         run_parallel(tmp_path, _fake_units(tmp_path, "exit0", "exit1"), SymbolResolver(), 2)
 
 
