@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import UserError
 from .loaders.base import LoadReport, LoadResult, MissingDataError, NodeBatch
 from .loaders.symbols import SymbolResolver
-from .parse_pool import CAN_FORK, parse_units, run_parallel
+from .parse_pool import CAN_FORK, in_declaration_order, parse_units, run_parallel, run_unit
 from .schema import SCHEMA, SchemaError
 from .sources import Source, load_sources
 from .store.base import GraphStore
@@ -117,8 +117,8 @@ def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
     directory (``sources.SourceFiles``), from which it takes its dataset id and its files by key. With
     ``processes`` > 1 the sources run side by side in this process and ``processes - 1`` forked workers
     (``parse_pool``: sources sharing a file stay together; the workers start once ``after``, other work holding a
-    core, is done; one process when there is one unit or the platform cannot fork); the results are the same and
-    in the same order.
+    core, is done; one process when there is one unit or the platform cannot fork); either way the results come in
+    the order of ``sources`` (``parse_pool.in_declaration_order``), each source's in its loaders' order.
     ``progress`` is called with ``"<source id>: <loader name>"`` once per loader; ``worker_cpu`` with the CPU seconds
     the worker processes spent (not in this process's ``time.process_time``).
 
@@ -131,15 +131,9 @@ def run_loaders(data_dir: Path, sources: list[Source], resolver: SymbolResolver,
         per_unit, cpu = run_parallel(data_dir, units, resolver, min(processes, len(units)), progress, after)
         if worker_cpu:
             worker_cpu(cpu)
-        return [result for unit in per_unit for result in unit]
-    results = []
-    for src in sources:
-        for loader in src.loader_functions():
-            if progress:
-                progress(f"{src.id}: {loader.__name__}")
-            result = loader(src.in_dir(data_dir), resolver)
-            results.append(result.finalise(src.id))
-    return results
+    else:
+        per_unit = [run_unit(data_dir, unit, resolver, progress) for unit in units]
+    return in_declaration_order(sources, units, per_unit)
 
 
 def validate(results: list[LoadResult]) -> None:

@@ -3,7 +3,8 @@
 The parse (step 2 of ``cellmap_kg.build``) is pure-Python work per row (``csv`` rows, symbol resolution, row
 dicts; pandas' and openpyxl's readers are ~0.2 s of it), so threads would not overlap it; processes do. The
 loaders are pure functions of their files and the symbol resolver (DESIGN.md), so their rows do not depend on where
-they run, and the results are returned in declaration order: the same rows as one process.
+they run, and ``build.run_loaders`` puts them in declaration order (``in_declaration_order``): the same rows as one
+process.
 
 - A **unit** is a set of sources that declare a common file (``sources.yaml``), run in one process, in declaration
   order: their loaders share a scan of that file (``loaders.go._scan_obo``: the GO and gene2go sources both read the
@@ -87,10 +88,39 @@ def unit_bytes(data_dir: Path, unit: Unit) -> int:
     return sum(path.stat().st_size for path in paths if path.exists())
 
 
-def run_unit(data_dir: Path, unit: Unit, resolver: SymbolResolver) -> list[LoadResult]:
-    """Every loader of every source of ``unit``, in order, each result stamped with its source id."""
-    return [loader(src.in_dir(data_dir), resolver).finalise(src.id)
-            for src in unit for loader in src.loader_functions()]
+def steps(unit: Unit) -> list[tuple[Source, str]]:
+    """One ``(source, "<source id>: <loader name>")`` per loader of ``unit``, in order: what progress shows, and
+    which source each result of ``run_unit`` belongs to."""
+    return [(src, f"{src.id}: {spec.partition(':')[2]}") for src in unit for spec in src.loaders]
+
+
+def run_unit(data_dir: Path, unit: Unit, resolver: SymbolResolver,
+             progress: Callable[[str], None] | None = None) -> list[LoadResult]:
+    """Every loader of every source of ``unit``, in order, each result stamped with its source id; ``progress`` is
+    called with each loader's step name (``steps``) before it runs.
+
+    Raises:
+        the first failing loader's own error (``DataFormatError``, ``MissingDataError`` ...).
+    """
+    results = []
+    loaders = [function for source in unit for function in source.loader_functions()]
+    for (src, step), loader in zip(steps(unit), loaders, strict=True):
+        if progress:
+            progress(step)
+        results.append(loader(src.in_dir(data_dir), resolver).finalise(src.id))
+    return results
+
+
+def in_declaration_order(sources: list[Source], units: list[Unit],
+                         per_unit: list[list[LoadResult]]) -> list[LoadResult]:
+    """The results of ``units`` (one list per unit, as ``run_unit`` returns them) in the order of ``sources``, each
+    source's in its loaders' order: what one pass over ``sources`` returns. A unit may join sources that are not
+    next to each other in ``sources`` (a later source declaring an earlier one's file)."""
+    position = {src.id: i for i, src in enumerate(sources)}
+    owners = [src for unit in units for src, _ in steps(unit)]
+    flat = [result for results in per_unit for result in results]
+    ranked = sorted(zip(owners, flat, strict=True), key=lambda pair: position[pair[0].id])  # stable
+    return [result for _, result in ranked]
 
 
 _WORKER: tuple[Path, list[Unit], SymbolResolver, Path] | None = None
@@ -167,9 +197,8 @@ def run_parallel(data_dir: Path, units: list[Unit], resolver: SymbolResolver, pr
                 return
             results[index] = value
             if progress:
-                for src in units[index]:
-                    for spec in src.loaders:
-                        progress(f"{src.id}: {spec.partition(':')[2]}")
+                for _, step in steps(units[index]):
+                    progress(step)
 
     def remote_lane(pool: ProcessPoolExecutor) -> None:
         while (index := take()) is not None:

@@ -25,9 +25,29 @@ MARKER_ENV = "CELLMAP_KG_TEST_PARSE_MARKER"
 other unit is certainly run by the worker (whichever lane takes which unit)."""
 
 
-def _source(source_id: str, *paths: str, loader: str = "") -> Source:
+def _source(source_id: str, *paths: str, loader: str = "", key: str | None = None) -> Source:
     return Source(id=source_id, name=source_id, version="1", licence="-", citation="-",
-                  files=tuple(SourceFile(path) for path in paths), loaders=(loader,) if loader else ())
+                  files=tuple(SourceFile(path, key=key) for path in paths), loaders=(loader,) if loader else ())
+
+
+def echo_loader(source, resolver) -> LoadResult:
+    """A loader made for the order test: one ``Dataset`` row naming its source."""
+    result = LoadResult(source.id)
+    result.add_nodes("Dataset", [{"id": source.id}])
+    return result
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_results_come_in_declaration_order_when_a_unit_joins_distant_sources(tmp_path, processes):
+    """``c`` declares ``a``'s file, so ``a`` and ``c`` form one unit ahead of ``b``; the results still come as a
+    pass over the sources returns them."""
+    loader = f"{__name__}:echo_loader"
+    sources = [_source("a", "f1", loader=loader), _source("b", "f2", loader=loader),
+               _source("c", "f1", loader=loader)]
+    assert [[s.id for s in unit] for unit in parse_units(sources)] == [["a", "c"], ["b"]]
+    results = run_loaders(tmp_path, sources, SymbolResolver(), processes=processes)
+    assert [(r.source, r.nodes[0].rows) for r in results] == [("a", [{"id": "a"}]), ("b", [{"id": "b"}]),
+                                                              ("c", [{"id": "c"}])]
 
 
 def test_sources_that_declare_a_common_file_form_one_unit():
@@ -115,9 +135,7 @@ def _fake_units(tmp_path: Path, *ids: str) -> list[list[Source]]:
     units = []
     for i, source_id in enumerate(ids):
         (tmp_path / f"{source_id}.tsv").write_text("a\tscore\n" * (len(ids) - i))
-        units.append([Source(id=source_id, name="-", version="1", licence="-", citation="-",
-                             files=(SourceFile(f"{source_id}.tsv", key="table"),),
-                             loaders=(f"{__name__}:fake_loader",))])
+        units.append([_source(source_id, f"{source_id}.tsv", loader=f"{__name__}:fake_loader", key="table")])
     return units
 
 
