@@ -84,24 +84,28 @@ def fresh_server(home: Path) -> Neo4jServer:
 
 
 class WriteProfile:
-    """Seconds and rows per write statement of a store (wraps its ``_write``)."""
+    """Seconds and rows per write statement of a store: its ``query`` calls with a ``$rows`` batch (the node and
+    relationship writes of ``write_graph`` and the analyses' writes)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.rows: dict[str, int] = defaultdict(int)
 
     def attach(self, store) -> None:
-        original = store._write
+        original = store.query
 
-        def timed(cypher: str, rows: list[dict]) -> int:
+        def timed(cypher: str, params: dict | None = None, **options):
+            rows = (params or {}).get("rows")
+            if not isinstance(rows, list):
+                return original(cypher, params, **options)
             t0 = time.perf_counter()
-            n = original(cypher, rows)
+            answer = original(cypher, params, **options)
             key = " ".join(dict.fromkeys(WRITTEN_NAME.findall(cypher)))[:70]  # labels / relationship type
             self.seconds[key] += time.perf_counter() - t0
             self.rows[key] += len(rows)
-            return n
+            return answer
 
-        store._write = timed
+        store.query = timed
 
     def lines(self, top: int = 8) -> list[str]:
         total = sum(self.seconds.values())

@@ -157,6 +157,13 @@ def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:
             end_label(batch.type, "target", rel.targets, batch.target_label))
 
 
+def relationship_row(source: object, target: object, row: dict) -> dict:
+    """The ``$rows`` item of a relationship write statement: ``{"source": source, "target": target, "props": the
+    non-null properties of row}`` (``source`` / ``target``: whatever the statement matches the ends on)."""
+    return {"source": source, "target": target,
+            "props": {k: v for k, v in row.items() if v is not None and k not in ("source", "target")}}
+
+
 def batched(rows: list[dict], size: int) -> Iterator[list[dict]]:
     """Successive slices of ``rows`` of at most ``size`` items."""
     for i in range(0, len(rows), size):
@@ -277,10 +284,7 @@ class GraphStore(ABC):
                   f"{verb} (a)-[r:{rel_type}]->(b) SET r += row.props RETURN count(r) AS n")
         written = 0
         for batch in batched(rows, batch_size):
-            payload = [{"source": r["source"], "target": r["target"],
-                        "props": {k: v for k, v in r.items() if v is not None and k not in ("source", "target")}}
-                       for r in batch]
-            written += self._write(cypher, payload)
+            written += self._write(cypher, [relationship_row(r["source"], r["target"], r) for r in batch])
         return written
 
     def write_graph(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],

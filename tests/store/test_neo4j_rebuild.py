@@ -147,7 +147,8 @@ def test_on_an_unmanaged_server_a_build_failing_mid_write_loses_the_graph(neo4j_
     try:
         build(store, data_dir, only=SOURCES, analyses=False)
         assert store.counts() == reference["counts"]
-        monkeypatch.setattr(GraphStore, "write_relationships", _fail_after_one_type(GraphStore.write_relationships))
+        monkeypatch.setattr(Neo4jStore, "_write_relationships_by_id",
+                            _fail_after_one_type(Neo4jStore._write_relationships_by_id))
         with pytest.raises(RuntimeError, match="injected"):
             build(store, data_dir, only=MORE_SOURCES, analyses=False)
         assert store.counts() == {"nodes": {}, "relationships": {}}
@@ -157,7 +158,8 @@ def test_on_an_unmanaged_server_a_build_failing_mid_write_loses_the_graph(neo4j_
 
 
 def _fail_after_one_type(original):
-    """A ``write_relationships`` that writes one relationship type, then raises on the next call."""
+    """A ``Neo4jStore._write_relationships_by_id`` (``write_graph``'s relationship writes) that writes one
+    relationship type, then raises on the next call."""
     written = []
 
     def write(self, *args, **kwargs):
@@ -223,7 +225,8 @@ def test_a_build_failing_to_parse_discards_the_staging_instance_started_meanwhil
 
 @pytest.mark.neo4j
 def test_a_build_failing_mid_write_leaves_the_live_graph(server, cypher_build, data_dir, reference, monkeypatch):
-    monkeypatch.setattr(GraphStore, "write_relationships", _fail_after_one_type(GraphStore.write_relationships))
+    monkeypatch.setattr(Neo4jStore, "_write_relationships_by_id",
+                            _fail_after_one_type(Neo4jStore._write_relationships_by_id))
     with live_store(server) as store:
         with pytest.raises(RuntimeError, match=r"injected after [1-9]\d* relationships"):
             build(store, data_dir, only=MORE_SOURCES, analyses=False)
@@ -238,17 +241,17 @@ from pathlib import Path
 from cellmap_kg.build import BuildError, build
 from cellmap_kg.loaders.base import DataFormatError
 from cellmap_kg.loaders.cellmap import load_u2os_cellmap
-from cellmap_kg.store.base import GraphStore, canonical_rows
+from cellmap_kg.store.base import canonical_rows
 from cellmap_kg.store.neo4j_server import Neo4jServer, store_lock_held
 from cellmap_kg.store.neo4j_store import Neo4jStore
 
-original = GraphStore.write_relationships
+original = Neo4jStore._write_relationships_by_id
 
 def write_then_die(self, *args, **kwargs):
     original(self, *args, **kwargs)  # one relationship type is in the staging graph
     os.kill(os.getpid(), signal.SIGKILL)
 
-GraphStore.write_relationships = write_then_die
+Neo4jStore._write_relationships_by_id = write_then_die
 server = Neo4jServer(Path(sys.argv[1]))
 store = Neo4jStore(server.uri, password=server.password, server=server)
 build(store, Path(sys.argv[2]), only=sys.argv[3:], analyses=False)

@@ -1,8 +1,9 @@
 """``write_graph``: each store's own load of a new graph makes the same graph as the generic UNWIND batches.
 
 The generic path is ``GraphStore.write_graph`` itself (``write_nodes`` / ``write_relationships``); the store's own
-``write_graph`` (FalkorDB: ``falkordb_bulk``'s GRAPH.BULK; Neo4j: nodes merged in Python and created, full-text
-indexes after the rows) must give identical content (``cellmap_kg.store.content``).
+``write_graph`` (FalkorDB: ``falkordb_bulk``'s GRAPH.BULK; Neo4j: nodes merged in Python and created,
+relationships matched on element ids, full-text indexes after the rows) must give identical content
+(``cellmap_kg.store.content``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def test_write_graph_equals_the_unwind_batches(store):
 
 @pytest.mark.neo4j
 def test_neo4j_write_graph_equals_the_unwind_batches(neo4j_scratch_server):
-    """Neo4j's ``write_graph`` (``MergedNodes`` + ``CREATE``) against ``write_nodes``' ``MERGE`` on the same rows:
+    """Neo4j's ``write_graph`` (``MergedNodes`` + ``CREATE``, ends matched on element ids) against ``write_nodes``'
+    ``MERGE`` and ``write_relationships``' key ``MATCH`` on the same rows (the row naming NOPE is not written):
     TP53 named by three batches is one node with the later name, both extra labels and the first batch's other
     properties; MDM2 keeps ``hekRnaTpm`` and gets no ``name`` (a null is not written)."""
     from cellmap_kg.store import open_store
