@@ -308,23 +308,24 @@ class Neo4jStore(GraphStore):
 
         - nodes merged on their keys in Python first (``MergedNodes``, as the ``MERGE`` of ``write_nodes`` would
           merge them) and written with ``CREATE``, one row per node: the 73,331 ``Protein`` rows of the real
-          build are 22,667 proteins, and ``CREATE`` skips ``MERGE``'s lookup and lock per row;
-        - the full-text indexes created after the rows: the unique constraints (whose indexes the relationship
-          batches' ``MATCH`` on a key uses) first, then every batch, then ``apply_schema``. Lucene populates a new
-          index in one pass faster than it updates it batch by batch: 73,000 ``Protein`` rows took 9.3 s with the
-          index in place against 4.0 s plus 1.0 s of population after (synthetic rows, one sample each on a
-          loaded 2-core machine). The full-text queries need the indexes only once the build is promoted;
+          build are 22,667 proteins, and ``CREATE`` skips ``MERGE``'s lookup and lock per row (the ``Protein``
+          statements of a full Cypher build, ``benchmarks/backends.py``: 7.3 s -> 5.0 s, 849,595 -> 804,184 rows
+          sent in all);
+        - the schema (``apply_schema``: key constraints, range and full-text indexes) created after the rows.
+          Lucene populates a new index in one pass faster than it updates it batch by batch: 73,000 ``Protein``
+          rows took 9.3 s with the full-text index in place against 4.0 s plus 1.0 s of population after
+          (synthetic rows, one sample each on a loaded 2-core machine). The key constraints' indexes are not used
+          while writing (next point); with them created first, full Cypher builds wrote in 51.4 / 57.9 s against
+          50.5 / 57.6 s (alternating, 2026-12-07). The queries need the schema only once the build is promoted;
         - relationships matched on their end nodes' element ids, returned by the nodes' ``CREATE`` (a
           ``NodeByElementIdSeek`` for each end instead of a seek in the key's index), with the ends of a row
           resolved as the GRAPH.BULK path resolves them (``MergedNodes.ids``: the end label's key; a row whose end
           is not there is not sent and not counted as written). The 300,448 ``ANNOTATED_WITH`` rows of the real
-          build took 12.0-12.7 s against 14.2-16.4 s matched on the keys (alternating runs, one Neo4j, 2026-12-07).
+          build took 12.0-12.7 s against 14.2-16.4 s matched on the keys (alternating runs, one Neo4j, 2026-12-07);
+          full Cypher builds wrote in 55.8 / 53.6 s against 58.8 / 66.1 s.
 
-        The graph must be empty (a fresh ``staging()`` graph): a node whose key is already there raises
-        ``StoreError`` (the key's unique constraint) instead of being merged. Measured in a full Cypher build
-        (``benchmarks/backends.py``): the ``Protein`` statements 7.3 s -> 5.0 s, 849,595 -> 804,184 rows sent."""
-        for statement in constraint_statements(self.schema):
-            self._run(statement)
+        The graph must be empty (a fresh ``staging()`` graph): a key already there makes the key's unique
+        constraint fail in ``apply_schema`` (``StoreError``) instead of being merged."""
         merged = MergedNodes(self.schema)
         for batch in nodes:
             merged.add_nodes(batch)

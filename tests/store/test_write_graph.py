@@ -134,3 +134,20 @@ def test_real_subset_builds_the_same_graph_by_bulk_and_by_unwind(falkordb_dir, d
         for s in (bulk, unwind):
             s._drop()
             s.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_write_graph_into_a_graph_holding_a_key_fails_on_its_constraint(neo4j_scratch_server):
+    """``write_graph`` creates the key constraints after the rows: a key already in the graph (not an empty
+    staging graph) makes the constraint fail (``StoreError``) instead of the node being merged."""
+    from cellmap_kg.store import open_store
+    from cellmap_kg.store.base import StoreError
+
+    with open_store(neo4j_scratch_server.uri) as neo4j:
+        neo4j._reset()
+        try:
+            neo4j.write_nodes("Protein", [{"symbol": "TP53"}])
+            with pytest.raises(StoreError, match="(?i)constraint"):
+                neo4j.write_graph(NODES, RELATIONSHIPS)
+        finally:
+            neo4j._reset()
