@@ -70,26 +70,52 @@ def check_parameters(params: dict | None) -> None:
     Raises:
         BadParameter: naming the parameter and the problem.
     """
-    def check(name: str, value: object) -> None:
-        if type(value) in _UNCHECKED:  # a build's rows: 0.95 -> 0.68 s per 200,000
-            return
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise BadParameter(f"bad query parameter: ${name} contains a NUL character")
-        elif isinstance(value, float):
-            if not math.isfinite(value):
-                raise BadParameter(f"bad query parameter: ${name} = {value!r} is not a finite number")
-        elif isinstance(value, list | tuple):
-            for item in value:
-                check(name, item)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                check(name, key)
-                check(name, item)
-
     for name, value in (params or {}).items():
-        check(str(name), name)
-        check(str(name), value)
+        _check_value(str(name), name)
+        _check_value(str(name), value)
+
+
+def _check_value(name: str, value: object) -> None:
+    """``check_parameters`` of one value of parameter ``name``, at any depth."""
+    kind = type(value)
+    if kind in _UNCHECKED:
+        return
+    if kind is dict:
+        _check_map(name, value)
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise BadParameter(f"bad query parameter: ${name} contains a NUL character")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadParameter(f"bad query parameter: ${name} = {value!r} is not a finite number")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if type(item) is dict:
+                _check_map(name, item)
+            elif type(item) not in _UNCHECKED:
+                _check_value(name, item)
+    elif isinstance(value, dict):
+        _check_map(name, value)
+
+
+def _check_map(name: str, value: dict) -> None:
+    """``_check_value`` of a map: its plain keys and scalars checked in the loop, the rest (and anything refused,
+    for the message) by ``_check_value``. A call per row instead of one per value: the 774,039 rows of a Cypher
+    build's ``write_graph`` (relationship rows with a nested ``props`` map) took 1.1-1.4 s against 2.2-2.5 s."""
+    for key, item in value.items():
+        if type(key) is not str or "\x00" in key:
+            _check_value(name, key)
+        kind = type(item)
+        if kind is str:
+            if "\x00" in item:
+                _check_value(name, item)
+        elif kind is float:
+            if item - item != 0.0:  # NaN or an infinity
+                _check_value(name, item)
+        elif kind is dict:
+            _check_map(name, item)
+        elif kind not in _UNCHECKED:
+            _check_value(name, item)
 
 
 class NodeRows(Protocol):

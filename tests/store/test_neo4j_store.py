@@ -133,3 +133,31 @@ def test_staging_and_promote(neo4j_store):
     staging.write_nodes("Protein", [{"symbol": "NEW"}])
     store.promote(staging)
     assert store.query("MATCH (p:Protein) RETURN p.symbol AS s", read_only=True) == [{"s": "NEW"}]
+
+
+@pytest.mark.neo4j
+def test_a_long_list_parameter_is_sent_whole_and_logged_by_its_length(neo4j_store, caplog):
+    """``LOGGED_LIST_ITEMS``: a list parameter longer than it reaches the server item for item (nested maps,
+    lists, every scalar type), read and write, and the driver's debug log names its length, not its items."""
+    from cellmap_kg.store.neo4j_store import LOGGED_LIST_ITEMS
+
+    rows = [{"i": i, "name": f"p{i}", "score": i / 4, "ok": i % 2 == 0, "props": {"ids": [i, f"x{i}"]}}
+            for i in range(LOGGED_LIST_ITEMS + 1)]
+    statement = ("UNWIND $rows AS row RETURN count(*) AS n, sum(row.i) AS total, collect(row.name)[-1] AS last, "
+                 "sum(row.score) AS scores, size([r IN collect(row) WHERE r.ok]) AS even, "
+                 "collect(row.props.ids)[3] AS ids, $small AS small")
+    expected = {"n": 101, "total": 5050, "last": "p100", "scores": 1262.5, "even": 51, "ids": [3, "x3"],
+                "small": [1, 2]}
+    with caplog.at_level("DEBUG", logger="neo4j"):
+        assert store_rows(neo4j_store, statement, rows) == [expected]
+    run_lines = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert run_lines and all("p57" not in line for line in run_lines)
+    assert any(f"<list of {LOGGED_LIST_ITEMS + 1} items>" in line for line in run_lines)
+    assert any("[1, 2]" in line for line in run_lines)  # a short list is logged as it is
+
+
+def store_rows(store, statement: str, rows: list[dict]) -> list[dict]:
+    read = store.query(statement, {"rows": rows, "small": [1, 2]}, read_only=True)
+    written = store.query(f"CREATE (n:Protein {{symbol: 'X'}}) WITH n {statement}", {"rows": rows, "small": [1, 2]})
+    assert read == written
+    return read
