@@ -338,15 +338,18 @@ class Neo4jStore(GraphStore):
           (synthetic rows, one sample each on a loaded 2-core machine). The key constraints' indexes are not used
           while writing (next point); with them created first, full Cypher builds wrote in 51.4 / 57.9 s against
           50.5 / 57.6 s (alternating, 2026-12-07). The queries need the schema only once the build is promoted;
-        - relationships matched on their end nodes' element ids, returned by the nodes' ``CREATE`` (a
-          ``NodeByElementIdSeek`` for each end instead of a seek in the key's index), with the ends of a row
-          resolved as the GRAPH.BULK path resolves them (``MergedNodes.ids``: the end label's key; a row whose end
-          is not there is not sent and not counted as written). The 300,448 ``ANNOTATED_WITH`` rows of the real
-          build took 12.0-12.7 s against 14.2-16.4 s matched on the keys (alternating runs, one Neo4j, 2026-12-07);
-          full Cypher builds wrote in 55.8 / 53.6 s against 58.8 / 66.1 s.
+        - relationships matched on their end nodes' element ids, returned by the nodes' ``CREATE`` with their
+          keys (a ``NodeByElementIdSeek`` for each end, its label checked, instead of a seek in the key's index):
+          a row's ends are the nodes of the end labels with its ``source`` / ``target`` keys, as the GRAPH.BULK
+          path resolves them (``MergedNodes.ids``); a row whose end is not there (or is null) is not sent and not
+          counted as written. Element ids are only used within this call (Neo4j may reuse one after a deletion).
+          The 300,448 ``ANNOTATED_WITH`` rows of the real build took 12.0-12.7 s against 14.2-16.4 s matched on
+          the keys (alternating runs, one Neo4j, 2026-12-07); full Cypher builds wrote in 55.8 / 53.6 s against
+          58.8 / 66.1 s.
 
-        The graph must be empty (a fresh ``staging()`` graph): a key already there makes the key's unique
-        constraint fail in ``apply_schema`` (``StoreError``) instead of being merged."""
+        The graph must be empty (a fresh ``staging()`` graph): a key already there is not merged but fails on
+        the key's unique constraint (``StoreError``: at the ``CREATE`` where the database has the constraint, as the
+        in-place database of a Community server keeps it, else when ``apply_schema`` creates it)."""
         merged = MergedNodes(self.schema)
         for batch in nodes:
             merged.add_nodes(batch)
@@ -357,12 +360,12 @@ class Neo4jStore(GraphStore):
         for labels, rows in by_labels.items():
             key = self.schema.key_of(labels[0])
             cypher = (f"UNWIND $rows AS row CREATE (n:{':'.join(identifier(x) for x in labels)}) SET n = row "
-                      f"RETURN n.{identifier(key)} AS key, elementId(n) AS id")
+                      f"RETURN collect([n.{identifier(key)}, elementId(n)]) AS ids")  # one record per batch
             ids = element_ids.setdefault(labels[0], {})
             for batch_rows in batched(rows, DEFAULT_BATCH_SIZE):
                 created = self.query(cypher, {"rows": [{k: v for k, v in r.items() if v is not None}
                                                        for r in batch_rows]})
-                ids.update((r["key"], r["id"]) for r in created)
+                ids.update((k, e) for k, e in created[0]["ids"] if k is not None)  # MATCH {key: null}: nothing
         if progress:
             for batch in nodes:
                 progress(batch.label, len(batch.rows))
@@ -376,8 +379,8 @@ class Neo4jStore(GraphStore):
         elementId, see ``write_graph``); returns how many were written (rows whose ends are absent are not)."""
         source, target = endpoint_labels(self.schema, batch)
         sources, targets = element_ids.get(source, {}), element_ids.get(target, {})
-        cypher = ("UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.source "
-                  "MATCH (b) WHERE elementId(b) = row.target "
+        cypher = (f"UNWIND $rows AS row MATCH (a:{identifier(source)}) WHERE elementId(a) = row.source "
+                  f"MATCH (b:{identifier(target)}) WHERE elementId(b) = row.target "
                   f"CREATE (a)-[r:{identifier(batch.type)}]->(b) SET r += row.props RETURN count(r) AS n")
         rows = [relationship_row(a, b, r) for r in batch.rows
                 if (a := sources.get(r["source"])) is not None and (b := targets.get(r["target"])) is not None]

@@ -34,7 +34,8 @@ NODES = [
 RELATIONSHIPS = [
     RelationshipBatch("MEMBER_OF", [{"source": "TP53", "target": "M:C1", "dataset": "d1"},
                                     {"source": "MDM2", "target": "M:C1", "dataset": "d1"},
-                                    {"source": "NOPE", "target": "M:C1", "dataset": "d1"}]),
+                                    {"source": "NOPE", "target": "M:C1", "dataset": "d1"},
+                                    {"source": "MDM2", "target": "M:NOPE", "dataset": "d1"}]),
     RelationshipBatch("PULLED_DOWN", [{"source": "TP53", "target": "MDM2", "dataset": "d2", "pInt": 0.99},
                                       {"source": "TP53", "target": "MDM2", "dataset": "d2", "pInt": 0.5}]),
     RelationshipBatch("ENRICHED_FOR", [{"source": "M:C1", "target": "GO:0005634", "jaccard": 0.25,
@@ -50,7 +51,7 @@ def test_write_graph_equals_the_unwind_batches(store):
     other = store.staging()  # an empty graph of the same backend for the generic path
     written = store.write_graph(NODES, RELATIONSHIPS)
     generic = GraphStore.write_graph(other, NODES, RELATIONSHIPS)
-    assert written == generic == [2, 2, 1]  # the MEMBER_OF row naming NOPE has no end node
+    assert written == generic == [2, 2, 1]  # the MEMBER_OF rows naming NOPE and M:NOPE have no end node
     mine, reference = graph_content(store), graph_content(other)
     assert content_differences(mine, reference) == []
     assert _lines(mine, "node Protein") == [
@@ -71,7 +72,8 @@ def test_write_graph_equals_the_unwind_batches(store):
 @pytest.mark.neo4j
 def test_neo4j_write_graph_equals_the_unwind_batches(neo4j_scratch_server):
     """Neo4j's ``write_graph`` (``MergedNodes`` + ``CREATE``, ends matched on element ids) against ``write_nodes``'
-    ``MERGE`` and ``write_relationships``' key ``MATCH`` on the same rows (the row naming NOPE is not written):
+    ``MERGE`` and ``write_relationships``' key ``MATCH`` on the same rows (the rows naming NOPE, M:NOPE are not
+    written):
     TP53 named by three batches is one node with the later name, both extra labels and the first batch's other
     properties; MDM2 keeps ``hekRnaTpm`` and gets no ``name`` (a null is not written)."""
     from cellmap_kg.store import open_store
