@@ -156,15 +156,18 @@ class MergedNodes:
 
     def add_nodes(self, batch: NodeRows) -> None:
         """Merge ``batch`` in (see the class docstring). Raises ``SchemaError`` for an undeclared label and
-        ``KeyError`` for a row without the label's key."""
+        ``KeyError`` for a row without the label's key or with a null one (``MERGE`` refuses a null key too)."""
         key = self.schema.key_of(batch.label)
         ids = self.ids.setdefault(batch.label, {})
         labels = (batch.label, *batch.extra_labels)
         self.labels.extend(x for x in labels if x not in self.labels)
         for row in batch.rows:
-            node_id = ids.get(row[key])
+            node_key = row[key]
+            if node_key is None:
+                raise KeyError(f"a {batch.label} row with a null {key}: {row}")
+            node_id = ids.get(node_key)
             if node_id is None:
-                ids[row[key]] = len(self.rows)
+                ids[node_key] = len(self.rows)
                 self.rows.append(row)
                 self.node_labels.append(labels)
                 continue

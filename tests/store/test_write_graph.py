@@ -105,6 +105,14 @@ def test_bulk_rejects_values_it_cannot_store(store):
                              + struct.pack("=Bd", 2, 2.5) + b"\x03" + "é".encode() + b"\x00")
 
 
+@pytest.mark.parametrize("row", [{"symbol": None, "name": "x"}, {"name": "x"}])
+def test_a_node_row_without_its_key_is_refused(row):
+    """``MergedNodes`` (both backends' ``write_graph``) refuses a row with no key or a null one, as ``MERGE``
+    does, instead of merging every such row into one node without a key."""
+    with pytest.raises(KeyError, match="symbol"):
+        BulkPlan(SCHEMA).add_nodes(NodeBatch("Protein", [{"symbol": "TP53"}, row]))
+
+
 def test_nodes_are_numbered_in_first_appearance_order_and_labels_in_first_use_order():
     plan = BulkPlan(SCHEMA)
     for batch in NODES:
