@@ -186,6 +186,20 @@ def endpoint_labels(schema: Schema, batch: RelationshipRows) -> tuple[str, str]:
             end_label(batch.type, "target", rel.targets, batch.target_label))
 
 
+def resolved_ends(schema: Schema, batch: RelationshipRows,
+                  ids: dict[str, dict[object, object]]) -> Iterator[tuple[object, object, dict]]:
+    """``(source id, target id, row)`` for each row of ``batch`` whose two ends are in ``ids`` (label -> key ->
+    the backend's id of the node, e.g. ``MergedNodes.ids``), ends looked up under the batch's end labels
+    (``endpoint_labels``): the rows a ``MATCH`` of both ends on their keys would find, in order; the others are
+    left out. Raises ``SchemaError`` for an undeclared end label."""
+    source, target = endpoint_labels(schema, batch)
+    sources, targets = ids.get(source, {}), ids.get(target, {})
+    for row in batch.rows:
+        a, b = sources.get(row["source"]), targets.get(row["target"])
+        if a is not None and b is not None:
+            yield a, b, row
+
+
 def relationship_row(source: object, target: object, row: dict) -> dict:
     """The ``$rows`` item of a relationship write statement: ``{"source": source, "target": target, "props": the
     non-null properties of row}`` (``source`` / ``target``: whatever the statement matches the ends on)."""
@@ -331,12 +345,6 @@ class GraphStore(ABC):
         undeclared label or relationship end, ``BadParameter`` for a value the backend cannot store.
         """
         self.apply_schema()
-        return self._write_rows(nodes, relationships, progress)
-
-    def _write_rows(self, nodes: Sequence[NodeRows], relationships: Sequence[RelationshipRows],
-                    progress: Callable[[str, int], None] | None) -> list[int]:
-        """``write_nodes`` on every node batch, then ``write_relationships`` on every relationship batch (the rows
-        of ``write_graph``, without the schema); returns the relationships written per batch."""
         for nb in nodes:
             self.write_nodes(nb.label, nb.rows, nb.extra_labels)
             if progress:

@@ -33,7 +33,7 @@ import struct
 from collections.abc import Callable, Iterator, Sequence
 
 from ..schema import Schema
-from .base import BadParameter, MergedNodes, NodeRows, RelationshipRows, endpoint_labels
+from .base import BadParameter, MergedNodes, NodeRows, RelationshipRows, resolved_ends
 
 NULL, BOOL, DOUBLE, STRING, LONG, ARRAY = range(6)
 MAX_CALL_BYTES = 32 * 1024 * 1024
@@ -138,15 +138,11 @@ class BulkPlan(MergedNodes):
     def relationship_tokens(self, batch: RelationshipRows) -> tuple[int, bytearray]:
         """``(relationships, token)`` for ``batch``; rows whose end nodes are not in the plan are left out (the
         count says how many were encoded). Raises ``SchemaError`` for an undeclared end label."""
-        source, target = endpoint_labels(self.schema, batch)
-        sources, targets = self.ids.get(source, {}), self.ids.get(target, {})
+        ends = resolved_ends(self.schema, batch, self.ids)
         props = _columns(batch.rows, list(self.schema.relationships[batch.type].properties), ("source", "target"))
         out = bytearray(_header(batch.type, props))
         strings, written = _StringCache(), 0
-        for row in batch.rows:
-            a, b = sources.get(row["source"]), targets.get(row["target"])
-            if a is None or b is None:
-                continue
+        for a, b, row in ends:
             out += _ENDS(a, b)
             for p in props:
                 value = row.get(p)
