@@ -3,7 +3,9 @@
 Reads the U2OS memberships and every cohort's gene signal from a built graph (``--store``): the Groebner 2018
 pan-cohort and its tumour types with >= 15 tumours, the 13 TCGA cohorts, the Ma et al. 2018 types and pan-cancer
 set. Fits them all (``hisig_graph.fit_runs``, 1,000 permutations, the U2OS paper's cap of 50 mutated proteins)
-and prints wall and CPU seconds per cohort group. Baseline, measured in the same run: one scikit-learn
+and prints wall and CPU seconds per cohort group. Baselines, measured in the same run: the null paths on the full
+design instead of the screened one (``hisig(screen=False)``, every run, with a check that the tables are the same),
+and one scikit-learn
 ``lasso_path(positive=True)`` per permutation on the explicit ``[H | I]`` design with centring (the generic
 solver), on the TCGA-BRCA signal for ``--baseline-permutations`` permutations, extrapolated to the same number of
 paths. ``--large`` adds one TCGA run with 10,000 permutations.
@@ -25,7 +27,7 @@ from scipy import sparse
 from sklearn.linear_model import lasso_path
 
 from cellmap_kg.analyses.graph_io import DEFAULT_MAP, read_memberships
-from cellmap_kg.analyses.hisig import MAX_MUTATED_PROTEINS, design_matrix, glmnet_path_length, lambda_grid
+from cellmap_kg.analyses.hisig import MAX_MUTATED_PROTEINS, design_matrix, glmnet_path_length, hisig, lambda_grid
 from cellmap_kg.analyses.hisig_graph import fit_runs, ma2018_runs, paediatric_runs, tcga_runs
 from cellmap_kg.analyses.hisig_lasso import PatternTables, fit_path
 from cellmap_kg.store import open_store
@@ -64,6 +66,29 @@ def previous_seconds_per_path(memberships, scores, permutations: int) -> float:
     return (cpu_seconds() - started) / permutations
 
 
+def screened_against_full(memberships, groups: dict, permutations: int, jobs: int) -> None:
+    """Baseline of the null paths' screening (``hisig_lasso._screened``), in the same run: every run fitted by
+    ``hisig`` on the screened and on the full design (``screen=False``), alternating run by run; CPU seconds per
+    cohort group, and whether the two give the same table (they should: the same optimum, ties counted alike)."""
+    print(f"\nscreened null paths vs the full design (baseline), hisig() per run, {jobs} threads, CPU s:")
+    print(f"{'cohorts':28s} {'screened':>9s} {'full':>9s} {'ratio':>6s}  same tables")
+    totals = [0.0, 0.0]
+    for name, runs in groups.items():
+        spent, same = [0.0, 0.0], True
+        for run in runs:
+            tables = []
+            for i, screen in enumerate((True, False)):
+                cpu = cpu_seconds()
+                tables.append(hisig(memberships, run.scores, n_permutations=permutations, seed=0, n_jobs=jobs,
+                                    max_mutated_proteins=MAX_MUTATED_PROTEINS, mutation_counts=run.counts,
+                                    screen=screen))
+                spent[i] += cpu_seconds() - cpu
+            same = same and tables[0].equals(tables[1])
+        totals = [totals[0] + spent[0], totals[1] + spent[1]]
+        print(f"{name:28s} {spent[0]:9.1f} {spent[1]:9.1f} {spent[1] / spent[0]:6.2f}  {same}")
+    print(f"{'all cohorts':28s} {totals[0]:9.1f} {totals[1]:9.1f} {totals[1] / totals[0]:6.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, help="URI of a built graph")
@@ -95,6 +120,7 @@ def main() -> int:
           f"{1000 * cpu_total / paths:.2f} ms CPU per lasso path; target <= {TARGET_SECONDS:.0f} s: wall "
           f"{'met' if wall_total <= TARGET_SECONDS else 'NOT met'}, CPU / {args.jobs} threads = {idle:.1f} s "
           f"{'met' if idle <= TARGET_SECONDS else 'NOT met'} (load average {os.getloadavg()[0]:.1f})")
+    screened_against_full(memberships, groups, args.permutations, args.jobs)
     brca = next(r for r in groups["TCGA"] if r.tumour_type == "TCGA-BRCA")
     dense = previous_seconds_per_path(memberships, brca.scores, args.baseline_permutations)
     sparse_signal = previous_seconds_per_path(memberships, pan.scores, args.baseline_permutations)

@@ -13,7 +13,8 @@ Model. ``y`` = per-gene signal (``mutation_signal``: ``M_g = log2(max(N_obs - N_
 down to ``1e-4 * lambda_max``, glmnet's early stop once the deviance ratio exceeds 0.999 or gains < 1e-5), rounds
 the coefficients to 6 decimals, divides each lambda's coefficients by their sum plus ``|intercept|``, and takes
 each feature's maximum over the path as its **selection pressure**. The null distribution refits the same lambda
-path on ``y`` permuted across genes; ``p = (#null >= observed + 1) / (permutations + 1)``; ``q`` = Benjamini-
+path on ``y`` permuted across genes; ``p = (#null >= observed + 1) / (permutations + 1)`` (a null within
+``TIE_TOLERANCE`` of the observed pressure counts as a tie, hence as ``>=``); ``q`` = Benjamini-
 Hochberg over the systems tested.
 
 Implementation. ``hisig_lasso`` solves the path by coordinate descent compiled with numba, exploiting the
@@ -197,7 +198,7 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
           max_mutated_proteins: int | None = None, min_system_size: int = 2,
           mutation_counts: pd.Series | None = None, n_lambdas: int = N_LAMBDAS,
           lambda_min_ratio: float = LAMBDA_MIN_RATIO, tol: float = 1e-7, n_jobs: int = 2,
-          print_limit: int | None = PRINT_LIMIT, pool: Executor | None = None) -> pd.DataFrame:
+          print_limit: int | None = PRINT_LIMIT, pool: Executor | None = None, screen: bool = True) -> pd.DataFrame:
     """Rank the systems of a hierarchy by HiSig selection pressure with permutation p and BH q values.
 
     Args:
@@ -215,6 +216,11 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
         n_jobs: threads for the permutations (``hisig_lasso.null_pressures``); pool: a thread pool to run them on
             instead (shared by several fits, ``hisig_graph.fit_runs``). Neither changes the result.
         print_limit: genes listed per system in ``Genes`` (``None``: all).
+        screen: solve each null path on the systems it can select (``hisig_lasso.null_pressures``; ``False``: on
+            the full design, the benchmark's baseline). The same optimum; the pressures differ in the last bits
+            (sums in another order), which ``TIE_TOLERANCE`` absorbs: the 40 tables of the default build are the
+            same either way (``benchmarks/hisig.py`` checks it), though a tolerance cannot promise it for every
+            input (a rounding difference could flip a convergence test or a 6-decimal rounding).
 
     Returns:
         DataFrame, one row per tested system, sorted by ``q``, ``p``, decreasing ``Selection_pressure`` (HiSig
@@ -252,7 +258,7 @@ def hisig(memberships: Mapping[str, set[str]], gene_scores: pd.Series, n_permuta
         orders = np.empty((min(PERMUTATION_CHUNK, n_permutations - start), len(y)), dtype=np.int64)
         for order in orders:                                                # no list of rows beside the block
             order[:] = rng.permutation(len(y))
-        null, not_converged = null_pressures(tables, y, orders, lambdas, tol, n_jobs, pool)
+        null, not_converged = null_pressures(tables, y, orders, lambdas, tol, n_jobs, pool, screen)
         exceed += exceedances(null, observed)
         n_warn += not_converged
     p = (exceed + 1) / (n_permutations + 1)
