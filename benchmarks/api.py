@@ -16,7 +16,10 @@ the baseline and the endpoints alike:
 It prints the median over the rounds of requests per second and of p50 / p99 latency (wrk's ``--latency``),
 non-2xx answers, and each endpoint's share of the trivial ceiling (median over rounds of the ratio to the trivial
 run of the same round); then the same two endpoints with the response cache off (``--cache-entries 0``) under the
-first setting, to show what the database path costs.
+first setting, to show what the database path costs. Last, the peak resident memory of each server setting's
+processes (Linux ``VmHWM`` of the uvicorn process and its workers, read before the server stops), the API's next to
+the trivial server's under the same settings (the framework's own share); the store's FalkorDB server, a separate
+process shared by every setting, is not counted.
 
 Targets (issue 13), protein lookup and library query at 8 connections: >= 3,000 req/s, p99 <= 20 ms, and >= 60%
 of the trivial endpoint's req/s under the same settings.
@@ -122,6 +125,22 @@ def start_trivial(workers: int, loop: str, constant: bytes) -> tuple[subprocess.
     return proc, port
 
 
+def peak_rss_mb(pid: int) -> list[float]:
+    """Peak resident set size (``VmHWM``, MB) of process ``pid`` and of each of its descendants (Linux ``/proc``;
+    a process that ended meanwhile is left out)."""
+    peaks, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+        todo += [int(c) for c in children]
+    return peaks
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -165,11 +184,12 @@ def median_result(runs: list[Result], shares: list[float] | None = None) -> Resu
 
 
 def measure_setting(store: str, workers: int, loop: str, seconds: float, rounds: int, workdir: Path,
-                    cache_entries: int | None = None) -> list[Result]:
+                    cache_entries: int | None = None) -> tuple[list[Result], dict[str, list[float]]]:
     """The trivial endpoint (unless the cache is off) and the two API endpoints under one server setting: one
-    warm-up run each, then ``rounds`` interleaved measured runs."""
+    warm-up run each, then ``rounds`` interleaved measured runs. Returns the results and, per server (``api``,
+    ``trivial``), the peak RSS in MB of each of its processes (``peak_rss_mb``) after the runs."""
     setting = f"{workers} worker(s), {loop}" + (", cache off" if cache_entries == 0 else "")
-    servers = []
+    servers, memory = [], {}
     try:
         api, port = start_api(store, workers, loop, cache_entries)
         servers.append(api)
@@ -193,16 +213,18 @@ def measure_setting(store: str, workers: int, loop: str, seconds: float, rounds:
         for _ in range(rounds):
             for name, (p, paths) in workloads.items():
                 runs[name].append(wrk(p, paths, seconds, setting, name, workdir))
+        for label, proc in zip(("api", "trivial"), servers, strict=False):
+            memory[label] = peak_rss_mb(proc.pid)
     finally:
         for proc in servers:
             stop(proc)
     if cache_entries == 0:
-        return [median_result(r) for r in runs.values()]
+        return [median_result(r) for r in runs.values()], memory
     baseline_name = next(iter(runs))
     baseline = runs[baseline_name]
     return [median_result(baseline)] + [
         median_result(r, [x.rps / b.rps for x, b in zip(r, baseline, strict=True)])
-        for name, r in runs.items() if name != baseline_name]
+        for name, r in runs.items() if name != baseline_name], memory
 
 
 def meets(r: Result) -> bool:
@@ -227,11 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     store = args.store or default_uri()
     settings = [(int(w), loop) for w in args.workers.split(",") for loop in args.loops.split(",")]
     results: list[Result] = []
+    memory: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for workers, loop in settings:
-            results += measure_setting(store, workers, loop, args.seconds, args.rounds, Path(tmp))
+            found, memory[f"{workers} worker(s), {loop}"] = measure_setting(store, workers, loop, args.seconds,
+                                                                             args.rounds, Path(tmp))
+            results += found
             print(f"measured {workers} worker(s), {loop}", file=sys.stderr)
-        results += measure_setting(store, *settings[0], args.seconds, args.rounds, Path(tmp), cache_entries=0)
+        found, memory[f"{settings[0][0]} worker(s), {settings[0][1]}, cache off"] = measure_setting(
+            store, *settings[0], args.seconds, args.rounds, Path(tmp), cache_entries=0)
+        results += found
     print(f"cellmap-kg REST API on 127.0.0.1, {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, "
           f"store {store}; wrk 1 thread, {CONNECTIONS} connections; medians of {args.rounds} interleaved runs of "
           f"{args.seconds:g} s after a warm-up run\n")
@@ -242,8 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         target = "-" if "trivial" in r.endpoint or "cache off" in r.setting else ("met" if meets(r) else "NOT met")
         print(f"| {r.setting} | {r.endpoint} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.non_2xx} | "
               f"{share} | {target} |")
+    print("\n| setting | API peak RSS MB (processes) | trivial server peak RSS MB (processes) |\n|---|---|---|")
+    for setting, peaks in memory.items():
+        cells = [f"{sum(peaks[k]):,.0f} ({len(peaks[k])})" if peaks.get(k) else "-" for k in ("api", "trivial")]
+        print(f"| {setting} | {cells[0]} | {cells[1]} |")
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        args.json.write_text(json.dumps({"results": [asdict(r) for r in results], "peakRssMb": memory}, indent=2))
     return 0
 
 

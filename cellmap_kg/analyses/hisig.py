@@ -59,7 +59,7 @@ Pressures are ratios of coefficients rounded to 6 decimals (``R/glmnet.R``), so 
 genes in an equivalent place (same systems, same signal values: frequent for signals of 2-10 mutated genes) has
 the observed pressure exactly, up to the rounding of sums taken in another order (measured: up to 6e-16). Without a
 tolerance such ties were counted or not by that rounding: 34 ties of ATRT's Cluster2-2 counted 12 times by one
-solver and 0 times by another. Distinct pressures this close are not expected (coefficients differ by >= 1e-6)."""
+solver and 0 times by another. Two different configurations are not expected to come this close."""
 PRINT_LIMIT = 25
 """HiSig lists at most this many genes of a system in ``Genes`` (``printModuleProfile``)."""
 RESULT_COLUMNS = ["System_name", "No_genes", "Selection_pressure", "p", "q", "Genes", "Model_input",
