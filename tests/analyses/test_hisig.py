@@ -184,15 +184,19 @@ def test_path_equals_sklearn_lasso_path_on_the_centred_problem(cap, mutated):
 
 
 def _null_inputs(memberships, scores, count):
-    """As ``hisig``: the design, the observed path on glmnet's grid, the lambdas it keeps, ``count`` permutations."""
+    """As ``hisig``: ``(design, tables, y (G,), orders (count, G), lambdas (L,), observed pressures (S,))``: the
+    design, the signal in its gene order, ``count`` permutations, glmnet's grid cut where the observed path stops,
+    and the observed path's selection pressures."""
     signal = scores.reindex(sorted(set().union(*memberships.values()))).fillna(0.0)
     design, tables = _design(memberships, signal)
     y = signal.to_numpy()
     lambdas = lambda_grid(design, y)
-    observed = fit_path(tables, y, lambdas)
+    fit = fit_path(tables, y, lambdas)
+    keep = glmnet_path_length(fit.r2)
     rng = np.random.default_rng(11)
     orders = np.stack([rng.permutation(len(y)) for _ in range(count)])
-    return tables, y, orders, lambdas[:glmnet_path_length(observed.r2)], observed
+    observed = selection_pressure(fit.coefs[:, :keep], fit.intercepts[:keep], fit.gene_total[:keep])
+    return design, tables, y, orders, lambdas[:keep], observed
 
 
 @pytest.mark.parametrize("mutated", ["planted", "three genes"])
@@ -202,7 +206,7 @@ def test_null_pressures_are_the_same_for_any_threads_or_pool_and_equal_each_path
     AVX-512 FMA contraction changes the last bits. The tie tolerance of ``hisig`` makes p-values independent of
     them.)"""
     scores = planted if mutated == "planted" else planted[planted > 0].iloc[:3]
-    tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, scores, 2 * SLICE + 7)  # a short slice
+    _, tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, scores, 2 * SLICE + 7)  # a short slice
     alone, bad = null_pressures(tables, y, orders, lambdas, threads=1, screen=False)
     assert alone.shape == (len(orders), len(tables.sys_size)) and bad == 0
     np.testing.assert_array_equal(null_pressures(tables, y, orders, lambdas, threads=2, screen=False)[0], alone)
@@ -221,7 +225,7 @@ def test_screened_null_paths_reach_the_full_designs_pressures(u2os_memberships, 
     so to the bit."""
     scores = {"planted": planted, "three genes": planted[planted > 0].iloc[:3],
               "below zero": planted - 0.5 * (planted > 0)}[mutated]
-    tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, scores, 2 * SLICE + 7)
+    _, tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, scores, 2 * SLICE + 7)
     full, bad_full = null_pressures(tables, y, orders, lambdas, threads=1, screen=False)
     screened, bad = null_pressures(tables, y, orders, lambdas, threads=2)
     assert bad == bad_full == 0
@@ -238,7 +242,7 @@ def test_a_path_whose_intercept_falls_below_zero_midway_is_solved_on_the_full_de
     started above (~0.4% of the paediatric paths); the screened path stops there (-1) and the full design's
     pressures are used, to the bit."""
     counts = gene_tumour_counts(read_mutation_matrix(data_dir / MATRIX))["ALL"]
-    tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, mutation_signal(counts), 300)
+    _, tables, y, orders, lambdas, _ = _null_inputs(u2os_memberships, mutation_signal(counts), 300)
     full_tables = (tables.gene_pattern, tables.n_patterns, tables.sys_ptr, tables.sys_pat, tables.sys_size)
     fell = []
     for b, order in enumerate(orders):
@@ -259,17 +263,9 @@ def test_a_null_tied_with_the_observed_pressure_counts_as_reaching_it(monkeypatc
     genes = [f"g{i:02d}" for i in range(40)]                # the design's genes: those of the systems
     memberships = {"A": set(genes[:10]), "B": set(genes[10:20]), "C": set(genes[20:])}
     scores = pd.Series({"g00": 1.0, "g01": 1.0})
-    signal = scores.reindex(genes).fillna(0.0)
-    design, tables = _design(memberships, signal)
-    y = signal.to_numpy()
-    lambdas = lambda_grid(design, y)
-    fit = fit_path(tables, y, lambdas)
-    keep = glmnet_path_length(fit.r2)
-    observed = selection_pressure(fit.coefs[:, :keep], fit.intercepts[:keep], fit.gene_total[:keep])
+    design, tables, y, orders, lambdas, observed = _null_inputs(memberships, scores, 400)
     a = design.systems.index("A")
-    rng = np.random.default_rng(3)
-    orders = np.stack([rng.permutation(len(genes)) for _ in range(400)])
-    null = null_pressures(tables, y, orders, lambdas[:keep])[0][:, a]
+    null = null_pressures(tables, y, orders, lambdas)[0][:, a]
     both = y[orders][:, :10].sum(axis=1) == 2
     assert both.sum() >= 5 and observed[a] > 0
     np.testing.assert_allclose(null[both], observed[a], rtol=0, atol=1e-12)       # ties, up to rounding
